@@ -1,0 +1,285 @@
+"""Typed records shared by every stage: vocabularies, items, decisions, ledger lines.
+
+The closed vocabularies are the submission contract (docs/submission-format.md). Records
+are frozen: a stage returns new records, it never edits the ones it was given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# --- closed vocabularies (the submission contract) ---------------------------------------
+
+MeetingType = Literal["jag", "mash", "marac"]
+SubjectRole = Literal[
+    "child",
+    "unborn_child",
+    "parent",
+    "carer",
+    "partner",
+    "ex_partner",
+    "household_member",
+    "victim",
+    "person_of_concern",
+]
+Category = Literal[
+    "education",
+    "health",
+    "mental_health",
+    "sexual_health",
+    "housing",
+    "offending",
+    "asb",
+    "domestic_abuse",
+    "substance_misuse",
+    "social_care",
+    "exploitation",
+    "finance",
+    "other",
+]
+Status = Literal["current", "closed", "outcome_unknown"]
+AgencyDecision = Literal["share", "not_share"]
+FactOrOpinion = Literal["fact", "opinion", "allegation"]
+Source = Literal[
+    "agency_record",
+    "subject_disclosure",
+    "family_member_account",
+    "other_agency",
+    "member_of_public",
+    "anonymous_report",
+    "professional_observation",
+]
+Confidential = Literal["yes", "no", "unsure"]
+Consent = Literal[
+    "explicit",
+    "implied",
+    "refused",
+    "withdrawn",
+    "not_sought_unsafe",
+    "not_sought_crime",
+    "not_sought_delay",
+    "not_sought_uncontactable",
+    "lacks_capacity",
+    "not_required",
+]
+ConsentGivenBy = Literal["subject", "parent", "carer", "other"]
+Purpose = Literal["jag", "mash", "marac", "early_help", "referral"]
+LawfulBasis = Literal[
+    "public_task",
+    "legal_obligation",
+    "vital_interests",
+    "consent",
+    "legitimate_interests",
+    "law_enforcement",
+]
+LegalDuty = Literal["none", "statutory_duty", "court_order"]
+Risk = Literal[
+    "significant_harm_child",
+    "serious_harm_adult",
+    "serious_crime",
+    "crime_disorder",
+    "welfare_concern",
+    "risk_to_self_only",
+    "none_identified",
+    "unknown",
+]
+SubjectInformed = Literal["yes", "no_unsafe", "no_prejudice_crime", "no_delay", "not_yet"]
+Disposition = Literal["shared", "withheld", "review", "rejected"]
+
+#: Risk levels from most to least serious; used to order agendas and pick "highest risk".
+RISK_ORDER: tuple[str, ...] = get_args(Risk)
+
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "subject_role": get_args(SubjectRole),
+    "category": get_args(Category),
+    "status": get_args(Status),
+    "agency_decision": get_args(AgencyDecision),
+    "fact_or_opinion": get_args(FactOrOpinion),
+    "source": get_args(Source),
+    "source_at_risk": ("yes", "no"),
+    "confidential": get_args(Confidential),
+    "consent": get_args(Consent),
+    "consent_given_by": get_args(ConsentGivenBy),
+    "consent_scope": get_args(Purpose),
+    "lawful_basis": get_args(LawfulBasis),
+    "legal_duty": get_args(LegalDuty),
+    "risk": get_args(Risk),
+    "subject_informed": get_args(SubjectInformed),
+}
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class Provenance(BaseModel):
+    """Where an input row came from. Never carries cell content."""
+
+    model_config = _FROZEN
+
+    file: str  # file name as dropped, relative to the inbox (e.g. "police/police_2026-11.xlsx")
+    sheet: str  # sheet name; "csv" for CSV files
+    row: int | None  # 1-based spreadsheet row number (header is row 1); None for whole-file issues
+    sha256: str
+    received_at: datetime
+    agency_folder: str  # the INBOX/<agency> folder the file arrived in
+
+
+class Problem(BaseModel):
+    """One breach of the contract, located to a column, with the fix.
+
+    `value` is shown only to the submitting agency by `casebundle validate`; it is never
+    written to the ledger, logs or Prefect.
+    """
+
+    model_config = _FROZEN
+
+    code: str  # e.g. MISSING_VALUE, INVALID_VALUE, BAD_DATE, FUTURE_DATE, UNKNOWN_FAMILY
+    column: str | None
+    message: str
+    fix: str
+    value: str | None = Field(default=None, exclude=True, repr=False)
+
+    def as_reason(self) -> str:
+        """Ledger form: CODE[column]: message Fix: fix (no cell values)."""
+        where = f"[{self.column}]" if self.column else ""
+        return f"{self.code}{where}: {self.message} Fix: {self.fix}"
+
+
+class Item(BaseModel):
+    """One valid row: one item of information about one person in one family."""
+
+    model_config = _FROZEN
+
+    item_id: str
+    content_hash: str
+    provenance: Provenance
+    agency: str
+    family_ref: str
+    item_ref: str | None = None
+    subject_name: str
+    subject_dob: date | None = None
+    subject_role: SubjectRole
+    category: Category
+    recorded_on: date
+    event_date: date | None = None
+    status: Status | None = None
+    agency_decision: AgencyDecision = "share"
+    summary: str | None = None
+    fact_or_opinion: FactOrOpinion
+    opinion_of: str | None = None
+    source: Source
+    source_at_risk: bool | None = None
+    confidential: Confidential
+    consent: Consent
+    consent_given_by: ConsentGivenBy | None = None
+    consent_scope: tuple[Purpose, ...] = ()
+    lawful_basis: LawfulBasis
+    special_condition: str | None = None
+    legal_power: str | None = None
+    legal_duty: LegalDuty = "none"
+    risk: Risk
+    rationale: str
+    decided_by: str
+    subject_informed: SubjectInformed | None = None
+    restricted_to: tuple[str, ...] = ()
+
+    @property
+    def when(self) -> date:
+        """The date the event happened: event_date, else recorded_on."""
+        return self.event_date or self.recorded_on
+
+
+#: Fields whose values define an item's content (review decisions are tied to their hash).
+CONTENT_FIELDS: tuple[str, ...] = tuple(
+    name for name in Item.model_fields if name not in ("item_id", "content_hash", "provenance")
+)
+
+
+def content_hash(values: dict[str, object]) -> str:
+    """sha256 over an item's contract fields, stable across runs and file re-saves."""
+    canonical = {k: values.get(k) for k in CONTENT_FIELDS}
+    blob = json.dumps(canonical, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def make_item_id(agency: str, file: str, sheet: str, row: int) -> str:
+    """A stable id for a row: same agency, file name, sheet and row -> same id on every run."""
+    digest = hashlib.sha256(f"{agency}|{file}|{sheet}|{row}".encode()).hexdigest()[:10]
+    return f"{agency}-{digest}"
+
+
+class Rejection(BaseModel):
+    """A row (or, with provenance.row None, a whole file or sheet) that was not taken in."""
+
+    model_config = _FROZEN
+
+    provenance: Provenance
+    agency: str | None = None
+    family_ref: str | None = None
+    problems: tuple[Problem, ...]
+
+
+class Decision(BaseModel):
+    """The policy's disposition of one valid item, with reason codes (docs/policy.md)."""
+
+    model_config = _FROZEN
+
+    item_id: str
+    disposition: Literal["shared", "withheld", "review"]
+    reasons: tuple[str, ...]
+    historic: bool = False
+    #: reminders to the submitting agency (e.g. INFORM_SUBJECT), shown in its receipt only
+    agency_reminders: tuple[str, ...] = ()
+    #: reminders for the meeting agenda (e.g. CONFIRM_CSC_REFERRAL)
+    agenda_reminders: tuple[str, ...] = ()
+    #: recipients allowed to see the item when shared ("*" = every meeting agency)
+    recipients: tuple[str, ...] = ("*",)
+    #: notes for the bundle, e.g. that a child's views were sought and not followed
+    notes: tuple[str, ...] = ()
+    #: a human review decision applied to this item, if any
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
+    review_reason: str | None = None
+
+
+class EntityCount(BaseModel):
+    """One line of an item's redaction summary: what was removed, never the value."""
+
+    model_config = _FROZEN
+
+    entity_type: str
+    count: int
+    recognizer: str
+
+
+class RedactedText(BaseModel):
+    """The outcome of redacting one item's summary."""
+
+    model_config = _FROZEN
+
+    item_id: str
+    text: str | None  # None when redaction failed (fail closed)
+    failed: bool = False
+    summary: tuple[EntityCount, ...] = ()
+
+
+class LedgerRow(BaseModel):
+    """One line of ledger.csv: where one input row ended up."""
+
+    model_config = _FROZEN
+
+    file: str
+    sheet: str
+    row: int | None
+    agency: str
+    family_ref: str
+    item_id: str
+    disposition: Disposition
+    reasons: str
+
+
+LEDGER_COLUMNS: tuple[str, ...] = tuple(LedgerRow.model_fields)
