@@ -283,3 +283,26 @@ class LedgerRow(BaseModel):
 
 
 LEDGER_COLUMNS: tuple[str, ...] = tuple(LedgerRow.model_fields)
+
+
+class PersonOfConcern(BaseModel):
+    """A pseudonymised third party named by two or more agencies about one family.
+
+    Flagged to the coordinator as a possible person of concern to add to the meeting config.
+    """
+
+    model_config = _FROZEN
+
+    family_ref: str
+    pseudonym: str
+    agencies: tuple[str, ...]
+    item_ids: tuple[str, ...]
+
+
+#: Free-text fields of an item that are redacted before they reach any output.
+REDACTED_FIELDS: tuple[str, ...] = ("summary", "rationale", "opinion_of")
+
+
+def text_key(item_id: str, field: str) -> str:
+    """Key of one redacted free-text field of one item, e.g. 'police-ab12:summary'."""
+    return f"{item_id}:{field}"

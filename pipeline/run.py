@@ -1,0 +1,54 @@
+"""The state of one meeting run as it passes between stages (in memory only).
+
+A `MeetingRun` is what the output writers (bundles, agenda, recipient views, receipts,
+ledger) and the audit store read. It holds raw items, so it is never persisted by Prefect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pipeline.config import MeetingConfig
+from pipeline.models import (
+    Decision,
+    Item,
+    LedgerRow,
+    PersonOfConcern,
+    RedactedText,
+    Rejection,
+)
+
+
+@dataclass
+class MeetingRun:
+    """Everything one run produced, keyed for the writers."""
+
+    run_id: str
+    started_at: datetime
+    meeting: MeetingConfig
+    meeting_config_path: str
+    inbox: str
+    items: list[Item] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    #: by item_id; exactly one per item
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    #: by text_key(item_id, field) for every free-text field of every shared item
+    redactions: dict[str, RedactedText] = field(default_factory=dict)
+    #: by family_ref
+    persons_of_concern: dict[str, tuple[PersonOfConcern, ...]] = field(default_factory=dict)
+    #: family_ref -> pseudonym -> original identifier; in memory only, encrypted by the audit
+    escrow: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    ledger: list[LedgerRow] = field(default_factory=list)
+    #: files seen: relative name -> sha256 (including duplicates and unreadable files)
+    files: dict[str, str] = field(default_factory=dict)
+    #: files skipped as byte-identical copies: copy -> original
+    duplicates: dict[str, str] = field(default_factory=dict)
+
+    def redacted(self, item_id: str, field_name: str) -> str | None:
+        """The redacted text of a field, or None when absent or redaction failed."""
+        r = self.redactions.get(f"{item_id}:{field_name}")
+        return None if r is None or r.failed else r.text
+
+    def items_of_family(self, family_ref: str) -> list[Item]:
+        return [i for i in self.items if i.family_ref == family_ref]
