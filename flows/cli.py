@@ -1,0 +1,167 @@
+"""The `casebundle` command line (typer + rich)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import flows  # noqa: F401  (Prefect defaults before any Prefect import)
+from flows.cli_audit import audit_app
+from flows.cli_review import review_app
+from pipeline.config import SAMPLE_INBOX, SAMPLE_MEETING, MeetingConfig, load_meeting
+from pipeline.errors import CasebundleError
+from pipeline.ingest import InboxFile
+from pipeline.models import Item, Rejection
+from pipeline.stages import read_and_validate
+from pipeline.template import write_template
+
+app = typer.Typer(
+    name="casebundle",
+    help="Prepare multi-agency meetings (JAG, MASH, MARAC) safely: check every row, decide "
+         "what may be shared, redact third parties, and bundle per family.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(review_app, name="review")
+app.add_typer(audit_app, name="audit")
+console = Console()
+err = Console(stderr=True)
+
+MeetingOpt = Annotated[Path, typer.Option("--meeting", "-m", help="Meeting config YAML.")]
+
+
+def _fail(exc: CasebundleError) -> None:
+    err.print(f"[bold red]casebundle:[/] {exc}")
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def run(
+    meeting: Annotated[Path, typer.Option("--meeting", "-m",
+                                          help="Meeting config YAML.")] = SAMPLE_MEETING,
+    inbox: Annotated[Path, typer.Option(help="Inbox folder holding <agency>/ subfolders."
+                                        )] = SAMPLE_INBOX,
+    out: Annotated[Path, typer.Option(help="Output folder; writes <out>/<meeting_id>/."
+                                      )] = Path("outputs"),
+    state: Annotated[Path, typer.Option(envvar="CASEBUNDLE_STATE_DIR",
+                                        help="State folder (review decisions, audit store)."
+                                        )] = Path(".casebundle"),
+) -> None:
+    """Run the prepare-meeting flow. With no options it runs the bundled sample meeting."""
+    from flows.prepare import prepare_meeting  # Prefect starts only for this command
+
+    try:
+        summary = prepare_meeting(meeting_config=str(meeting), inbox=str(inbox), out=str(out),
+                                  state_dir=str(state))
+    except CasebundleError as exc:
+        _fail(exc)
+        return
+    table = Table(title=f"Meeting {summary['meeting_id']} (run {summary['run_id']})")
+    for col in ("rows in", "shared", "withheld", "review", "rejected"):
+        table.add_column(col, justify="right")
+    c = summary["counts"]
+    table.add_row(str(summary["rows_in"]), str(c["shared"]), str(c["withheld"]),
+                  str(c["review"]), str(c["rejected"]))
+    console.print(table)
+    console.print(f"rows in = ledger rows = {summary['rows_in']}")
+    console.print(f"Outputs: {out / summary['meeting_id']}")
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Option(help="Where to write the blank .xlsx template.")],
+    meeting: Annotated[Path | None, typer.Option(
+        "--meeting", "-m", help="Optional meeting config: adds agency and family drop-downs."
+    )] = None,
+    agency: Annotated[str | None, typer.Option(help="Your agency code (with --meeting).")
+                      ] = None,
+) -> None:
+    """Write a blank submission template with a guidance sheet and drop-downs."""
+    try:
+        cfg = load_meeting(meeting) if meeting else None
+    except CasebundleError as exc:
+        _fail(exc)
+        return
+    write_template(out, cfg, agency)
+    console.print(f"Template written to {out}")
+
+
+def _agency_folder(file: Path, cfg: MeetingConfig, agency: str | None) -> str:
+    if agency:
+        return agency
+    return file.parent.name if file.parent.name in cfg.agencies else ""
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="The .xlsx or .csv submission to check.",
+                                         exists=True, dir_okay=False)],
+    meeting: MeetingOpt,
+    agency: Annotated[str | None, typer.Option(
+        help="Your agency code (default: the file's folder name if it is one).")] = None,
+) -> None:
+    """Check a submission before sending it: every problem, and what the policy would do.
+
+    Exit status 1 if any row would be rejected, 0 otherwise.
+    """
+    from pipeline.policy import decide_items, explain, load_policy
+
+    try:
+        cfg = load_meeting(meeting)
+        rules = load_policy()
+    except CasebundleError as exc:
+        _fail(exc)
+        return
+    f = InboxFile(path=file, name=file.name, agency_folder=_agency_folder(file, cfg, agency))
+    read, items, rejections = read_and_validate(f, cfg, date.today())
+    _print_rejections(rejections)
+    if read.rows and read.rows[0].ignored_headers:
+        console.print("[yellow]Columns not read (not in the contract):[/] "
+                      + ", ".join(read.rows[0].ignored_headers))
+    if items:
+        _print_decisions(items, decide_items(items, cfg, rules), rules, explain)
+    total = len(items) + len(rejections)
+    console.print(f"{file.name}: {total} rows: {len(items)} valid, {len(rejections)} rejected.")
+    raise typer.Exit(code=1 if rejections else 0)
+
+
+def _print_rejections(rejections: list[Rejection]) -> None:
+    if not rejections:
+        return
+    table = Table(title="Problems (each must be fixed before sending)", show_lines=True)
+    for col in ("file", "sheet", "row", "column", "problem", "value", "fix"):
+        table.add_column(col, overflow="fold")
+    for rj in rejections:
+        p = rj.provenance
+        for pr in rj.problems:
+            table.add_row(p.file, p.sheet, "" if p.row is None else str(p.row),
+                          pr.column or "", f"{pr.code}: {pr.message}", pr.value or "", pr.fix)
+    console.print(table)
+
+
+def _print_decisions(items: list[Item], decisions: list, rules: object, explain: object) -> None:
+    table = Table(title="What the policy would decide (before the meeting coordinator sees it)",
+                  show_lines=True)
+    for col in ("sheet", "row", "family", "category", "disposition", "reasons"):
+        table.add_column(col, overflow="fold")
+    for item, d in zip(items, decisions, strict=True):
+        reasons = "\n".join(
+            f"{code}: {explain(code, rules).explanation}"  # type: ignore[operator]
+            for code in d.reasons)
+        table.add_row(item.provenance.sheet, str(item.provenance.row), item.family_ref,
+                      item.category, d.disposition, reasons)
+    console.print(table)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,172 @@
+"""The `prepare_meeting` Prefect flow: ingest, decide, redact, merge, write, audit.
+
+Prefect must not become a second copy of the data: parameters are paths and ids; task
+results live in memory only (never persisted, never cached); logs and exception text
+name files, rows and counts, never cell values (`_guard` strips foreign exception text).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import flows  # noqa: F401  (sets offline, privacy-preserving Prefect defaults first)
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from pipeline.audit import record_run
+from pipeline.errors import CasebundleError
+from pipeline.ingest import discover, mark_duplicates
+from pipeline.ledger import build_ledger, check_ledger, write_ledger
+from pipeline.outputs import atomic_dir, write_csv, write_text
+from pipeline.receipts import receipt_rows
+from pipeline.render import write_meeting_outputs
+from pipeline.render.recipients import recipients_by_item
+from pipeline.run import MeetingRun
+from pipeline.stages import (
+    Rules,
+    apply_redaction_failures,
+    decide,
+    load_rules,
+    read_and_validate,
+    redact_family,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+REVIEW_QUEUE_COLUMNS = ("item_id", "content_hash", "agency", "family_ref", "subject_role",
+                        "category", "file", "sheet", "row", "reasons")
+
+
+def _guard(stage: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Re-raise foreign exceptions without their text, which may quote cell values."""
+    def wrap(fn: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(fn)
+        def inner(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return fn(*args, **kwargs)
+            except CasebundleError:
+                raise
+            except Exception as exc:  # noqa: BLE001
+                raise CasebundleError(
+                    f"stage '{stage}' failed with {type(exc).__name__}; no outputs were "
+                    "published. Re-run with the same inputs to reproduce.") from None
+        return inner
+    return wrap
+
+
+_TASK = dict(persist_result=False, cache_policy=NO_CACHE, retries=0)
+
+
+@task(name="read-and-validate-file", **_TASK)  # type: ignore[call-overload]
+@_guard("read-and-validate")
+def read_file_task(f: Any, meeting: Any, today: date) -> Any:
+    return read_and_validate(f, meeting, today)
+
+
+@task(name="decide", **_TASK)  # type: ignore[call-overload]
+@_guard("decide")
+def decide_task(items: Any, rules: Rules, state_dir: Path) -> Any:
+    return decide(items, rules, state_dir)
+
+
+@task(name="redact-family", **_TASK)  # type: ignore[call-overload]
+@_guard("redact")
+def redact_task(rules: Rules, family_ref: str, items: Any, decisions: Any) -> Any:
+    return redact_family(rules.redactor, rules.meeting, family_ref, items, decisions)
+
+
+@task(name="write-outputs", **_TASK)  # type: ignore[call-overload]
+@_guard("write-outputs")
+def write_task(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
+    return publish(run, rules, out)
+
+
+def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
+    """Write every output of the run into a temp folder, audit it, then swap it in."""
+    meeting_id = run.meeting.meeting.id
+    with atomic_dir(out / meeting_id) as tmp:
+        write_meeting_outputs(run, tmp, rules.need_to_know)
+        write_ledger(tmp / "ledger.csv", run.ledger)
+        queue = []
+        for item in run.items:
+            d = run.decisions[item.item_id]
+            if d.disposition == "review":
+                p = item.provenance
+                queue.append({"item_id": item.item_id, "content_hash": item.content_hash,
+                              "agency": item.agency, "family_ref": item.family_ref,
+                              "subject_role": item.subject_role, "category": item.category,
+                              "file": p.file, "sheet": p.sheet, "row": p.row,
+                              "reasons": ";".join(d.reasons)})
+        write_csv(tmp / "review_queue.csv", REVIEW_QUEUE_COLUMNS, queue)
+        decisions = [run.decisions[i.item_id] for i in run.items]
+        for agency in sorted({i.agency for i in run.items} | set(run.meeting.agencies)):
+            rows = receipt_rows(agency, run.items, decisions, rules.policy)
+            if rows:
+                write_csv(tmp / "receipts" / f"{agency}.csv", list(rows[0]), rows)
+        recipients = recipients_by_item(run, rules.need_to_know)
+        head = record_run(run, recipients, rules.audit)
+        counts = _counts(run)
+        write_text(tmp / "audit_head.json",
+                   json.dumps(head.model_dump(mode="json"), indent=2, sort_keys=True))
+        summary = {"run_id": run.run_id, "meeting_id": meeting_id,
+                   "started_at": run.started_at.isoformat(), "rows_in": len(run.ledger),
+                   "counts": counts, "files": run.files, "duplicates": run.duplicates}
+        write_text(tmp / "run_summary.json", json.dumps(summary, indent=2, sort_keys=True))
+    return summary
+
+
+def _counts(run: MeetingRun) -> dict[str, int]:
+    counts = {"shared": 0, "withheld": 0, "review": 0, "rejected": 0}
+    for row in run.ledger:
+        counts[row.disposition] += 1
+    return counts
+
+
+@flow(name="prepare-meeting", persist_result=False, log_prints=False)
+def prepare_meeting(meeting_config: str, inbox: str, out: str = "outputs",
+                    state_dir: str = ".casebundle") -> dict[str, Any]:
+    """Prepare one meeting: every input row ends shared, withheld, review or rejected."""
+    logger = get_run_logger()
+    rules = load_rules(Path(meeting_config))
+    meeting = rules.meeting
+    run = MeetingRun(run_id=uuid.uuid4().hex[:12], started_at=datetime.now().replace(
+        microsecond=0), meeting=meeting, meeting_config_path=meeting_config, inbox=inbox)
+    files = discover(Path(inbox))
+    logger.info("meeting %s: %d files in inbox", meeting.meeting.id, len(files))
+    today = date.today()
+    futures = [read_file_task.submit(f, meeting, today) for f in files]
+    results = [fut.result() for fut in futures]
+    reads = [r[0] for r in results]
+    run.files = {r.file.name: r.sha256 for r in reads}
+    run.duplicates = mark_duplicates(reads)
+    rows_in = sum(r.units for r in reads)
+    for (read, items, rejections) in results:
+        if read.file.name in run.duplicates:
+            run.rejections.extend(read.rejections)
+            continue
+        run.items.extend(items)
+        run.rejections.extend(rejections)
+    decisions = decide_task(run.items, rules, Path(state_dir))
+    run.decisions = {d.item_id: d for d in decisions}
+    families = sorted({i.family_ref for i in run.items})
+    for ref in families:  # one batch per family, in turn: one loaded engine, no thread races
+        fam = redact_task(rules, ref, run.items, run.decisions)
+        run.redactions.update(fam.texts)
+        if fam.persons_of_concern:
+            run.persons_of_concern[fam.family_ref] = fam.persons_of_concern
+        if fam.escrow:
+            run.escrow[fam.family_ref] = fam.escrow
+    run.decisions = apply_redaction_failures(run.decisions, run.redactions)
+    run.ledger = build_ledger(run)
+    check_ledger(rows_in, run.ledger)
+    logger.info("rows in %d = ledger rows %d", rows_in, len(run.ledger))
+    summary = write_task(run, rules, Path(out))
+    logger.info("meeting %s written: %s", meeting.meeting.id, summary["counts"])
+    return summary
