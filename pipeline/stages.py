@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipeline.audit import AuditSettings, load_audit_settings
 from pipeline.config import MeetingConfig, load_meeting
-from pipeline.ingest import FileRead, InboxFile, read_file
+from pipeline.ingest import FileRead, InboxFile, mark_duplicates, read_file
 from pipeline.models import (
     REDACTED_FIELDS,
     Decision,
@@ -71,6 +71,33 @@ def read_and_validate(f: InboxFile, meeting: MeetingConfig, today: date
     return read, items, rejections
 
 
+@dataclass
+class Inputs:
+    """All files of an inbox, read and validated, with duplicates rejected."""
+
+    items: list[Item]
+    rejections: list[Rejection]
+    rows_in: int  # input units: data rows, plus one per file/sheet-level rejection
+    files: dict[str, str]  # file name -> sha256
+    duplicates: dict[str, str]  # copy -> original
+
+
+def collect(results: Sequence[tuple[FileRead, list[Item], list[Rejection]]]) -> Inputs:
+    """Merge per-file results in inbox order; byte-identical copies are processed once."""
+    reads = [r[0] for r in results]
+    duplicates = mark_duplicates(reads)
+    items: list[Item] = []
+    rejections: list[Rejection] = []
+    for read, file_items, file_rejections in results:
+        if read.file.name in duplicates:
+            rejections.extend(read.rejections)  # replaced by DUPLICATE_FILE rejections
+        else:
+            items.extend(file_items)
+            rejections.extend(file_rejections)
+    return Inputs(items=items, rejections=rejections, rows_in=sum(r.units for r in reads),
+                  files={r.file.name: r.sha256 for r in reads}, duplicates=duplicates)
+
+
 def decide(items: Sequence[Item], rules: Rules, state_dir: Path) -> list[Decision]:
     """The policy's decision for every item, with recorded human review decisions applied."""
     reviews = load_reviews(review_store_path(state_dir, rules.meeting.meeting.id))
@@ -101,17 +128,17 @@ class FamilyRedacted:
 
 def redact_family(redactor: Redactor, meeting: MeetingConfig, family_ref: str,
                   items: Sequence[Item], decisions: dict[str, Decision]) -> FamilyRedacted:
-    """Redact every free-text field of the family's shared items in one batch.
-
-    Only shared items are redacted: nothing else reaches a bundle. A failure for one text
+    """Redact the family's free text in one batch: all fields of shared items, and the
+    rationale of the others (for the audit record). A failure for one text
     marks it failed (fail closed); a failure of the whole batch marks every text failed.
     """
     fam_items = [i for i in items if i.family_ref == family_ref]
     inputs: list[RedactionInput] = []
     for item in fam_items:
-        if decisions[item.item_id].disposition != "shared":
-            continue
-        for field_name in REDACTED_FIELDS:
+        # shared items: every free-text field; others: the rationale only, so the audit
+        # record can say why an item was withheld without keeping raw text (golden rule 7)
+        shared = decisions[item.item_id].disposition == "shared"
+        for field_name in REDACTED_FIELDS if shared else ("rationale",):
             text = getattr(item, field_name)
             if text:
                 inputs.append(RedactionInput(key=text_key(item.item_id, field_name),

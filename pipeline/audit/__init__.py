@@ -1,0 +1,45 @@
+"""Governance: the tamper-evident decision record, escrow, reports, subject access, retention.
+
+Golden rule 7 (/work/shared/seeds/003_e63cd6015283d4be.txt 2.9, 3.51): keep a record of
+every decision and its reasons, whether or not information was shared.
+"""
+
+from pipeline.audit.chain import AuditHead, ChainProblem, VerifyResult, find_heads, write_head
+from pipeline.audit.escrow import reveal, write_key_file
+from pipeline.audit.exceptions import AuditError, AuditStoreBusy, EscrowError
+from pipeline.audit.records import record_run, subject_key, verify_store
+from pipeline.audit.report import AuditReport, build_report, write_report
+from pipeline.audit.retention import PurgePlan, PurgeResult, execute_purge, plan_purge
+from pipeline.audit.settings import AuditSettings, load_audit_settings, load_escrow_key
+from pipeline.audit.store import AuditStore
+from pipeline.audit.subject import SubjectReport, format_text, subject_report
+
+__all__ = [
+    "AuditError",
+    "AuditHead",
+    "AuditReport",
+    "AuditSettings",
+    "AuditStore",
+    "AuditStoreBusy",
+    "ChainProblem",
+    "EscrowError",
+    "PurgePlan",
+    "PurgeResult",
+    "SubjectReport",
+    "VerifyResult",
+    "build_report",
+    "execute_purge",
+    "find_heads",
+    "format_text",
+    "load_audit_settings",
+    "load_escrow_key",
+    "plan_purge",
+    "record_run",
+    "reveal",
+    "subject_key",
+    "subject_report",
+    "verify_store",
+    "write_head",
+    "write_key_file",
+    "write_report",
+]
