@@ -21,7 +21,7 @@ from prefect.cache_policies import NO_CACHE
 
 from pipeline.audit import record_run
 from pipeline.errors import CasebundleError
-from pipeline.ingest import discover, mark_duplicates
+from pipeline.ingest import discover
 from pipeline.ledger import build_ledger, check_ledger, write_ledger
 from pipeline.outputs import atomic_dir, write_csv, write_text
 from pipeline.receipts import receipt_rows
@@ -31,6 +31,7 @@ from pipeline.run import MeetingRun
 from pipeline.stages import (
     Rules,
     apply_redaction_failures,
+    collect,
     decide,
     load_rules,
     read_and_validate,
@@ -142,17 +143,10 @@ def prepare_meeting(meeting_config: str, inbox: str, out: str = "outputs",
     logger.info("meeting %s: %d files in inbox", meeting.meeting.id, len(files))
     today = date.today()
     futures = [read_file_task.submit(f, meeting, today) for f in files]
-    results = [fut.result() for fut in futures]
-    reads = [r[0] for r in results]
-    run.files = {r.file.name: r.sha256 for r in reads}
-    run.duplicates = mark_duplicates(reads)
-    rows_in = sum(r.units for r in reads)
-    for (read, items, rejections) in results:
-        if read.file.name in run.duplicates:
-            run.rejections.extend(read.rejections)
-            continue
-        run.items.extend(items)
-        run.rejections.extend(rejections)
+    inputs = collect([fut.result() for fut in futures])
+    run.items, run.rejections = inputs.items, inputs.rejections
+    run.files, run.duplicates = inputs.files, inputs.duplicates
+    rows_in = inputs.rows_in
     decisions = decide_task(run.items, rules, Path(state_dir))
     run.decisions = {d.item_id: d for d in decisions}
     families = sorted({i.family_ref for i in run.items})

@@ -1,0 +1,41 @@
+"""One real run of the Prefect flow on the sample meeting, shared by the flow tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import SAMPLE_INBOX, SAMPLE_MEETING, load_meeting
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Run `prepare_meeting` once on sample_inputs/ through Prefect's embedded mode."""
+    root = tmp_path_factory.mktemp("sample_run")
+    env = {
+        "PREFECT_HOME": str(root / "prefect"),
+        "CASEBUNDLE_STATE_DIR": str(root / "state"),
+    }
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        from flows.prepare import prepare_meeting
+
+        out = root / "outputs"
+        summary = prepare_meeting(meeting_config=str(SAMPLE_MEETING), inbox=str(SAMPLE_INBOX),
+                                  out=str(out), state_dir=str(root / "state"))
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    meeting = load_meeting(SAMPLE_MEETING)
+    return {"summary": summary, "out": out, "dir": out / meeting.meeting.id,
+            "meeting": meeting, "root": root}
+
+
+def all_output_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())

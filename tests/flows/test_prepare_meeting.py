@@ -1,0 +1,134 @@
+"""End to end through the real Prefect flow on the sample meeting (one run, many checks)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sqlite3
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipeline.policy import load_policy
+from tests.flows.conftest import all_output_files
+
+pytestmark = pytest.mark.slow
+
+MANIFEST = json.loads((Path(__file__).parents[1] / "cases" / "sample_manifest.json")
+                      .read_text(encoding="utf-8"))
+
+
+def _ledger(sample_run) -> list[dict[str, str]]:
+    with (sample_run["dir"] / "ledger.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_rows_in_equal_ledger_rows(sample_run):
+    ledger = _ledger(sample_run)
+    assert len(ledger) == MANIFEST["expected_ledger_lines"] == sample_run["summary"]["rows_in"]
+    keys = [(r["file"], r["sheet"], r["row"]) for r in ledger]
+    assert len(set(keys)) == len(keys)
+    counts = sample_run["summary"]["counts"]
+    assert sum(counts.values()) == len(ledger)
+
+
+def test_every_invalid_row_is_rejected_naming_its_column(sample_run):
+    ledger = {(r["file"], r["sheet"], r["row"]): r for r in _ledger(sample_run)}
+    for bad in MANIFEST["invalid_rows"]:
+        line = ledger[(bad["file"], bad["sheet"], str(bad["row"]))]
+        assert line["disposition"] == "rejected", bad
+        columns = [bad["column"], *bad.get("also_acceptable_columns", [])]
+        assert any(f"[{c}]" in line["reasons"] for c in columns), (bad, line["reasons"])
+        assert "Fix:" in line["reasons"]
+
+
+def test_duplicate_and_corrupt_files_are_in_the_ledger(sample_run):
+    ledger = _ledger(sample_run)
+    for dup in MANIFEST["duplicate_files"]:
+        lines = [r for r in ledger if r["file"] == dup["file"]]
+        assert len(lines) == dup["rows"]
+        assert all(r["disposition"] == "rejected" and "DUPLICATE_FILE" in r["reasons"]
+                   for r in lines)
+    for bad in MANIFEST["corrupt_files"]:
+        lines = [r for r in ledger if r["file"] == bad["file"]]
+        assert len(lines) == 1 and lines[0]["row"] == ""
+        assert "UNREADABLE_FILE" in lines[0]["reasons"]
+
+
+def test_all_dispositions_present_and_every_reason_code_documented(sample_run):
+    ledger = _ledger(sample_run)
+    assert {r["disposition"] for r in ledger} == {"shared", "withheld", "review", "rejected"}
+    codes = {c for r in ledger if r["disposition"] != "rejected" for c in r["reasons"].split(";")}
+    assert codes
+    policy_doc = (Path(__file__).parents[2] / "docs" / "policy.md").read_text(encoding="utf-8")
+    known = set(load_policy().reason_codes)
+    for code in codes:
+        assert code in known or code == "REDACTION_FAILED", code
+        assert f"`{code}`" in policy_doc or code in policy_doc, code
+
+
+def test_every_family_has_a_bundle(sample_run):
+    for fam in sample_run["meeting"].families:
+        for ext in ("json", "xlsx", "html"):
+            assert (sample_run["dir"] / "bundles" / f"{fam.ref}.{ext}").is_file()
+    bundle = json.loads((sample_run["dir"] / "bundles" / "FAM-001.json").read_text())
+    assert bundle["meeting_id"] == sample_run["meeting"].meeting.id
+    assert bundle["family_ref"] == "FAM-001"
+    item = bundle["items"][0]
+    for key in ("item_id", "agency", "subject_name", "category", "recorded_on",
+                "fact_or_opinion", "text", "sharing_basis", "provenance"):
+        assert key in item
+    for key in ("consent", "consent_scope", "lawful_basis", "legal_power", "risk", "rationale",
+                "decided_by", "subject_informed"):
+        assert key in item["sharing_basis"]
+    for key in ("file", "sheet", "row", "sha256", "received_at"):
+        assert key in item["provenance"]
+
+
+def _texts(path: Path) -> str:
+    """Every text in a file; for .xlsx every XML part inside the zip."""
+    if path.suffix == ".xlsx":
+        with zipfile.ZipFile(path) as z:
+            return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_no_third_party_identifier_in_any_output(sample_run):
+    files = all_output_files(sample_run["dir"])
+    assert len(files) > 10
+    leaks: list[tuple[str, str]] = []
+    patterns = [(v, re.compile(r"(?<!\w)" + re.escape(v) + r"(?!\w)"))
+                for v in MANIFEST["third_party_identifiers"]]
+    for path in files:
+        text = _texts(path)
+        text = text.replace("&amp;", "&").replace("&#39;", "'").replace("&apos;", "'")
+        for value, pattern in patterns:
+            if pattern.search(text):
+                leaks.append((str(path.relative_to(sample_run["dir"])), value))
+    assert not leaks, leaks
+
+
+def test_outputs_are_owner_only(sample_run):
+    for path in all_output_files(sample_run["dir"]):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode & 0o077 == 0, (path, oct(mode))
+
+
+def test_prefect_database_holds_no_personal_data(sample_run):
+    """Parameters, results, logs and exception text stay free of names and free text."""
+    dbs = list((sample_run["root"] / "prefect").rglob("*.db"))
+    assert dbs, "expected Prefect's embedded database under PREFECT_HOME"
+    names = [n for n in MANIFEST["family_names"] if " " in n]
+    needles = names + [v for v in MANIFEST["third_party_identifiers"] if " " in v]
+    for db in dbs:
+        con = sqlite3.connect(db)
+        try:
+            dump = "\n".join(con.iterdump())
+        finally:
+            con.close()
+        assert "prepare-meeting" in dump  # the flow run is there
+        found = [n for n in needles if n in dump]
+        assert not found, found
