@@ -1,0 +1,136 @@
+"""bundle.json: a family bundle as JSON (layout in docs/bundle.schema.json).
+
+Keys are sorted and lists keep the merge stage's stable order, so the same run gives
+byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pipeline.merge import SCHEMA_VERSION, BundleItem, ChronologyEntry, FamilyBundle
+
+
+def iso(value: date | datetime | None) -> str | None:
+    """ISO 8601 text; aware datetimes are given in UTC."""
+    if value is None:
+        return None
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return value.isoformat()
+
+
+def _item(i: BundleItem) -> dict[str, Any]:
+    b, p = i.sharing_basis, i.provenance
+    return {
+        "item_id": i.item_id,
+        "agency": i.agency,
+        "subject_name": i.subject_name,
+        "subject_role": i.subject_role,
+        "category": i.category,
+        "recorded_on": iso(i.recorded_on),
+        "event_date": iso(i.event_date),
+        "fact_or_opinion": i.fact_or_opinion,
+        "text": i.text,
+        "historic": i.historic,
+        "reasons": list(i.reasons),
+        "notes": list(i.notes),
+        "recipients": list(i.recipients),
+        "review": (
+            None
+            if i.reviewed_by is None
+            else {"reviewed_by": i.reviewed_by, "reviewed_at": iso(i.reviewed_at)}
+        ),
+        "sharing_basis": {
+            "consent": b.consent,
+            "consent_given_by": b.consent_given_by,
+            "consent_scope": list(b.consent_scope),
+            "lawful_basis": b.lawful_basis,
+            "special_condition": b.special_condition,
+            "legal_power": b.legal_power,
+            "legal_duty": b.legal_duty,
+            "risk": b.risk,
+            "rationale": b.rationale,
+            "decided_by": b.decided_by,
+            "subject_informed": b.subject_informed,
+            "status": b.status,
+            "opinion_of": b.opinion_of,
+        },
+        "provenance": {
+            "file": p.file,
+            "sheet": p.sheet,
+            "row": p.row,
+            "sha256": p.sha256,
+            "received_at": iso(p.received_at),
+        },
+    }
+
+
+def _entry(e: ChronologyEntry) -> dict[str, Any]:
+    return {
+        "date": iso(e.when),
+        "subject_name": e.subject_name,
+        "subject_role": e.subject_role,
+        "category": e.category,
+        "fact_or_opinion": e.fact_or_opinion,
+        "text": e.text,
+        "historic": e.historic,
+        "agencies": list(e.agencies),
+        "item_ids": list(e.item_ids),
+        "sources": [
+            {
+                "agency": s.agency,
+                "item_id": s.item_id,
+                "category": s.category,
+                "fact_or_opinion": s.fact_or_opinion,
+                "opinion_of": s.opinion_of,
+                "historic": s.historic,
+            }
+            for s in e.sources
+        ],
+    }
+
+
+def bundle_to_dict(bundle: FamilyBundle) -> dict[str, Any]:
+    """The JSON document of one bundle (chair's or recipient's)."""
+    s = bundle.summary
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "meeting_id": bundle.meeting_id,
+        "meeting_type": bundle.meeting_type,
+        "meeting_date": iso(bundle.meeting_date),
+        "family_ref": bundle.family_ref,
+        "handling": list(bundle.markings),
+        "view": (
+            {"audience": "chair", "recipient": None, "recipient_kind": None}
+            if bundle.recipient is None
+            else {
+                "audience": "recipient",
+                "recipient": bundle.recipient,
+                "recipient_kind": bundle.recipient_kind,
+            }
+        ),
+        "members": [{"name": m.name, "role": m.role, "age": m.age} for m in bundle.members],
+        "summary": {
+            "agencies_involved": list(s.agencies_involved),
+            "shared_per_agency": dict(s.shared_per_agency),
+            "items_shared": s.items_shared,
+            "highest_risk": s.highest_risk,
+            "awaiting_review": s.awaiting_review,
+            "persons_of_concern_flagged": len(bundle.persons_of_concern),
+        },
+        "chronology": [_entry(e) for e in bundle.chronology],
+        "persons_of_concern": [
+            {"pseudonym": p.pseudonym, "agencies": list(p.agencies)}
+            for p in bundle.persons_of_concern
+        ],
+        "items": [_item(i) for i in bundle.items],
+    }
+
+
+def render_json(bundle: FamilyBundle) -> bytes:
+    """Deterministic UTF-8 JSON bytes of one bundle."""
+    text = json.dumps(bundle_to_dict(bundle), sort_keys=True, indent=2, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")

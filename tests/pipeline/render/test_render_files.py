@@ -1,0 +1,294 @@
+"""The files write_meeting_outputs writes: presence, structure, safety, determinism."""
+
+from __future__ import annotations
+
+import json
+import stat
+import zipfile
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import get_args
+
+import jsonschema
+import openpyxl
+import pytest
+
+from pipeline.merge import MARKING, ONWARD_NOTICE
+from pipeline.models import Category, FactOrOpinion, Risk, SubjectRole
+from pipeline.render import write_meeting_outputs
+from pipeline.run import MeetingRun
+from tests.pipeline.render.sample_run import RAW_NAMES, build_sample
+
+SCHEMA_PATH = Path(__file__).resolve().parents[3] / "docs" / "bundle.schema.json"
+FAMILIES = ("FAM-001", "FAM-002", "FAM-003", "FAM-004")
+BUNDLE_SHEETS = ["Summary", "Chronology", "Sharing basis", "Provenance"]
+FORBIDDEN_IN_HTML = ("http://", "https://", "src=", "<script", "@import", "url(")
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample run's outputs, written once for the read-only tests of this module."""
+    dest = tmp_path_factory.mktemp("out") / "jag-2026-12"
+    write_meeting_outputs(build_sample().run, dest)
+    return dest
+
+
+def _all_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def _workbooks(out: Path) -> list[Path]:
+    return sorted(out.rglob("*.xlsx"))
+
+
+def _htmls(out: Path) -> list[Path]:
+    return sorted(out.rglob("*.html"))
+
+
+def _schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+# --- what is written --------------------------------------------------------------------
+
+
+def test_every_family_has_xlsx_html_and_json(out: Path, meeting_run: MeetingRun) -> None:
+    for ref in FAMILIES:
+        for ext in ("json", "xlsx", "html"):
+            assert (out / "bundles" / f"{ref}.{ext}").is_file()
+    assert (out / "agenda.xlsx").is_file() and (out / "agenda.html").is_file()
+    for agency in meeting_run.meeting.agencies:
+        for ref in FAMILIES:
+            for ext in ("json", "xlsx", "html"):
+                assert (out / "recipients" / agency / f"{ref}.{ext}").is_file()
+
+
+def test_returned_paths_are_exactly_the_files_written(meeting_run: MeetingRun, tmp_path: Path) -> None:
+    paths = write_meeting_outputs(meeting_run, tmp_path / "m")
+    assert sorted(paths) == _all_files(tmp_path / "m")
+    assert len(paths) == 3 * 4 + 2 + 3 * 4 * len(meeting_run.meeting.agencies)
+
+
+def test_family_with_nothing_shared_says_so(out: Path) -> None:
+    doc = json.loads((out / "bundles" / "FAM-004.json").read_text())
+    assert doc["items"] == [] and doc["summary"]["items_shared"] == 0
+    assert "No information was shared about this family" in (out / "bundles" / "FAM-004.html").read_text()
+    ws = openpyxl.load_workbook(out / "bundles" / "FAM-004.xlsx")["Summary"]
+    assert "No information was shared about this family." in [c.value for c in ws["C"]]
+
+
+def test_files_are_owner_only(out: Path) -> None:
+    for path in _all_files(out):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    for folder in [out, out / "bundles", out / "recipients", out / "recipients" / "police"]:
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+def test_rerun_is_byte_identical(tmp_path: Path) -> None:
+    first = tmp_path / "a"
+    second = tmp_path / "b"
+    write_meeting_outputs(build_sample().run, first)
+    write_meeting_outputs(build_sample().run, second)
+    a, b = _all_files(first), _all_files(second)
+    assert [p.relative_to(first) for p in a] == [p.relative_to(second) for p in b]
+    for pa, pb in zip(a, b, strict=True):
+        assert pa.read_bytes() == pb.read_bytes(), pa.relative_to(first)
+
+
+def test_raw_third_party_names_appear_nowhere(out: Path) -> None:
+    for path in _all_files(out):
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                blob = "".join(z.read(n).decode("utf-8") for n in z.namelist())
+        else:
+            blob = path.read_text(encoding="utf-8")
+        for name in RAW_NAMES:
+            assert name not in blob, (name, path)
+        assert "12 Elm Road" not in blob  # coordinator's contact details never copied
+
+
+# --- JSON -------------------------------------------------------------------------------
+
+
+def test_every_json_validates_against_the_schema(out: Path) -> None:
+    schema = _schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    docs = sorted(out.rglob("*.json"))
+    assert len(docs) == 4 + 4 * 7
+    for path in docs:
+        errors = [e.message for e in validator.iter_errors(json.loads(path.read_text()))]
+        assert errors == [], path
+
+
+def test_naive_times_from_ingest_validate_too(tmp_path: Path) -> None:
+    run = build_sample().run
+    naive = datetime(2026, 11, 20, 14, 5, 9)  # ingest records file mtimes as local time
+    run.items[:] = [
+        i.model_copy(update={"provenance": i.provenance.model_copy(update={"received_at": naive})})
+        for i in run.items
+    ]
+    write_meeting_outputs(run, tmp_path / "m")
+    doc = json.loads((tmp_path / "m" / "bundles" / "FAM-001.json").read_text())
+    assert doc["items"][0]["provenance"]["received_at"] == "2026-11-20T14:05:09"
+    jsonschema.validate(doc, _schema(), format_checker=jsonschema.FormatChecker())
+    ws = openpyxl.load_workbook(tmp_path / "m" / "bundles" / "FAM-001.xlsx")["Provenance"]
+    assert ws["G3"].value == naive
+
+
+def test_schema_rejects_an_item_without_its_sharing_basis(out: Path) -> None:
+    doc = json.loads((out / "bundles" / "FAM-001.json").read_text())
+    del doc["items"][0]["sharing_basis"]["lawful_basis"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, _schema())
+
+
+def test_schema_vocabularies_match_the_models() -> None:
+    props = _schema()["properties"]
+    item = props["items"]["items"]["properties"]
+    assert item["category"]["enum"] == list(get_args(Category))
+    assert item["subject_role"]["enum"] == list(get_args(SubjectRole))
+    assert item["fact_or_opinion"]["enum"] == list(get_args(FactOrOpinion))
+    assert item["sharing_basis"]["properties"]["risk"]["enum"] == list(get_args(Risk))
+
+
+def test_json_is_sorted_and_dates_are_iso(out: Path) -> None:
+    text = (out / "bundles" / "FAM-001.json").read_text()
+    doc = json.loads(text)
+    assert text == json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    assert doc["meeting_date"] == "2026-12-03"
+    item = next(i for i in doc["items"] if i["agency"] == "housing")
+    assert item["recorded_on"] == "2026-09-01" and item["event_date"] is None
+    assert item["provenance"]["received_at"] == "2026-11-20T14:05:09+00:00"
+    assert item["provenance"]["file"] == "housing/housing_2026-11.xlsx"
+
+
+# --- xlsx -------------------------------------------------------------------------------
+
+
+def test_bundle_workbook_structure(out: Path) -> None:
+    wb = openpyxl.load_workbook(out / "bundles" / "FAM-001.xlsx")
+    assert wb.sheetnames == BUNDLE_SHEETS
+    chron = wb["Chronology"]
+    assert [c.value for c in chron[2]][:3] == ["Date", "Historic", "Subject"]
+    assert chron.max_row == 2 + 5  # five chronology entries (one merged)
+    assert wb["Sharing basis"].max_row == 2 + 6
+    date_cell = chron["A3"]
+    assert date_cell.is_date and date_cell.number_format == "yyyy-mm-dd"
+    assert date_cell.value.date().isoformat() == "2021-02-10"
+    assert chron["H3"].alignment.wrap_text
+    assert chron.column_dimensions["H"].width >= 50
+    prov = wb["Provenance"]
+    assert [c.value for c in prov[2]] == [
+        "Item id", "Agency", "File", "Sheet", "Row", "SHA-256", "Received at",
+    ]
+    assert prov["G3"].is_date
+    assert wb.properties.creator == "casebundle"
+    assert wb.properties.created.isoformat() == "2026-11-23T08:30:00"
+    assert wb.properties.modified.isoformat() == "2026-11-23T08:30:00"
+
+
+def test_agenda_workbook_structure(out: Path) -> None:
+    wb = openpyxl.load_workbook(out / "agenda.xlsx")
+    assert wb.sheetnames == ["Agenda", "Not submitted"]
+    ws = wb["Agenda"]
+    assert [ws.cell(row=r, column=2).value for r in range(3, 7)] == list(
+        ("FAM-001", "FAM-003", "FAM-002", "FAM-004")
+    )
+    reminders = ws.cell(row=3, column=9).value
+    assert "referral to children's social care" in reminders
+    silent = [(r[0].value, r[1].value) for r in wb["Not submitted"].iter_rows(min_row=3)]
+    assert silent == [("csc", "no file received"), ("probation", "no file received"),
+                      ("yos", "all rows rejected")]
+
+
+def test_agenda_never_includes_item_text(out: Path, meeting_run: MeetingRun) -> None:
+    texts = [meeting_run.redacted(i.item_id, "summary") for i in meeting_run.items]
+    with zipfile.ZipFile(out / "agenda.xlsx") as z:
+        blob = "".join(z.read(n).decode() for n in z.namelist())
+    html = (out / "agenda.html").read_text()
+    for text in filter(None, texts):
+        assert text not in blob and text not in html
+
+
+def test_every_workbook_is_marked_frozen_filtered_and_has_nothing_hidden(out: Path) -> None:
+    books = _workbooks(out)
+    assert len(books) == 1 + 4 + 4 * 7
+    for path in books:
+        wb = openpyxl.load_workbook(path)
+        recipient = "recipients" in path.parts
+        assert len(wb.defined_names) == 0, path
+        for ws in wb.worksheets:
+            where = f"{path.name}:{ws.title}"
+            assert ws.sheet_state == "visible", where
+            assert ws.freeze_panes == "A3", where
+            assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A2:"), where
+            assert len(ws.defined_names) == 0, where
+            for part in (ws.oddHeader.center.text, ws.oddFooter.center.text):
+                assert MARKING in part, where
+                assert (ONWARD_NOTICE in part) is recipient, where
+            assert MARKING in ws["A1"].value
+            assert (ONWARD_NOTICE in ws["A1"].value) is recipient
+            assert not any(d.hidden for d in ws.row_dimensions.values()), where
+            assert not any(d.hidden for d in ws.column_dimensions.values()), where
+            for row in ws.iter_rows():
+                for cell in row:
+                    assert cell.comment is None, where
+        with zipfile.ZipFile(path) as z:
+            names = z.namelist()
+            assert not [n for n in names if "comments" in n or "vml" in n.lower()], path
+            assert b"definedName" not in z.read("xl/workbook.xml"), path
+
+
+# --- HTML -------------------------------------------------------------------------------
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        self.tags.append(tag)
+        self.attrs += [name for name, _ in attrs]
+
+    def handle_data(self, data):  # type: ignore[no-untyped-def]
+        self.text.append(data)
+
+
+def _parse(path: Path) -> _Collector:
+    parser = _Collector()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser
+
+
+def test_every_html_is_self_contained_and_marked(out: Path) -> None:
+    pages = _htmls(out)
+    assert len(pages) == 1 + 4 + 4 * 7
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        lowered = html.lower()
+        for bad in FORBIDDEN_IN_HTML:
+            assert bad not in lowered, (bad, path)
+        parsed = _parse(path)
+        assert {"html", "head", "style", "body", "header", "footer"} <= set(parsed.tags)
+        assert not {"script", "link", "img", "iframe", "object", "a", "base"} & set(parsed.tags)
+        assert not {"href", "src", "srcset", "action"} & set(parsed.attrs)
+        text = "".join(parsed.text)
+        assert text.count(MARKING) >= 2  # fixed header and footer
+        assert (ONWARD_NOTICE in text) is ("recipients" in path.parts)
+        assert "@media print" in html and "page-break-before" in html
+        assert "position: fixed" in html
+
+
+def test_bundle_html_has_all_sections_and_labels(out: Path) -> None:
+    text = "".join(_parse(out / "bundles" / "FAM-001.html").text)
+    for heading in ("Summary", "Multi-agency chronology", "Sharing basis", "Provenance"):
+        assert heading in text
+    for label in ("fact", "opinion", "allegation", "Historic", "Opinion of [Professional B], GP"):
+        assert label in text
+    assert "Items awaiting review" in text
