@@ -11,7 +11,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-import flows  # noqa: F401  (Prefect defaults before any Prefect import)
 from flows.cli_audit import audit_app
 from flows.cli_review import review_app
 from pipeline.config import SAMPLE_INBOX, SAMPLE_MEETING, MeetingConfig, load_meeting

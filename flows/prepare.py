@@ -11,11 +11,10 @@ import functools
 import json
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-import flows  # noqa: F401  (sets offline, privacy-preserving Prefect defaults first)
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
@@ -137,7 +136,7 @@ def prepare_meeting(meeting_config: str, inbox: str, out: str = "outputs",
     logger = get_run_logger()
     rules = load_rules(Path(meeting_config))
     meeting = rules.meeting
-    run = MeetingRun(run_id=uuid.uuid4().hex[:12], started_at=datetime.now().replace(
+    run = MeetingRun(run_id=uuid.uuid4().hex[:12], started_at=datetime.now(UTC).replace(
         microsecond=0), meeting=meeting, meeting_config_path=meeting_config, inbox=inbox)
     files = discover(Path(inbox))
     logger.info("meeting %s: %d files in inbox", meeting.meeting.id, len(files))

@@ -13,7 +13,7 @@ import io
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +102,8 @@ def read_file(f: InboxFile, received: datetime | None = None) -> FileRead:
     """Read one submission file. Never raises for bad content: it becomes rejections."""
     data = f.path.read_bytes()
     sha = sha256_of(data)
-    received = received or datetime.fromtimestamp(f.path.stat().st_mtime).replace(microsecond=0)
+    received = received or datetime.fromtimestamp(f.path.stat().st_mtime, UTC).replace(
+        microsecond=0)
     out = FileRead(file=f, sha256=sha)
     suffix = f.path.suffix.lower()
     if suffix not in SUPPORTED:
@@ -190,7 +191,8 @@ def _read_xlsx(f: InboxFile, data: bytes, sha: str, received: datetime, out: Fil
         hidden = _hidden_content(ws)
         if hidden:
             n_rows = _count_data_rows(grid)
-            for row_no in _data_row_numbers(grid) or [None]:
+            hidden_rows: list[int | None] = list(_data_row_numbers(grid)) or [None]
+            for row_no in hidden_rows:
                 out.rejections.append(Rejection(
                     provenance=_prov(f, sha, received, ws.title, row_no),
                     agency=f.agency_folder,
@@ -304,7 +306,8 @@ def _take_grid(f: InboxFile, sha: str, received: datetime, sheet: str,
                           message=f"required columns missing: {', '.join(missing)}.",
                           fix="add the missing columns (see docs/submission-format.md).")
     if problem is not None:
-        for row_no in row_numbers or [None]:  # type: ignore[list-item]
+        rows: list[int | None] = list(row_numbers) or [None]
+        for row_no in rows:
             out.rejections.append(Rejection(
                 provenance=_prov(f, sha, received, sheet, row_no), agency=f.agency_folder,
                 problems=(problem,)))

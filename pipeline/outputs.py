@@ -36,8 +36,16 @@ def safe_cell(value: object) -> object:
 
 def secure_mkdir(path: Path) -> Path:
     """Create a directory (and parents) readable by the owner only."""
-    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-    os.chmod(path, DIR_MODE)
+    missing = []
+    p = path
+    while not p.exists():
+        missing.append(p)
+        p = p.parent
+    for d in reversed(missing):  # every level we create is owner-only, not just the last
+        d.mkdir(mode=DIR_MODE, exist_ok=True)
+        os.chmod(d, DIR_MODE)
+    if not missing and path.is_dir():
+        os.chmod(path, DIR_MODE)
     return path
 
 

@@ -68,16 +68,17 @@ def build_template(meeting: MeetingConfig | None = None, agency: str | None = No
         guide.cell(row=1, column=idx, value=h).font = bold
     wrap = Alignment(wrap_text=True, vertical="top")
     for r, col in enumerate(COLUMNS, start=2):
+        text: str
         if col.kind == "date":
-            values = "date: dd/mm/yyyy, yyyy-mm-dd or an Excel date cell"
+            text = "date: dd/mm/yyyy, yyyy-mm-dd or an Excel date cell"
         elif col.kind == "agency_list":
-            values = "comma-separated agency codes"
+            text = "comma-separated agency codes"
         elif col.values:
-            values = (", ".join(col.values) +
+            text = (", ".join(col.values) +
                       (" (comma-separated list)" if col.kind == "vocab_list" else ""))
         else:
-            values = "free text"
-        row = (col.name, _REQUIRED_TEXT[col.required], values, col.description,
+            text = "free text"
+        row = (col.name, _REQUIRED_TEXT[col.required], text, col.description,
                ", ".join(col.synonyms))
         for c, v in enumerate(row, start=1):
             guide.cell(row=r, column=c, value=v).alignment = wrap
