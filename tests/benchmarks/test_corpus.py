@@ -1,0 +1,200 @@
+"""The redaction evaluation corpus is well formed: spans match text, labels valid, synthetic only."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from collections import Counter, defaultdict
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+CASES = Path(__file__).resolve().parents[1] / "cases" / "redaction"
+CORPUS = CASES / "corpus.jsonl"
+
+
+def _load_generator():
+    spec = importlib.util.spec_from_file_location(
+        "redaction_corpus_generate", CASES / "generate.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+gen = _load_generator()
+NOTES = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+
+
+def spans_of(label: str) -> list[str]:
+    return [s[3] for n in NOTES for s in n["spans"] if s[2] == label]
+
+
+def test_size_and_shape():
+    assert len(NOTES) >= 300
+    assert sum(n["source"] == "seed" for n in NOTES) >= 60
+    ids = [n["note_id"] for n in NOTES]
+    assert len(ids) == len(set(ids))
+    keys = {"note_id", "family_ref", "agency", "style", "source", "keep_names", "text", "spans"}
+    for n in NOTES:
+        assert set(n) == keys, n["note_id"]
+        assert n["agency"] in gen.AGENCIES, n["note_id"]
+        assert n["source"] in ("seed", "generated")
+        assert n["keep_names"] and all(len(k.split()) >= 2 for k in n["keep_names"])
+        assert "[" not in n["text"] and "]" not in n["text"], (
+            "brackets would look like placeholders"
+        )
+
+
+def test_spans_match_text_and_do_not_overlap():
+    for n in NOTES:
+        end = 0
+        for start, stop, label, text in n["spans"]:
+            assert label in gen.LABELS, (n["note_id"], label)
+            assert 0 <= start < stop <= len(n["text"]), n["note_id"]
+            assert n["text"][start:stop] == text, (n["note_id"], text)
+            assert text == text.strip(), (n["note_id"], text)
+            assert start >= end, f"{n['note_id']}: overlapping or unsorted spans at {text!r}"
+            end = stop
+
+
+def test_every_label_is_present():
+    counts = Counter(s[2] for n in NOTES for s in n["spans"])
+    for label in gen.LABELS:
+        assert counts[label] >= 9, (label, counts[label])
+
+
+def test_family_spans_are_keep_names_and_third_parties_are_not():
+    for n in NOTES:
+        keep_words = {w.casefold() for k in n["keep_names"] for w in k.split()}
+        keep_full = {k.casefold() for k in n["keep_names"]}
+        for _, _, label, text in n["spans"]:
+            if label == "FAMILY_PERSON":
+                assert {w.casefold() for w in text.split()} <= keep_words, (n["note_id"], text)
+            if label == "THIRD_PARTY_PERSON":
+                assert text.casefold() not in keep_full, (n["note_id"], text)
+            if label in ("FAMILY_PERSON", "THIRD_PARTY_PERSON"):
+                assert not re.match(r"(Mr|Mrs|Ms|Miss|Dr|Rev)\.?\s", text), "titles stay outside"
+
+
+def test_families_span_agencies_and_share_third_parties():
+    by_family = defaultdict(list)
+    for n in NOTES:
+        by_family[n["family_ref"]].append(n)
+    assert len(by_family) >= 40
+    shared = 0
+    for notes in by_family.values():
+        assert len({tuple(n["keep_names"]) for n in notes}) == 1
+        assert len({n["agency"] for n in notes}) >= 2
+        seen = defaultdict(set)
+        for n in notes:
+            for s in n["spans"]:
+                if s[2] == "THIRD_PARTY_PERSON":
+                    seen[s[3].casefold()].add(n["agency"])
+        shared += any(len(agencies) >= 2 for agencies in seen.values())
+    assert shared >= 20, "need third parties named by two agencies for pseudonym consistency"
+
+
+def test_hard_cases_are_there():
+    texts = [n["text"] for n in NOTES]
+    assert any(re.search(r"\b[A-Z]{4,}\b stated", t) for t in texts), "ALL-CAPS police logs"
+    assert sum(n["style"] == "sloppy" for n in NOTES) >= 30
+    assert any("a boy called" in t for t in texts)
+    for word in ("Rose", "Mark", "Hope", "Will", "Faith", "Guy"):
+        as_name = [
+            s for n in NOTES for s in n["spans"] if word.casefold() in s[3].casefold().split()
+        ]
+        assert as_name, f"{word} never used as a name"
+        as_word = [
+            (n["note_id"], m.start())
+            for n in NOTES
+            for m in re.finditer(rf"\b{word}\b", n["text"], flags=re.IGNORECASE)
+            if not any(s[0] <= m.start() < s[1] for s in n["spans"])
+        ]
+        assert as_word, f"{word} never used as a plain word"
+    for role in ("Mum", "Nan", "the health visitor", "PC ", "DS ", "Social worker"):
+        assert any(role.casefold() in t.casefold() for t in texts), role
+
+
+def _digits(s: str) -> str:
+    return re.sub(r"\D", "", s)
+
+
+@pytest.mark.parametrize(
+    "phone, ok",
+    [
+        ("07700 900123", True),
+        ("+44 (0)7700 900123", True),
+        ("0044 7700 900123", True),
+        ("(01632) 960 001", True),
+        ("020 7946 0958", True),
+        ("0113 496 0123", True),
+        ("07700 800123", False),
+        ("01632 970001", False),
+    ],
+)
+def test_drama_range_check(phone: str, ok: bool):
+    assert is_drama_number(phone) is ok
+
+
+def is_drama_number(phone: str) -> bool:
+    d = _digits(phone)
+    d = re.sub(r"^(0044|44)0?", "0", d)
+    return bool(re.fullmatch(r"07700900\d{3}|01632960\d{3}|02079460\d{3}|01134960\d{3}", d))
+
+
+def test_identifiers_are_synthetic_and_well_formed():
+    assert all(is_drama_number(p) for p in spans_of("PHONE"))
+    assert all(re.fullmatch(r"[\w.+-]+@example\.(org|com)", e) for e in spans_of("EMAIL"))
+    assert all(re.fullmatch(r"(?i)QQ ?\d{2} ?\d{2} ?\d{2} ?[A-D]", x) for x in spans_of("NINO"))
+    postcode = re.compile(r"(?i)[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}")
+    assert all(postcode.fullmatch(p) for p in spans_of("POSTCODE"))
+    assert all(re.fullmatch(r"[A-Z]{2}\d{2} ?[A-Z]{3}", v) for v in spans_of("VEHICLE_REG"))
+    assert all(re.fullmatch(r"[A-Z]\d{12}", u) for u in spans_of("UPN"))
+    ref = re.compile(r"CR/\d{5}/\d{2}|LOG \d{4} \d{2}/\d{2}")
+    assert all(ref.fullmatch(r) for r in spans_of("POLICE_REF"))
+    valid = 0
+    for nhs in spans_of("NHS"):
+        d = _digits(nhs)
+        assert len(d) == 10 and d.startswith("999"), nhs
+        check = 11 - sum(int(c) * w for c, w in zip(d[:9], range(10, 1, -1), strict=True)) % 11
+        valid += (0 if check == 11 else check) == int(d[9])
+    assert 0 < valid < len(spans_of("NHS")), "need valid and mistyped NHS numbers"
+    formats = {re.sub(r"\d", "9", p) for p in spans_of("PHONE")}
+    assert len(formats) >= 7, formats
+    assert any(p.islower() for p in spans_of("POSTCODE"))
+    assert any(" " not in p for p in spans_of("POSTCODE"))
+
+
+@pytest.mark.parametrize(
+    "marked, text, spans",
+    [
+        ("no markup", "no markup", []),
+        ("{T|Dean} said", "Dean said", [[0, 4, "THIRD_PARTY_PERSON", "Dean"]]),
+        ("Mr {F|Brooks} on {PHONE|07700 900123}.", "Mr Brooks on 07700 900123.",
+         [[3, 9, "FAMILY_PERSON", "Brooks"], [13, 25, "PHONE", "07700 900123"]]),
+    ],
+)  # fmt: skip
+def test_parse_markup(marked, text, spans):
+    assert gen.parse_markup(marked) == (text, spans)
+
+
+@pytest.mark.parametrize(
+    "marked, error",
+    [("{X|Dean}", "unknown span code 'X'"), ("{T|Dean", "unbalanced markup")],
+)
+def test_parse_markup_rejects(marked, error):
+    with pytest.raises(ValueError, match=error):
+        gen.parse_markup(marked)
+
+
+def test_generator_is_deterministic_and_committed_output_is_current():
+    first = gen.dumps(gen.build_corpus())
+    assert first == gen.dumps(gen.build_corpus())
+    meta = json.loads((CASES / "corpus_meta.json").read_text(encoding="utf-8"))
+    if meta["faker_version"] != version("faker"):
+        pytest.skip(f"corpus made with Faker {meta['faker_version']}, have {version('faker')}")
+    assert first == CORPUS.read_text(encoding="utf-8"), "rerun tests/cases/redaction/generate.py"
