@@ -14,7 +14,7 @@ from rich.table import Table
 from flows.cli_audit import audit_app
 from flows.cli_review import review_app
 from pipeline.config import SAMPLE_INBOX, SAMPLE_MEETING, MeetingConfig, load_meeting
-from pipeline.errors import CasebundleError
+from pipeline.errors import CasebundleError, ConfigError
 from pipeline.ingest import InboxFile
 from pipeline.models import Item, Rejection
 from pipeline.stages import read_and_validate
@@ -53,6 +53,14 @@ def run(
                                         )] = Path(".casebundle"),
 ) -> None:
     """Run the prepare-meeting flow. With no options it runs the bundled sample meeting."""
+    try:  # fail fast on a bad config or inbox, before Prefect's server starts
+        load_meeting(meeting)
+        if not inbox.is_dir():
+            raise ConfigError(str(inbox), "inbox folder not found.",
+                              "pass --inbox DIR holding one sub-folder per agency.")
+    except CasebundleError as exc:
+        _fail(exc)
+        return
     from flows.prepare import prepare_meeting  # Prefect starts only for this command
 
     try:
@@ -131,17 +139,17 @@ def validate(
 
 
 def _print_rejections(rejections: list[Rejection]) -> None:
+    """One line per problem: where, what, the value found, and the fix."""
     if not rejections:
         return
-    table = Table(title="Problems (each must be fixed before sending)", show_lines=True)
-    for col in ("file", "sheet", "row", "column", "problem", "value", "fix"):
-        table.add_column(col, overflow="fold")
+    console.print("[bold]Problems (each must be fixed before sending):[/]")
     for rj in rejections:
         p = rj.provenance
+        where = f"{p.file} | sheet {p.sheet} | row {'-' if p.row is None else p.row}"
         for pr in rj.problems:
-            table.add_row(p.file, p.sheet, "" if p.row is None else str(p.row),
-                          pr.column or "", f"{pr.code}: {pr.message}", pr.value or "", pr.fix)
-    console.print(table)
+            found = f" (found: {pr.value!r})" if pr.value else ""
+            console.print(f"  {where} | column {pr.column or '-'}: {pr.code} {pr.message}"
+                          f"{found} Fix: {pr.fix}", markup=False, soft_wrap=True)
 
 
 def _print_decisions(items: list[Item], decisions: list, rules: object, explain: object) -> None:

@@ -205,7 +205,8 @@ def validate_row(raw: RawRow, meeting: MeetingConfig, today: date | None = None
     _check_consistency(chk, meeting)
     prov = raw.provenance
     if chk.problems:
-        return Rejection(provenance=prov, agency=chk.values.get("agency") or prov.agency_folder,
+        # the submitting agency is the folder the file came from, whatever the row claims
+        return Rejection(provenance=prov, agency=prov.agency_folder or chk.values.get("agency"),
                          family_ref=chk.values.get("family_ref"), problems=tuple(chk.problems))
     v = {k: val for k, val in chk.values.items() if val is not None}
     v.setdefault("agency_decision", "share")
