@@ -1,0 +1,443 @@
+"""The policy rules as data (redaction_rules/policy.yaml), validated on load.
+
+Like Presidio's YAML recognizers, the rules live in a file and are checked by pydantic
+models before any item is decided: a bad rule fails at load time, naming the file, the
+rule and what is wrong (STYLE.md, "Rules and config as data").
+
+The engine (pipeline/policy.py) decides *which* reason codes apply to an item; this file
+says what each code means, which outcome it carries, which paragraph of the guidance it
+implements, and holds every threshold and list the engine uses.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal, get_args
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from pipeline.config import RULES_DIR, load_yaml
+from pipeline.errors import ConfigError
+from pipeline.models import (
+    Category,
+    Consent,
+    MeetingType,
+    Risk,
+    SubjectInformed,
+)
+
+_STRICT = ConfigDict(frozen=True, extra="forbid")
+
+#: Default location of the policy rules.
+POLICY_PATH = RULES_DIR / "policy.yaml"
+
+Outcome = Literal["shared", "withheld", "review", "info", "reminder"]
+#: Outcomes that decide an item's disposition (the others annotate it).
+DECISIVE: tuple[str, ...] = ("shared", "withheld", "review")
+
+#: Every code the engine (or, for REDACTION_FAILED, the pipeline) can put in a Decision,
+#: and the kind of outcome it must carry in policy.yaml.
+#: "decisive" codes may carry shared, withheld or review (the YAML chooses); "info" and
+#: "reminder" codes never change a disposition.
+ENGINE_CODES: dict[str, Literal["decisive", "info", "reminder"]] = {
+    # rule 1: purpose and relevance
+    "NOT_NECESSARY_FOR_PURPOSE": "decisive",
+    "NECESSITY_CHECK": "decisive",
+    "OUTSIDE_PURPOSE_SERIOUS_RISK": "info",
+    # rule 2: the agency's own decision
+    "AGENCY_NOT_SHARE": "decisive",
+    "RECORD_NOT_SHARE_RATIONALE": "reminder",
+    # rule 3: confidentiality
+    "NOT_CONFIDENTIAL": "decisive",
+    "CONFIDENTIALITY_UNSURE": "decisive",
+    # rule 4: consent
+    "CONSENT_EXPLICIT": "decisive",
+    "CONSENT_IMPLIED": "decisive",
+    "CONSENT_SCOPE_NOT_COVERED": "decisive",
+    "CONSENT_GIVER_UNCLEAR": "decisive",
+    # rule 5: public interest
+    "PI_SIGNIFICANT_HARM": "decisive",
+    "PI_SERIOUS_HARM_ADULT": "decisive",
+    "PI_SERIOUS_CRIME": "decisive",
+    "PI_JUDGEMENT_NEEDED": "decisive",
+    "PI_NO_RISK": "decisive",
+    # rule 6: adults at risk only to themselves
+    "ADULT_SELF_RISK_ONLY": "decisive",
+    "SELF_RISK_AGE_UNKNOWN": "decisive",
+    "SELF_RISK_UNDER_18": "decisive",
+    "SELF_RISK_NO_CAPACITY": "decisive",
+    "SELF_RISK_CHILD_AFFECTED": "decisive",
+    # rule 7: legal duty and powers
+    "LEGAL_DUTY": "decisive",
+    "LEGAL_DUTY_NO_RECIPIENTS": "decisive",
+    "LEGAL_POWER_NOT_DUTY": "info",
+    # rule 8: historic information
+    "HISTORIC": "info",
+    "HISTORIC_SENSITIVE": "decisive",
+    "HISTORIC_RISK_OF_HARM": "info",
+    # rule 9: recording
+    "RATIONALE_NOT_RECORDED": "decisive",
+    # rule 10: children's consent
+    "CHILD_CONSENT_COMPETENCE": "decisive",
+    "CHILD_REFUSED": "info",
+    "CHILD_REFUSAL_OVERRIDDEN": "info",
+    # rule 11: special category and offence data
+    "SPECIAL_CATEGORY_NO_CONDITION": "decisive",
+    # rule 12: sources
+    "SOURCE_AT_RISK": "decisive",
+    # rule 13: informing the subject
+    "INFORM_SUBJECT": "reminder",
+    "DO_NOT_INFORM_FAMILY": "reminder",
+    # rule 14: significant harm
+    "CONFIRM_CSC_REFERRAL": "reminder",
+    # recipients
+    "RECIPIENTS_RESTRICTED": "info",
+    "RECIPIENTS_NOT_IN_MEETING": "decisive",
+    # human review
+    "REVIEW_DECISION_SHARE": "decisive",
+    "REVIEW_DECISION_WITHHOLD": "decisive",
+    "REVIEW_SHARE_NOT_APPLIED": "info",
+    "REVIEW_DECISION_STALE": "info",
+    # set after the policy by pipeline/stages.py when redacting a shared item failed
+    "REDACTION_FAILED": "decisive",
+}
+
+_CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+#: A citation must point at the guidance: a seed file name or a golden rule.
+_CITATION_RE = re.compile(r"(\d{3}_[0-9a-f]{16}\.txt)|golden rule", re.IGNORECASE)
+
+
+class ReasonCode(BaseModel):
+    """One reason code: what it means for the agency, what it does, where it comes from."""
+
+    model_config = _STRICT
+
+    code: str
+    outcome: Outcome
+    explanation: str = Field(min_length=20)
+    citation: str = Field(min_length=5)
+    #: the rule in docs/policy.md this code belongs to (for grouping the docs table)
+    rule: str = Field(min_length=1)
+
+    @field_validator("code")
+    @classmethod
+    def _code_shape(cls, v: str) -> str:
+        if not _CODE_RE.match(v):
+            raise ValueError("use UPPER_CASE letters, digits and '_'")
+        return v
+
+    @field_validator("citation")
+    @classmethod
+    def _cites_guidance(cls, v: str) -> str:
+        if not _CITATION_RE.search(v):
+            raise ValueError(
+                "must cite a seed file (e.g. '003_e63cd6015283d4be.txt 3.44') or a golden rule"
+            )
+        return v
+
+
+class Profile(BaseModel):
+    """What one meeting type is for, and which categories of information it needs."""
+
+    model_config = _STRICT
+
+    name: str = Field(min_length=2)
+    purpose: str = Field(min_length=20)
+    #: categories necessary for the purpose (shared if the other rules allow)
+    necessary: tuple[Category, ...] = Field(min_length=1)
+    #: categories a person must check for necessity (e.g. "other")
+    check: tuple[Category, ...] = ()
+    citation: str = Field(min_length=5)
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> Profile:
+        both = sorted(set(self.necessary) & set(self.check))
+        if both:
+            raise ValueError(f"categories listed as both necessary and check: {', '.join(both)}")
+        return self
+
+
+class PublicInterest(BaseModel):
+    """Rule 5: what each recorded risk means for confidential information without consent."""
+
+    model_config = _STRICT
+
+    #: risks that meet the sharing threshold, each with the reason code it gives
+    share: dict[Risk, str] = Field(min_length=1)
+    review: tuple[Risk, ...] = ()
+    withhold: tuple[Risk, ...] = ()
+    #: risks handled by rule 6 (3.44, adults at risk only to themselves)
+    self_risk: tuple[Risk, ...] = ()
+
+    @model_validator(mode="after")
+    def _partition(self) -> PublicInterest:
+        seen: dict[str, int] = {}
+        for group in (tuple(self.share), self.review, self.withhold, self.self_risk):
+            for r in group:
+                seen[r] = seen.get(r, 0) + 1
+        twice = sorted(r for r, n in seen.items() if n > 1)
+        missing = sorted(set(get_args(Risk)) - set(seen))
+        if twice:
+            raise ValueError(f"risks listed in more than one group: {', '.join(twice)}")
+        if missing:
+            raise ValueError(
+                f"every risk needs a group (share, review, withhold or self_risk); "
+                f"missing: {', '.join(missing)}"
+            )
+        return self
+
+
+class Historic(BaseModel):
+    """Rule 8: historic information (000 example 2; 001 case 8)."""
+
+    model_config = _STRICT
+
+    sensitive_categories: tuple[Category, ...] = Field(min_length=1)
+    harm_risks: tuple[Risk, ...] = Field(min_length=1)
+
+
+class Rationale(BaseModel):
+    """Rule 9: what counts as a recorded reason (golden rule 7; 3.51)."""
+
+    model_config = _STRICT
+
+    min_words: int = Field(ge=1, le=50)
+    #: regular expressions matched in full against the lower-cased, trimmed rationale
+    boilerplate: tuple[str, ...] = Field(min_length=1)
+    _compiled: tuple[re.Pattern[str], ...] = PrivateAttr(default=())
+
+    @field_validator("boilerplate")
+    @classmethod
+    def _compiles(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for i, pattern in enumerate(v):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern {i + 1} ({pattern!r}) is not a valid regex: {exc}") from None
+        return v
+
+    def model_post_init(self, __context: object) -> None:
+        self._compiled = tuple(re.compile(p) for p in self.boilerplate)
+
+    @property
+    def patterns(self) -> tuple[re.Pattern[str], ...]:
+        return self._compiled
+
+
+class Ages(BaseModel):
+    """Ages the guidance uses (3.23, 3.30; glossary 'Child')."""
+
+    model_config = _STRICT
+
+    adult: int = Field(ge=16, le=21)
+    child_competence: int = Field(ge=8, le=16)
+
+
+class InformSubject(BaseModel):
+    """Rule 13: when telling the subject is unsafe, for the whole family (3.36)."""
+
+    model_config = _STRICT
+
+    unsafe_consent: tuple[Consent, ...] = Field(min_length=1)
+    unsafe_informed: tuple[SubjectInformed, ...] = Field(min_length=1)
+
+
+class CscReferral(BaseModel):
+    """Rule 14: remind the meeting to confirm a referral to children's social care."""
+
+    model_config = _STRICT
+
+    risks: tuple[Risk, ...] = Field(min_length=1)
+    except_meeting_types: tuple[MeetingType, ...] = ()
+
+
+class Notes(BaseModel):
+    model_config = _STRICT
+
+    child_views_not_followed: str = Field(min_length=20)
+
+
+class PolicyRules(BaseModel):
+    """The whole policy: reason codes, meeting profiles and the engine's thresholds."""
+
+    model_config = _STRICT
+
+    version: Literal[1]
+    reason_codes: dict[str, ReasonCode]
+    profiles: dict[MeetingType, Profile]
+    #: rule 1: risks that make an item outside the profile still worth considering
+    purpose_override_risks: tuple[Risk, ...] = Field(min_length=1)
+    public_interest: PublicInterest
+    historic: Historic
+    #: rule 11: special category and offence data
+    special_categories: tuple[Category, ...] = Field(min_length=1)
+    rationale: Rationale
+    ages: Ages
+    inform_subject: InformSubject
+    csc_referral: CscReferral
+    notes: Notes
+    _source: str = PrivateAttr(default="<memory>")
+
+    @field_validator("reason_codes", mode="before")
+    @classmethod
+    def _inject_code(cls, v: object) -> object:
+        # In YAML the code is the mapping key; copy it into each entry so that each
+        # ReasonCode knows its own name.
+        if isinstance(v, dict):
+            return {
+                k: ({"code": k, **entry} if isinstance(entry, dict) else entry)
+                for k, entry in v.items()
+            }
+        return v
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> PolicyRules:
+        problems: list[str] = []
+        missing = sorted(set(get_args(MeetingType)) - set(self.profiles))
+        if missing:
+            problems.append(f"profiles: no profile for meeting type(s) {', '.join(missing)}")
+        for code, kind in ENGINE_CODES.items():
+            rc = self.reason_codes.get(code)
+            if rc is None:
+                problems.append(f"reason_codes.{code}: missing (the engine uses it)")
+            elif kind == "decisive" and rc.outcome not in DECISIVE:
+                problems.append(
+                    f"reason_codes.{code}.outcome: must be shared, withheld or review, "
+                    f"not {rc.outcome}"
+                )
+            elif kind != "decisive" and rc.outcome != kind:
+                problems.append(f"reason_codes.{code}.outcome: must be {kind}, not {rc.outcome}")
+        for code in sorted(set(self.reason_codes) - set(ENGINE_CODES)):
+            problems.append(f"reason_codes.{code}: unknown code (the engine never emits it)")
+        for risk, code in self.public_interest.share.items():
+            rc = self.reason_codes.get(code)
+            if rc is None or rc.outcome != "shared":
+                problems.append(
+                    f"public_interest.share.{risk}: {code} must be a reason code with "
+                    f"outcome shared"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def source(self) -> str:
+        """The file these rules were loaded from."""
+        return self._source
+
+
+def _describe(err: ValidationError) -> str:
+    parts = []
+    for e in err.errors():
+        loc = ".".join(str(p) for p in e["loc"]) or "(top level)"
+        msg = e["msg"].removeprefix("Value error, ")
+        parts.append(f"rule {loc}: {msg}")
+    return "; ".join(parts)
+
+
+def load_policy_rules(path: Path | None = None) -> PolicyRules:
+    """Load and validate policy.yaml; ConfigError names the file, the rule and the problem."""
+    p = Path(path) if path is not None else POLICY_PATH
+    data = load_yaml(p)
+    if not isinstance(data, dict):
+        raise ConfigError(str(p), "is empty or not a mapping of rules.",
+                          "see docs/policy.md for the layout of policy.yaml.")
+    try:
+        rules = PolicyRules.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(str(p), f"invalid policy: {_describe(err)}.",
+                          "fix the named rule; see docs/policy.md.") from None
+    rules._source = str(p)
+    return rules
+
+
+# --- documentation ------------------------------------------------------------------------
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def reason_code_table(rules: PolicyRules) -> str:
+    """The Markdown table of reason codes for docs/policy.md, generated from the rules."""
+    lines = [
+        "| Code | Rule | Outcome | Explanation (shown to the agency) | Citation |",
+        "|---|---|---|---|---|",
+    ]
+    for code, rc in rules.reason_codes.items():
+        lines.append(
+            f"| `{code}` | {_cell(rc.rule)} | {rc.outcome} | {_cell(rc.explanation)} "
+            f"| {_cell(rc.citation)} |"
+        )
+    return "\n".join(lines)
+
+
+def profile_table(rules: PolicyRules) -> str:
+    """The Markdown table of meeting-type profiles for docs/policy.md."""
+    all_categories = get_args(Category)
+    lines = [
+        "| Meeting | Purpose | Necessary | Checked by a person | Not necessary (withheld) | Citation |",
+        "|---|---|---|---|---|---|",
+    ]
+    for mtype, prof in rules.profiles.items():
+        outside = [c for c in all_categories if c not in prof.necessary and c not in prof.check]
+        lines.append(
+            f"| {mtype} ({_cell(prof.name)}) | {_cell(prof.purpose)} | "
+            f"{', '.join(prof.necessary)} | {', '.join(prof.check) or '-'} | "
+            f"{', '.join(outside) or '-'} | {_cell(prof.citation)} |"
+        )
+    return "\n".join(lines)
+
+
+GENERATED_BEGIN = "<!-- BEGIN GENERATED FROM redaction_rules/policy.yaml: {name} -->"
+GENERATED_END = "<!-- END GENERATED: {name} -->"
+
+
+def generated_sections(rules: PolicyRules) -> dict[str, str]:
+    """The generated blocks of docs/policy.md, by name."""
+    return {"reason-codes": reason_code_table(rules), "profiles": profile_table(rules)}
+
+
+def _literal(text: str) -> Callable[[re.Match[str]], str]:
+    def replace(_match: re.Match[str]) -> str:
+        return text
+
+    return replace
+
+
+def update_doc(text: str, rules: PolicyRules) -> str:
+    """Replace each generated block in a docs page with a fresh one."""
+    for name, body in generated_sections(rules).items():
+        begin = GENERATED_BEGIN.format(name=name)
+        end = GENERATED_END.format(name=name)
+        pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.DOTALL)
+        if not pattern.search(text):
+            raise ValueError(f"docs page has no generated block {name!r}")
+        block = f"{begin}\n{body}\n{end}"
+        # a function replacement: the block is literal text, not a regex template
+        text = pattern.sub(_literal(block), text)
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Regenerate the tables in docs/policy.md: python -m pipeline.policy_rules [DOC]."""
+    args = sys.argv[1:] if argv is None else argv
+    doc = Path(args[0]) if args else RULES_DIR.parent / "docs" / "policy.md"
+    rules = load_policy_rules()
+    doc.write_text(update_doc(doc.read_text(encoding="utf-8"), rules), encoding="utf-8")
+    sys.stdout.write(f"updated {doc}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
