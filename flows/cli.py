@@ -36,7 +36,7 @@ MeetingOpt = Annotated[Path, typer.Option("--meeting", "-m", help="Meeting confi
 
 
 def _fail(exc: CasebundleError) -> None:
-    err.print(f"[bold red]casebundle:[/] {exc}")
+    err.print(f"[bold red]casebundle:[/] {exc}", soft_wrap=True, highlight=False)
     raise typer.Exit(code=2)
 
 
