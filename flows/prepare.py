@@ -23,6 +23,7 @@ from pipeline.errors import CasebundleError
 from pipeline.ingest import discover
 from pipeline.ledger import build_ledger, check_ledger, write_ledger
 from pipeline.outputs import atomic_dir, write_csv, write_text
+from pipeline.policy import explain
 from pipeline.receipts import receipt_rows
 from pipeline.render import write_meeting_outputs
 from pipeline.render.recipients import recipients_by_item
@@ -148,6 +149,8 @@ def prepare_meeting(meeting_config: str, inbox: str, out: str = "outputs",
     rows_in = inputs.rows_in
     decisions = decide_task(run.items, rules, Path(state_dir))
     run.decisions = {d.item_id: d for d in decisions}
+    run.reminder_text = {code: explain(code, rules.policy).explanation
+                         for d in decisions for code in d.agenda_reminders}
     families = sorted({i.family_ref for i in run.items})
     for ref in families:  # one batch per family, in turn: one loaded engine, no thread races
         fam = redact_task(rules, ref, run.items, run.decisions)

@@ -24,17 +24,12 @@ ONWARD_NOTICE = "Not to be shared onward without the agreement of the originatin
 DUPLICATE_RATIO = 0.9
 
 #: Agenda reminder codes set by the policy -> wording for the coordinator.
+#: Wording of agenda reminders when the run carries none (run.reminder_text, filled from
+#: redaction_rules/policy.yaml, is the source of truth).
 REMINDER_TEXT: dict[str, str] = {
     "CONFIRM_CSC_REFERRAL": (
         "Confirm a referral to children's social care has been made without delay"
     ),
-    "CONFIRM_ADULT_SAFEGUARDING_REFERRAL": (
-        "Confirm a referral to adult safeguarding has been made without delay"
-    ),
-    "CONFIRM_POLICE_REFERRAL": "Confirm the matter has been reported to the police",
-    "SEEK_CONSENT": "Agree who will seek the subject's consent, and when",
-    "INFORM_SUBJECT": "Agree who will tell the subject that information was shared",
-    "CHILD_VIEWS": "Record the child's wishes and feelings and how they were weighed",
 }
 
 #: Item -> decision -> shown? (a recipient's need-to-know filter); None shows every item.
@@ -434,7 +429,7 @@ def _agenda_family(run: MeetingRun, family_ref: str) -> AgendaFamily:
         shared=counts["shared"],
         withheld=counts["withheld"],
         awaiting_review=counts["review"],
-        reminders=tuple(REMINDER_TEXT.get(c, c) for c in codes),
+        reminders=tuple(run.reminder_text.get(c) or REMINDER_TEXT.get(c, c) for c in codes),
         persons_of_concern=_persons(run.persons_of_concern.get(family_ref, ()), None),
     )
 

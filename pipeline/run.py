@@ -40,6 +40,8 @@ class MeetingRun:
     #: family_ref -> pseudonym -> original identifier; in memory only, encrypted by the audit
     escrow: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     ledger: list[LedgerRow] = field(default_factory=list)
+    #: agenda reminder code -> wording for the meeting (from the policy rules)
+    reminder_text: dict[str, str] = field(default_factory=dict)
     #: files seen: relative name -> sha256 (including duplicates and unreadable files)
     files: dict[str, str] = field(default_factory=dict)
     #: files skipped as byte-identical copies: copy -> original
