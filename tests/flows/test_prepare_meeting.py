@@ -132,3 +132,46 @@ def test_prefect_database_holds_no_personal_data(sample_run):
         assert "prepare-meeting" in dump  # the flow run is there
         found = [n for n in needles if n in dump]
         assert not found, found
+
+
+def _audit_store(sample_run, monkeypatch):
+    from pipeline.audit import AuditStore, load_audit_settings
+
+    monkeypatch.setenv("CASEBUNDLE_STATE_DIR", str(sample_run["root"] / "state"))
+    monkeypatch.delenv("CASEBUNDLE_AUDIT_URL", raising=False)
+    return AuditStore.from_settings(load_audit_settings())
+
+
+def test_audit_report_counts_equal_the_ledger(sample_run, monkeypatch):
+    from collections import Counter
+
+    from pipeline.audit import build_report, write_report
+
+    report = build_report(_audit_store(sample_run, monkeypatch),
+                          sample_run["meeting"].meeting.id)
+    assert report.run_id == sample_run["summary"]["run_id"]
+    ledger = _ledger(sample_run)
+    by_agency: dict[str, Counter[str]] = {}
+    for r in ledger:
+        by_agency.setdefault(r["agency"], Counter())[r["disposition"]] += 1
+    for row in report.agencies:
+        c = by_agency.get(row.agency, Counter())
+        assert (row.shared, row.withheld, row.review, row.rejected) == (
+            c["shared"], c["withheld"], c["review"], c["rejected"]), row.agency
+        assert row.submitted == sum(c.values())
+    t = report.totals
+    assert t.shared + t.withheld + t.review + t.rejected == len(ledger)
+    assert report.ledger_matches
+    xlsx, html = write_report(report, sample_run["root"] / "audit_report")
+    assert xlsx.is_file() and html.is_file()
+
+
+def test_audit_chain_verifies_against_the_run_head(sample_run, monkeypatch):
+    from pipeline.audit import verify_store
+
+    store = _audit_store(sample_run, monkeypatch)
+    head_file = sample_run["dir"] / "audit_head.json"
+    head = json.loads(head_file.read_text())
+    result = verify_store(store, [head_file])
+    assert result.ok, result
+    assert head["length"] >= len(_ledger(sample_run))
