@@ -18,7 +18,10 @@ def build_ledger(run: MeetingRun) -> list[LedgerRow]:
         rows.append(LedgerRow(
             file=item.provenance.file, sheet=item.provenance.sheet, row=item.provenance.row,
             agency=item.agency, family_ref=item.family_ref, item_id=item.item_id,
-            disposition=d.disposition, reasons=";".join(d.reasons)))
+            disposition=d.disposition, reasons=";".join(d.reasons),
+            reviewed_by=d.reviewed_by or "",
+            reviewed_at=d.reviewed_at.isoformat() if d.reviewed_at else "",
+            review_reason=d.review_reason or ""))
     for rj in run.rejections:
         p = rj.provenance
         rows.append(LedgerRow(

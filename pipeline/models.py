@@ -280,6 +280,10 @@ class LedgerRow(BaseModel):
     item_id: str
     disposition: Disposition
     reasons: str
+    #: a human review decision applied to this row (who, when, why), if any
+    reviewed_by: str = ""
+    reviewed_at: str = ""
+    review_reason: str = ""
 
 
 LEDGER_COLUMNS: tuple[str, ...] = tuple(LedgerRow.model_fields)

@@ -1,0 +1,131 @@
+"""People's names: who is kept (the family) and how third parties get pseudonyms.
+
+Pure functions over strings and positions; no Presidio here, so the rules can be tested alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from pipeline.redact_config import NameRules
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+class NameNormaliser:
+    """Turns a name as written into comparable tokens: case-folded, no titles or roles."""
+
+    def __init__(self, rules: NameRules) -> None:
+        self._drop = frozenset(
+            {t.casefold().rstrip(".") for t in rules.titles}
+            | {t for w in rules.role_words for t in w.casefold().split()}
+            | {t.casefold() for t in rules.label_words}
+            | {t.casefold() for t in rules.caps_verbs}
+            | (set(STOP_WORDS) - {w.casefold() for w in rules.word_names})
+        )
+
+    def tokens(self, name: str) -> tuple[str, ...]:
+        out = []
+        for word in _WORD.findall(name.casefold()):
+            word = word.replace("’", "'")
+            if word.endswith("'s"):
+                word = word[:-2]
+            if word and word not in self._drop and len(word) > 1:
+                out.append(word)
+        return tuple(out)
+
+
+class KeepList:
+    """The people a meeting is about: a mention is kept when every token is one person's."""
+
+    def __init__(self, names: Iterable[str], normaliser: NameNormaliser) -> None:
+        self._people: list[frozenset[str]] = []
+        for name in names:
+            toks = set(normaliser.tokens(name))
+            # "Smith-Jones" is also mentioned as "Smith" or "Jones"
+            toks |= {part for t in toks for part in t.split("-") if len(part) > 1}
+            if toks:
+                self._people.append(frozenset(toks))
+        self._normaliser = normaliser
+
+    def keeps(self, tokens: Sequence[str]) -> bool:
+        if not tokens:
+            return True
+        wanted = set(tokens)
+        return any(wanted <= person for person in self._people)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One third-party name found in one text."""
+
+    key: str  # RedactionInput.key
+    item_id: str
+    agency: str
+    start: int
+    end: int
+    surface: str
+    tokens: tuple[str, ...]
+
+
+@dataclass
+class _Person:
+    first_seen: tuple[str, int]
+    full: tuple[str, str] | None = None
+    mentions: list[Mention] = field(default_factory=list)
+
+
+def letters(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: spreadsheet-style letters."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(ord("A") + rem) + out
+    return out
+
+
+def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
+    """Group mentions of the same person; ordered by first appearance (key, position).
+
+    Full names match on (first, last) token. A single-word mention joins the one full name
+    whose surname (else first name) it equals; if several match it stays a person of its own,
+    since guessing could merge two people.
+    """
+    ordered = sorted(mentions, key=lambda m: (m.key, m.start, m.end))
+    people: dict[tuple[str, ...], _Person] = {}
+    singles: list[Mention] = []
+    for m in ordered:
+        if len(m.tokens) >= 2:
+            full = (m.tokens[0], m.tokens[-1])
+            person = people.setdefault(full, _Person(first_seen=(m.key, m.start), full=full))
+            person.mentions.append(m)
+        else:
+            singles.append(m)
+    fulls = list(people.values())
+    for m in singles:
+        word = m.tokens[0]
+        by_surname = [p for p in fulls if p.full and p.full[1] == word]
+        by_first = [p for p in fulls if p.full and p.full[0] == word]
+        match = by_surname if by_surname else by_first
+        if len(match) == 1:
+            match[0].mentions.append(m)
+            match[0].first_seen = min(match[0].first_seen, (m.key, m.start))
+        else:
+            person = people.setdefault(("single", word), _Person(first_seen=(m.key, m.start)))
+            person.mentions.append(m)
+    groups = sorted(people.values(), key=lambda p: p.first_seen)
+    return [sorted(p.mentions, key=lambda m: (m.key, m.start)) for p in groups]
+
+
+def escrow_value(group: Sequence[Mention]) -> str:
+    """The fullest form a person was written in (longest; first seen on a tie)."""
+    best = group[0].surface
+    for m in group[1:]:
+        if len(m.surface) > len(best):
+            best = m.surface
+    return best
