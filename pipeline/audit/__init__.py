@@ -1,6 +1,6 @@
 """Governance: the tamper-evident decision record, escrow, reports, subject access, retention.
 
-Golden rule 7 (/work/shared/seeds/003_e63cd6015283d4be.txt 2.9, 3.51): keep a record of
+Golden rule 7 (../shared/seeds/003_e63cd6015283d4be.txt 2.9, 3.51): keep a record of
 every decision and its reasons, whether or not information was shared.
 """
 

@@ -5,7 +5,7 @@ Each record's hash is sha256 over a canonical JSON of its fields, the hash of it
 shared, an encrypted escrow token) can therefore be tombstoned by a retention purge without
 breaking the chain, while any edit, deletion, insertion or reordering of records breaks it.
 Removing the newest records is caught by comparing with the `AuditHead` each run leaves in
-its outputs (audit_head.json). Golden rule 7: /work/shared/seeds/003_e63cd6015283d4be.txt 2.9.
+its outputs (audit_head.json). Golden rule 7: ../shared/seeds/003_e63cd6015283d4be.txt 2.9.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Turning one MeetingRun into decision records, and `record_run`, the flow's entry point.
 
-Golden rule 7 and paragraph 3.51 (/work/shared/seeds/003_e63cd6015283d4be.txt): record
+Golden rule 7 and paragraph 3.51 (../shared/seeds/003_e63cd6015283d4be.txt): record
 every decision and its reasons, whether or not the item was shared, and for shared items
 what was shared and with whom. Third-party identifiers are never recorded: free text is
 stored only in its redacted form, and redaction summaries carry types and counts only.

@@ -2,7 +2,7 @@
 
 Built from the audit store only (never from outputs), written as xlsx and self-contained
 HTML to <out>/<meeting_id>/audit/. Lists every item shared without consent with its
-rationale and decider (/work/shared/seeds/003_e63cd6015283d4be.txt 3.38, 3.51).
+rationale and decider (../shared/seeds/003_e63cd6015283d4be.txt 3.38, 3.51).
 """
 
 from __future__ import annotations

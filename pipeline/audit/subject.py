@@ -4,7 +4,7 @@ Only what the store holds is returned: the redacted text as shared (third-party 
 stay removed, DPA 2018 Sch 2 para 16), with whom, when and on what basis; what was withheld
 and why. Items recorded where telling the person could increase risk or prejudice an
 investigation are held apart for review before release
-(/work/shared/seeds/003_e63cd6015283d4be.txt 3.36).
+(../shared/seeds/003_e63cd6015283d4be.txt 3.36).
 """
 
 from __future__ import annotations
