@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from pipeline.config import SAMPLE_INBOX, SAMPLE_MEETING, load_meeting
 
 
 @pytest.fixture(scope="session")
-def sample_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """Run `prepare_meeting` once on sample_inputs/ through Prefect's embedded mode."""
     root = tmp_path_factory.mktemp("sample_run")
     env = {
@@ -33,8 +34,13 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
             else:
                 os.environ[k] = v
     meeting = load_meeting(SAMPLE_MEETING)
-    return {"summary": summary, "out": out, "dir": out / meeting.meeting.id,
-            "meeting": meeting, "root": root}
+    yield {"summary": summary, "out": out, "dir": out / meeting.meeting.id,
+           "meeting": meeting, "root": root}
+    # stop Prefect's temporary server while pytest still owns stdout (not at exit)
+    from prefect.server.api.server import SubprocessASGIServer
+
+    for server in list(SubprocessASGIServer._instances.values()):
+        server.stop()
 
 
 def all_output_files(folder: Path) -> list[Path]:
