@@ -1,8 +1,9 @@
 """The `prepare_meeting` Prefect flow: ingest, decide, redact, merge, write, audit.
 
-Prefect must not become a second copy of the data: parameters are paths and ids; task
-results live in memory only (never persisted, never cached); logs and exception text
-name files, rows and counts, never cell values (`_guard` strips foreign exception text).
+Prefect must not become a second copy of the data: flow and task parameters are paths and
+ids only (tasks look the run's records up in the in-process `_ACTIVE` registry); task
+results live in memory only (never persisted, never cached); logs stay on the console and
+name files, rows and counts, never cell values; `_guard` strips foreign exception text.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import functools
 import json
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -20,8 +21,9 @@ from prefect.cache_policies import NO_CACHE
 
 from pipeline.audit import record_run
 from pipeline.errors import CasebundleError
-from pipeline.ingest import discover
+from pipeline.ingest import InboxFile, discover
 from pipeline.ledger import build_ledger, check_ledger, write_ledger
+from pipeline.models import Decision
 from pipeline.outputs import atomic_dir, write_csv, write_text
 from pipeline.policy import explain
 from pipeline.receipts import receipt_rows
@@ -29,6 +31,7 @@ from pipeline.render import write_meeting_outputs
 from pipeline.render.recipients import recipients_by_item
 from pipeline.run import MeetingRun
 from pipeline.stages import (
+    FamilyRedacted,
     Rules,
     apply_redaction_failures,
     collect,
@@ -64,29 +67,42 @@ def _guard(stage: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
 _TASK = dict(persist_result=False, cache_policy=NO_CACHE, retries=0)
 
+#: In-process state of the runs under way, by run id. Tasks receive only ids and paths as
+#: parameters (what Prefect records) and look the data up here; it never leaves memory.
+_ACTIVE: dict[str, tuple[MeetingRun, Rules]] = {}
+
+
+def _state(run_id: str) -> tuple[MeetingRun, Rules]:
+    return _ACTIVE[run_id]
+
 
 @task(name="read-and-validate-file", **_TASK)  # type: ignore[call-overload]
 @_guard("read-and-validate")
-def read_file_task(f: Any, meeting: Any, today: date) -> Any:
-    return read_and_validate(f, meeting, today)
+def read_file_task(run_id: str, path: str, name: str, agency_folder: str) -> Any:
+    run, rules = _state(run_id)
+    f = InboxFile(path=Path(path), name=name, agency_folder=agency_folder)
+    return read_and_validate(f, rules.meeting, run.started_at.date())
 
 
 @task(name="decide", **_TASK)  # type: ignore[call-overload]
 @_guard("decide")
-def decide_task(items: Any, rules: Rules, state_dir: Path) -> Any:
-    return decide(items, rules, state_dir)
+def decide_task(run_id: str, state_dir: str) -> list[Decision]:
+    run, rules = _state(run_id)
+    return decide(run.items, rules, Path(state_dir))
 
 
 @task(name="redact-family", **_TASK)  # type: ignore[call-overload]
 @_guard("redact")
-def redact_task(rules: Rules, family_ref: str, items: Any, decisions: Any) -> Any:
-    return redact_family(rules.redactor, rules.meeting, family_ref, items, decisions)
+def redact_task(run_id: str, family_ref: str) -> FamilyRedacted:
+    run, rules = _state(run_id)
+    return redact_family(rules.redactor, rules.meeting, family_ref, run.items, run.decisions)
 
 
 @task(name="write-outputs", **_TASK)  # type: ignore[call-overload]
 @_guard("write-outputs")
-def write_task(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
-    return publish(run, rules, out)
+def write_task(run_id: str, out: str) -> dict[str, Any]:
+    run, rules = _state(run_id)
+    return publish(run, rules, Path(out))
 
 
 def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
@@ -139,21 +155,30 @@ def prepare_meeting(meeting_config: str, inbox: str, out: str = "outputs",
     meeting = rules.meeting
     run = MeetingRun(run_id=uuid.uuid4().hex[:12], started_at=datetime.now(UTC).replace(
         microsecond=0), meeting=meeting, meeting_config_path=meeting_config, inbox=inbox)
+    _ACTIVE[run.run_id] = (run, rules)
+    try:
+        return _prepare(run, rules, inbox, out, state_dir, logger)
+    finally:
+        del _ACTIVE[run.run_id]
+
+
+def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str,
+             logger: Any) -> dict[str, Any]:
+    meeting_id = run.meeting.meeting.id
     files = discover(Path(inbox))
-    logger.info("meeting %s: %d files in inbox", meeting.meeting.id, len(files))
-    today = date.today()
-    futures = [read_file_task.submit(f, meeting, today) for f in files]
+    logger.info("meeting %s: %d files in inbox", meeting_id, len(files))
+    futures = [read_file_task.submit(run.run_id, str(f.path), f.name, f.agency_folder)
+               for f in files]
     inputs = collect([fut.result() for fut in futures])
     run.items, run.rejections = inputs.items, inputs.rejections
     run.files, run.duplicates = inputs.files, inputs.duplicates
-    rows_in = inputs.rows_in
-    decisions = decide_task(run.items, rules, Path(state_dir))
+    decisions = decide_task(run.run_id, state_dir)
     run.decisions = {d.item_id: d for d in decisions}
     run.reminder_text = {code: explain(code, rules.policy).explanation
                          for d in decisions for code in d.agenda_reminders}
-    families = sorted({i.family_ref for i in run.items})
-    for ref in families:  # one batch per family, in turn: one loaded engine, no thread races
-        fam = redact_task(rules, ref, run.items, run.decisions)
+    for ref in sorted({i.family_ref for i in run.items}):
+        # one batch per family, in turn: one loaded engine per process, no thread races
+        fam = redact_task(run.run_id, ref)
         run.redactions.update(fam.texts)
         if fam.persons_of_concern:
             run.persons_of_concern[fam.family_ref] = fam.persons_of_concern
@@ -161,8 +186,8 @@ def prepare_meeting(meeting_config: str, inbox: str, out: str = "outputs",
             run.escrow[fam.family_ref] = fam.escrow
     run.decisions = apply_redaction_failures(run.decisions, run.redactions)
     run.ledger = build_ledger(run)
-    check_ledger(rows_in, run.ledger)
-    logger.info("rows in %d = ledger rows %d", rows_in, len(run.ledger))
-    summary = write_task(run, rules, Path(out))
-    logger.info("meeting %s written: %s", meeting.meeting.id, summary["counts"])
+    check_ledger(inputs.rows_in, run.ledger)
+    logger.info("rows in %d = ledger rows %d", inputs.rows_in, len(run.ledger))
+    summary = write_task(run.run_id, out)
+    logger.info("meeting %s written: %s", meeting_id, summary["counts"])
     return summary

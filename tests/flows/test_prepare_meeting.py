@@ -134,6 +134,23 @@ def test_prefect_database_holds_no_personal_data(sample_run):
         assert not found, found
 
 
+def test_prefect_records_only_ids_and_paths_as_parameters(sample_run):
+    db = next((sample_run["root"] / "prefect").rglob("prefect.db"))
+    con = sqlite3.connect(db)
+    try:
+        flow_params = [json.loads(r[0]) for r in con.execute("select parameters from flow_run")]
+        task_inputs = [json.loads(r[0]) for r in con.execute("select task_inputs from task_run")]
+    finally:
+        con.close()
+    assert flow_params and task_inputs
+    for params in flow_params:
+        assert set(params) == {"meeting_config", "inbox", "out", "state_dir"}
+        assert all(isinstance(v, str) for v in params.values())
+    allowed = {"run_id", "path", "name", "agency_folder", "state_dir", "family_ref", "out"}
+    for inputs in task_inputs:
+        assert set(inputs) <= allowed, inputs
+
+
 def _audit_store(sample_run, monkeypatch):
     from pipeline.audit import AuditStore, load_audit_settings
 
