@@ -108,6 +108,7 @@ def _codes(cell: str) -> list[str]:
 
 
 def _explained(codes: list[str], rules: PolicyRules) -> Text:
+    """Each code with its plain-English explanation, one per paragraph."""
     text = Text()
     for i, code in enumerate(codes):
         if i:
@@ -148,15 +149,19 @@ def list_items(
         if iid not in reviews or reviews[iid].content_hash != row["content_hash"]
     ]
     table = Table(title=f"{meeting_id}: items awaiting a decision ({len(waiting)})")
-    for col in ("item", "agency", "family", "role", "category", "where", "reasons"):
-        table.add_column(col, no_wrap=col == "item", overflow="fold")
+    for col in ("item", "agency / family", "category", "where", "reasons"):
+        table.add_column(col, no_wrap=col in ("item", "reasons"), overflow="fold")
     for row in waiting:
         table.add_row(
-            Text(row["item_id"]), Text(row["agency"]), Text(row["family_ref"]),
-            Text(row["subject_role"]), Text(row["category"]), Text(_where(row)),
-            _explained(_codes(row["reasons"]), rules),
+            Text(row["item_id"]), Text(f"{row['agency']} / {row['family_ref']}"),
+            Text(f"{row['category']} ({row['subject_role']})"), Text(_where(row)),
+            Text("\n".join(_codes(row["reasons"]))),
         )
     console.print(table)
+    codes = sorted({c for row in waiting for c in _codes(row["reasons"])})
+    if codes:  # explanations once each, below the table, so the table stays narrow
+        console.print(Text("Reasons:", style="bold"))
+        console.print(_explained(codes, rules), soft_wrap=True)
     if waiting:
         console.print(Text(
             "Decide with: casebundle review decide ITEM --meeting "
