@@ -16,7 +16,8 @@ from flows.cli_review import review_app
 from pipeline.config import SAMPLE_INBOX, SAMPLE_MEETING, MeetingConfig, load_meeting
 from pipeline.errors import CasebundleError, ConfigError
 from pipeline.ingest import InboxFile
-from pipeline.models import Item, Rejection
+from pipeline.models import Decision, Item, Rejection
+from pipeline.policy import PolicyRules, decide_items, explain, load_policy
 from pipeline.stages import read_and_validate
 from pipeline.template import write_template
 
@@ -117,8 +118,6 @@ def validate(
 
     Exit status 1 if any row would be rejected, 0 otherwise.
     """
-    from pipeline.policy import decide_items, explain, load_policy
-
     try:
         cfg = load_meeting(meeting)
         rules = load_policy()
@@ -132,7 +131,7 @@ def validate(
         console.print("[yellow]Columns not read (not in the contract):[/] "
                       + ", ".join(read.rows[0].ignored_headers))
     if items:
-        _print_decisions(items, decide_items(items, cfg, rules), rules, explain)
+        _print_decisions(items, decide_items(items, cfg, rules), rules)
     total = len(items) + len(rejections)
     console.print(f"{file.name}: {total} rows: {len(items)} valid, {len(rejections)} rejected.")
     raise typer.Exit(code=1 if rejections else 0)
@@ -152,18 +151,20 @@ def _print_rejections(rejections: list[Rejection]) -> None:
                           f"{found} Fix: {pr.fix}", markup=False, soft_wrap=True)
 
 
-def _print_decisions(items: list[Item], decisions: list, rules: object, explain: object) -> None:
+def _print_decisions(items: list[Item], decisions: list[Decision], rules: PolicyRules) -> None:
     table = Table(title="What the policy would decide (before the meeting coordinator sees it)",
                   show_lines=True)
     for col in ("sheet", "row", "family", "category", "disposition", "reasons"):
         table.add_column(col, overflow="fold")
     for item, d in zip(items, decisions, strict=True):
-        reasons = "\n".join(
-            f"{code}: {explain(code, rules).explanation}"  # type: ignore[operator]
-            for code in d.reasons)
         table.add_row(item.provenance.sheet, str(item.provenance.row), item.family_ref,
-                      item.category, d.disposition, reasons)
+                      item.category, d.disposition, "\n".join(d.reasons))
     console.print(table)
+    codes = sorted({c for d in decisions for c in d.reasons})
+    console.print("[bold]Reasons:[/]")
+    for code in codes:
+        console.print(f"  {code}: {' '.join(explain(code, rules).explanation.split())}",
+                      markup=False, soft_wrap=True)
 
 
 def main() -> None:  # pragma: no cover - console entry point
