@@ -7,6 +7,7 @@ checksum keeps the pattern's score instead of dropping the match; a valid checks
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import regex
@@ -16,7 +17,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, NhsRecognizer
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from pipeline.redact_config import AddressRules, NameRules
+from pipeline.redact_config import AddressRules, NameRules, RedactionSettings, first_names_path
 
 #: regex flags without IGNORECASE, for rules where capital letters carry the meaning
 CASE_SENSITIVE = regex.DOTALL | regex.MULTILINE
@@ -111,15 +112,43 @@ def _alternation(words: tuple[str, ...]) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-class UkAddressRecognizer(PatternRecognizer):
-    """Street addresses: '14 Crown Street', 'Flat 3, 22 Kings Road', 'no. 12', '5 The Crescent'."""
+#: the pattern name of a street name without a house number ("Tamarisk Court"); redact.py
+#: lets a family member's name win over it ("Kelly Hill")
+BARE_STREET = "bare-street"
 
-    def __init__(self, rules: AddressRules, supported_language: str = "en") -> None:
+#: words that cannot start a street name without a number ("The Court", "His Way")
+_NOT_STREET_START = ("The", "A", "An", "This", "That", "These", "Those", "Our", "Their", "His",
+                     "Her", "My", "Your", "Its", "No", "Any", "Every", "Each", "Which", "What",
+                     "Some", "Same", "Next", "Last", "First", "New", "Old", "Local")
+
+
+class UkAddressRecognizer(PatternRecognizer):
+    """Street addresses: '14 Crown Street', 'Flat 3, 22 Kings Road', 'no. 12', '5 The Crescent',
+    street names without a number ('Tamarisk Court') and Welsh ones ('2 Heol Y Bont')."""
+
+    #: bare suffixes that are never surnames: "Jean Street" is a street, "Jean Hill" maybe not
+    STREET_ONLY_SUFFIXES = frozenset({"street", "road", "avenue", "crescent", "gardens",
+                                      "terrace", "mews", "parade", "square", "flats"})
+
+    def __init__(self, rules: AddressRules, supported_language: str = "en",
+                 titles: tuple[str, ...] = (), first_names: frozenset[str] = frozenset()
+                 ) -> None:
         suffix = rf"(?i:{_alternation(rules.street_suffixes)})\b"
         prefix = rf"(?i:{_alternation(rules.building_prefixes)})"
         word = r"(?:[A-Z](?:['’][A-Z])?[a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?|St\.?)"
         number = r"\d{1,4}[A-Za-z]?\b"
         street = rf"(?:{word}\s+){{1,3}}{suffix}"
+        #: "Court" and "Way" must be capitalised here: a bare name needs all its capitals
+        bare_suffix = rf"(?:{_alternation(rules.bare_street_suffixes)})\b"
+        not_start = rf"(?!(?:{_alternation(_NOT_STREET_START + titles)})\b)"
+        after_title = (rf"(?<!\b(?:{_alternation(titles)})\.?[ \t]+)" if titles else "")
+        bare = (rf"(?=[A-Z])(?<![\w'’-]){after_title}(?:{not_start}{word}[ \t]+){{1,3}}"
+                rf"{bare_suffix}(?![\w'’-])")
+        self._first_names = first_names
+        welsh_word = r"(?:[YyRr]|[Yy]r|[A-Z][\w'’-]+)"
+        welsh = (rf"(?:{_alternation(rules.street_prefixes)})(?:[ \t]+{welsh_word}){{1,3}}"
+                 r"(?<![ \t][YyRr])(?<![ \t][Yy]r)")
+        self._not_streets = frozenset(_street_key(s) for s in rules.not_streets)
         patterns = [
             Pattern("street", rf"(?:\b{prefix}\s+{number}[,\s]+)?\b{number}\s+{street}", 0.6),
             Pattern("the-street", rf"\b{number}\s+The\s+{word}(?:\s+{suffix})?", 0.6),
@@ -131,6 +160,11 @@ class UkAddressRecognizer(PatternRecognizer):
                     r"(?:street|road|lane|avenue|close|drive|crescent|grove|terrace|gardens)\b",
                     0.5),
         ]
+        if rules.bare_street_suffixes:
+            patterns.append(Pattern(BARE_STREET, bare, 0.5))
+        if rules.street_prefixes:
+            patterns += [Pattern("welsh-street", rf"\b{number}\s+{welsh}\b", 0.6),
+                         Pattern("welsh-bare", rf"\b{welsh}\b", 0.5)]
         super().__init__(
             supported_entity="UK_ADDRESS",
             patterns=patterns,
@@ -139,29 +173,70 @@ class UkAddressRecognizer(PatternRecognizer):
             global_regex_flags=CASE_SENSITIVE,
         )
 
+    def invalidate_result(self, pattern_text: str) -> bool | None:
+        """A court or a station is not an address, nor is a person's name ending in a
+        surname-like suffix ("Jean Hill"), unless it has a house number."""
+        if pattern_text[:1].isdigit():
+            return False
+        words = pattern_text.split()
+        if (words[0].casefold() in self._first_names
+                and words[-1].casefold() not in self.STREET_ONLY_SUFFIXES):
+            return True
+        return any(_street_key(" ".join(words[i:])) in self._not_streets
+                   for i in range(len(words) - 1))
+
+
+def _street_key(name: str) -> str:
+    return " ".join(name.casefold().replace("'", "").replace("’", "").split())
+
+
+def read_first_names(settings: RedactionSettings, rules_path: Path) -> frozenset[str]:
+    """The first-names gazetteer, case-folded, with the word-names (Will, Rose) added."""
+    path = first_names_path(settings, rules_path)
+    return _read_gazetteer(str(path)) | {w.casefold() for w in settings.names.word_names}
+
+
+@functools.cache
+def _read_gazetteer(path: str) -> frozenset[str]:
+    return frozenset(
+        line.strip().casefold()
+        for line in Path(path).read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+
+
+_WORDS = regex.compile(r"[\w'’-]+")
+_LAST_WORD = regex.compile(r"([\w'’]+)\W*$")
+_SENTENCE_START = frozenset(".!?:;\"'‘“(\n")
+_DETERMINERS = frozenset({"a", "an", "the", "these", "those", "no", "any",
+                          "every", "each", "some", "our", "their", "his", "her", "my", "your",
+                          "its", "of"})
+
 
 class ContextNameRecognizer(LocalRecognizer):
     """People's names that spaCy's small model misses in agency-note style.
 
-    Finds names after titles ("Mrs Harrow"), relations ("her friend Rose"), naming words
-    ("a boy called jake"), before a bracketed or appositive role ("Jean Harrow (neighbour)"),
-    police-style ALL-CAPS surnames ("SMITH stated"), and capitalised first names from a
-    gazetteer with an optional surname ("Jean Harrow", "Jean HARROW").
+    Finds names after titles ("Mrs Harrow"), relations ("her friend Rose", "her children Ann and
+    Ben"), naming words ("a boy called jake"), before a bracketed or appositive role ("Jean
+    Harrow (neighbour)", "jade (friend)"), police-style ALL-CAPS surnames ("SMITH stated",
+    "SMITH" alone), capitalised first names from a gazetteer with an optional surname ("Jean
+    Harrow"), word-names in a naming position ("Reece said that Will came", "says will keeps
+    ...") and a first name owning a person or a contact detail ("jade's mum", "Cole's mobile").
     """
 
-    def __init__(self, rules: NameRules, first_names_file: Path,
+    def __init__(self, rules: NameRules, first_names: frozenset[str],
                  supported_language: str = "en") -> None:
         super().__init__(supported_entities=["PERSON"], supported_language=supported_language,
                          name="ContextNameRecognizer")
         self.rules = rules
-        self.first_names = frozenset(
-            line.strip().casefold()
-            for line in first_names_file.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")
-        )
         self.word_names = frozenset(w.casefold() for w in rules.word_names)
+        self.first_names = first_names | self.word_names
         self.acronyms = frozenset(rules.acronyms)
         self.not_names = frozenset(w.casefold() for w in rules.not_names)
+        self.not_alone = frozenset(w.casefold() for w in rules.not_alone)
+        self.modal_names = frozenset(w.casefold() for w in rules.modal_names)
+        self.subject_verbs = frozenset(w.casefold() for w in rules.subject_verbs)
+        self.subject_followers = frozenset(w.casefold() for w in rules.subject_followers)
         role_tokens = {t for w in rules.role_words for t in w.casefold().split()}
         #: tokens that can never start or end a name
         self.stop = (
@@ -183,18 +258,35 @@ class ContextNameRecognizer(LocalRecognizer):
         caps = r"(?:[A-Z](?:['’]?[A-Z])+(?:-[A-Z]{2,})?)"
         part = rf"(?:{name}|{caps})"
         full = rf"{part}(?:[ \t]+{part}){{0,2}}"
+        low = r"[a-z][a-z'’-]+"
         rel = rf"(?i:{_alternation(r.relation_words)})"
         det = r"(?i:(?:a|an|the|her|his|their|my|mum's|dad's|mother's|father's)\s+)?"
+        owned = _alternation(tuple(r.role_words) + tuple(r.label_words)
+                             + ("house", "home", "place", "flat", "car"))
         self._patterns: list[tuple[str, regex.Pattern[str], float]] = [
             ("title", regex.compile(
                 rf"\b(?:{_alternation(r.titles)})\.?[ \t]+({full})\b"), 0.8),
-            ("relation", regex.compile(rf"\b{rel}[ \t]+,?[ \t]*({full})\b"), 0.75),
+            ("relation", regex.compile(
+                rf"\b{rel}[ \t]+,?[ \t]*({full})\b(?:[ \t]+(?:and|&)[ \t]+({full})\b)?"), 0.75),
             ("naming", regex.compile(
-                rf"\b(?i:{_alternation(r.naming_words)})[ \t]+({full}|[a-z][a-z'’-]+)\b"), 0.7),
+                rf"\b(?i:{_alternation(r.naming_words)})[ \t]+({full}|{low})\b"), 0.7),
             ("bracket-role", regex.compile(rf"\b({full})[ \t]*\({det}{rel}\)"), 0.75),
             ("appositive", regex.compile(rf"\b({full}),[ \t]+{det}{rel}\b"), 0.7),
             ("caps-verb", regex.compile(
                 rf"\b({caps})(?=[ \t]+(?i:{_alternation(r.caps_verbs)})\b)"), 0.7),
+        ]
+        #: lower-case names in context; group 1 must be a gazetteer name, group 2 (if any) is
+        #: the next word, which decides whether a modal word-name ("will") is a name
+        self._lower_patterns: list[tuple[str, regex.Pattern[str], float]] = [
+            ("lower-relation", regex.compile(
+                rf"\b{rel}[ \t]+({low})(?:[ \t]+([a-z]+))?"), 0.6),
+            ("lower-bracket", regex.compile(rf"\b({low})[ \t]*\({det}{rel}\)"), 0.7),
+            ("lower-appositive", regex.compile(rf"\b({low}),[ \t]+{det}{rel}\b"), 0.6),
+            ("speech", regex.compile(
+                rf"\b(?i:{_alternation(r.speech_verbs)})[ \t]+(?:that[ \t]+)?({low})"
+                r"[ \t]+([a-z]+)"), 0.6),
+            ("possessive", regex.compile(
+                rf"\b([A-Za-z][a-z'’-]+)['’]s[ \t]+(?i:{owned})\b"), 0.65),
         ]
         self._token = regex.compile(rf"\b(?:{name}|{caps})(?![\w])")
         self._lower = regex.compile(r"(?<![\w'’-])[a-z]{3,}(?![\w-])")
@@ -202,20 +294,34 @@ class ContextNameRecognizer(LocalRecognizer):
     def analyze(self, text: str, entities: list[str],
                 nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
         found: dict[tuple[int, int], tuple[float, str]] = {}
+
+        def add(span: tuple[int, int] | None, score: float, label: str) -> None:
+            if span and (span not in found or found[span][0] < score):
+                found[span] = (score, label)
+
         for label, pattern, score in self._patterns:
             for m in pattern.finditer(text):
-                span = self._trim(text, m.start(1), m.end(1))
-                if span and (span not in found or found[span][0] < score):
-                    found[span] = (score, label)
+                for g in range(1, (m.lastindex or 1) + 1):
+                    if m.start(g) >= 0:
+                        add(self._trim(text, m.start(g), m.end(g)), score, label)
+        for label, pattern, score in self._lower_patterns:
+            for m in pattern.finditer(text):
+                nxt = m.group(2) if (m.lastindex or 0) >= 2 else None
+                if self._lower_name(m.group(1), nxt, need_verb=label == "speech"):
+                    add(self._trim(text, m.start(1), m.end(1)), score, label)
         for m in self._lower.finditer(text):
             # lower-case notes: a gazetteer first name that is not also a common word
             word = m.group()
             if (word in self.first_names and word not in self.word_names
                     and word not in self.stop and m.span() not in found):
                 found[m.span()] = (0.5, "lower-case")
-        for start, end, score in self._gazetteer_names(text):
+        tokens = list(self._token.finditer(text))
+        for start, end, score in self._gazetteer_names(text, tokens):
             if (start, end) not in found:
                 found[(start, end)] = (score, "gazetteer")
+        for start, end, score, label in self._lone_names(text, tokens):
+            if (start, end) not in found:
+                found[(start, end)] = (score, label)
         return [
             RecognizerResult(
                 entity_type="PERSON", start=s, end=e, score=score,
@@ -228,10 +334,27 @@ class ContextNameRecognizer(LocalRecognizer):
             for (s, e), (score, label) in sorted(found.items())
         ]
 
+    def _lower_name(self, word: str, nxt: str | None, need_verb: bool) -> bool:
+        """A lower-case gazetteer name in context; modal word-names ("will") and, after a
+        speech verb, every name need a following verb that a modal cannot take."""
+        folded = word.casefold()
+        if folded.endswith(("'s", "’s")):
+            folded = folded[:-2]
+        if folded not in self.first_names or folded in self.not_names:
+            return False
+        if folded in self.stop and folded not in self.word_names:
+            return False
+        verb = nxt is not None and (nxt in self.subject_verbs or nxt.endswith("ed"))
+        if folded in self.modal_names:
+            return verb
+        if need_verb:
+            return verb or (nxt is not None and nxt in self.subject_followers)
+        return True
+
     def _trim(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """Drop stop, role and title words from both ends and a possessive 's."""
         tokens = [(m.start() + start, m.end() + start)
-                  for m in regex.finditer(r"[\w'’-]+", text[start:end])]
+                  for m in _WORDS.finditer(text[start:end])]
         while tokens and self._is_stop(text[tokens[0][0]:tokens[0][1]]):
             tokens.pop(0)
         while tokens and self._is_stop(text[tokens[-1][0]:tokens[-1][1]]):
@@ -249,9 +372,9 @@ class ContextNameRecognizer(LocalRecognizer):
             folded = folded[:-2]
         return folded in self.stop or word in self.acronyms or len(folded) < 2
 
-    def _gazetteer_names(self, text: str) -> list[tuple[int, int, float]]:
+    def _gazetteer_names(self, text: str, tokens: list[regex.Match[str]],
+                         ) -> list[tuple[int, int, float]]:
         """Capitalised (or ALL-CAPS) gazetteer first names, with a following surname."""
-        tokens = list(self._token.finditer(text))
         out = []
         i = 0
         while i < len(tokens):
@@ -274,3 +397,48 @@ class ContextNameRecognizer(LocalRecognizer):
             else:
                 i += 1
         return out
+
+    def _lone_names(self, text: str, tokens: list[regex.Match[str]],
+                    ) -> list[tuple[int, int, float, str]]:
+        """One capitalised word standing alone as a name: an ALL-CAPS surname in police style
+        ("DUNN did not wish ...") and a word-name mid-sentence ("Reece said that Will came").
+
+        A word next to another capitalised word is part of a heading or a proper noun (or a
+        full name, found above), so it is left alone here.
+        """
+        out = []
+        for i, m in enumerate(tokens):
+            word = m.group()
+            start, end = m.span()
+            if word.endswith(("'s", "’s")):
+                end -= 2
+                word = word[:-2]
+            folded = word.casefold()
+            prev_cap = i > 0 and text[tokens[i - 1].end():start] in (" ", "\t")
+            next_cap = (i + 1 < len(tokens)
+                        and text[m.end():tokens[i + 1].start()] in (" ", "\t"))
+            if prev_cap or next_cap or len(folded) < 2:
+                continue
+            after = text[m.end():m.end() + 2].lstrip(" \t")
+            if after[:1].isdigit() or after[:1] in ("-", "/"):
+                continue  # "FAM-001", "May 2026", "AB/12"
+            if word.isupper():
+                if (len(word) >= 3 and word not in self.acronyms
+                        and folded not in self.stop and folded not in self.not_names):
+                    out.append((start, end, 0.6, "caps-alone"))
+            elif (folded in self.word_names and folded not in self.not_alone
+                  and folded not in self.not_names and self._mid_sentence(text, start)):
+                out.append((start, end, 0.55, "word-name"))
+        return out
+
+    @staticmethod
+    def _mid_sentence(text: str, start: int) -> bool:
+        """After a lower-case word or a comma, and not after a determiner ("a Christian")."""
+        before = text[max(0, start - 40):start].rstrip(" \t")
+        if not before or before[-1] in _SENTENCE_START:
+            return False
+        prev = _LAST_WORD.search(before)
+        if prev is None:
+            return before[-1] == ","
+        word = prev.group(1)
+        return word[:1].islower() and word not in _DETERMINERS

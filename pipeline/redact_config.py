@@ -137,13 +137,41 @@ class NameRules(BaseModel):
     word_names: tuple[str, ...] = ()
     #: words that are never names even when capitalised (weekdays, months, places of work)
     not_names: tuple[str, ...] = ()
+    #: word-names never taken as a name on their own mid-sentence ("in May", "Summer term")
+    not_alone: tuple[str, ...] = ()
+    #: verbs of speech after which a lower-case first name may follow ("says will keeps ...")
+    speech_verbs: tuple[str, ...] = ()
+    #: verb forms that make the word before them a subject ("will keeps", "bill threatened");
+    #: any lower-case word ending in -ed counts too
+    subject_verbs: tuple[str, ...] = ()
+    #: other words after a subject that a modal verb cannot take ("summer not", "dean next")
+    subject_followers: tuple[str, ...] = ()
+    #: word-names that are also modal verbs ("will", "may"): names only before a subject verb
+    modal_names: tuple[str, ...] = ()
 
 
 class AddressRules(BaseModel):
+    """Word lists for street addresses."""
+
     model_config = _STRICT
 
     street_suffixes: tuple[str, ...] = Field(min_length=1)
     building_prefixes: tuple[str, ...] = Field(min_length=1)
+    #: suffixes that make a capitalised name an address even without a house number
+    #: ("Tamarisk Court"); a subset of street_suffixes
+    bare_street_suffixes: tuple[str, ...] = ()
+    #: names with a street suffix that are not streets ("Crown Court", "Police Station")
+    not_streets: tuple[str, ...] = ()
+    #: words that start a street name (Welsh "Heol", "Ffordd", "Stryd")
+    street_prefixes: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _bare_subset(self) -> AddressRules:
+        extra = sorted(set(self.bare_street_suffixes) - set(self.street_suffixes))
+        if extra:
+            raise ValueError(f"bare_street_suffixes must also be street_suffixes "
+                             f"({', '.join(extra)})")
+        return self
 
 
 class PseudonymRules(BaseModel):
@@ -195,6 +223,9 @@ class RedactionSettings(BaseModel):
     address: AddressRules
     pseudonyms: PseudonymRules = PseudonymRules()
     meeting_types: dict[MeetingType, MeetingTypeRules]
+    #: worker processes for Redactor.redact_families (capped at the cores available);
+    #: 1 redacts in the calling process. Each worker holds its own copy of the engine.
+    processes: int = Field(default=1, ge=1, le=64)
 
     @field_validator("score_thresholds")
     @classmethod

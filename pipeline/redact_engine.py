@@ -29,12 +29,11 @@ from spacy.tokens import Doc
 
 from pipeline import recognizers as casebundle_recognizers
 from pipeline.errors import ConfigError
-from pipeline.recognizers import CASE_SENSITIVE
+from pipeline.recognizers import CASE_SENSITIVE, read_first_names
 from pipeline.redact_config import (
     RecognizerRule,
     RedactionSettings,
     check_model_installed,
-    first_names_path,
 )
 
 
@@ -126,9 +125,10 @@ def _build_recognizer(rule: RecognizerRule, settings: RedactionSettings,
     if rule.type == "casebundle":
         cls = getattr(casebundle_recognizers, cls_name)
         if cls_name == "ContextNameRecognizer":
-            return cls(settings.names, first_names_path(settings, rules_path), **kwargs)  # type: ignore[no-any-return]
+            return cls(settings.names, read_first_names(settings, rules_path), **kwargs)  # type: ignore[no-any-return]
         if cls_name == "UkAddressRecognizer":
-            return cls(settings.address, **kwargs)  # type: ignore[no-any-return]
+            return cls(settings.address, titles=settings.names.titles,  # type: ignore[no-any-return]
+                       first_names=read_first_names(settings, rules_path), **kwargs)
     else:
         cls = getattr(predefined, cls_name, None)
         if not (isinstance(cls, type) and issubclass(cls, EntityRecognizer)):

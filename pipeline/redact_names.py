@@ -20,22 +20,29 @@ class NameNormaliser:
     """Turns a name as written into comparable tokens: case-folded, no titles or roles."""
 
     def __init__(self, rules: NameRules) -> None:
+        word_names = {w.casefold() for w in rules.word_names}
+        verbs = {t.casefold() for t in rules.caps_verbs}
         self._drop = frozenset(
             {t.casefold().rstrip(".") for t in rules.titles}
             | {t for w in rules.role_words for t in w.casefold().split()}
             | {t.casefold() for t in rules.label_words}
-            | {t.casefold() for t in rules.caps_verbs}
-            | (set(STOP_WORDS) - {w.casefold() for w in rules.word_names})
+            | ((verbs | set(STOP_WORDS)) - word_names)
         )
+        #: a word-name written in lower case next to a capitalised word is the ordinary word
+        #: ("TURNER will"): dropped, unless the whole name is lower case ("says will")
+        self._drop_lower = frozenset((verbs | set(STOP_WORDS)) & word_names)
 
     def tokens(self, name: str) -> tuple[str, ...]:
         out = []
-        for word in _WORD.findall(name.casefold()):
-            word = word.replace("’", "'")
-            if word.endswith("'s"):
-                word = word[:-2]
-            if word and word not in self._drop and len(word) > 1:
-                out.append(word)
+        mixed = name != name.casefold()
+        for word in _WORD.findall(name):
+            lower = word.casefold().replace("’", "'")
+            if lower.endswith("'s"):
+                lower = lower[:-2]
+            if mixed and word.islower() and lower in self._drop_lower:
+                continue
+            if lower and lower not in self._drop and len(lower) > 1:
+                out.append(lower)
         return tuple(out)
 
 
@@ -51,6 +58,10 @@ class KeepList:
             if toks:
                 self._people.append(frozenset(toks))
         self._normaliser = normaliser
+
+    def tokens(self) -> frozenset[str]:
+        """Every token of every kept name."""
+        return frozenset(t for person in self._people for t in person)
 
     def keeps(self, tokens: Sequence[str]) -> bool:
         if not tokens:

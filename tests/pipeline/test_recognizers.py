@@ -49,6 +49,12 @@ IDENTIFIERS = [
     ("UK_ADDRESS", "seen at 12a Mill Lane", "12a Mill Lane"),
     ("UK_ADDRESS", "moved to 5 The Crescent", "5 The Crescent"),
     ("UK_ADDRESS", "Studio 12, O'Neill Isle", "Studio 12, O'Neill Isle"),
+    # street names without a house number, and Welsh street names
+    ("UK_ADDRESS", "garages behind Juniper Mews were burnt", "Juniper Mews"),
+    ("UK_ADDRESS", "seen walking along Bramley Rise", "Bramley Rise"),
+    ("UK_ADDRESS", "moved to Ashcombe Street last month", "Ashcombe Street"),
+    ("UK_ADDRESS", "lives at 7 Heol Y Felin now", "7 Heol Y Felin"),
+    ("UK_ADDRESS", "moved to Ffordd Glyndwr", "Ffordd Glyndwr"),
     ("UK_POSTCODE", "postcode LS1 4AB", "LS1 4AB"),
     ("UK_POSTCODE", "in SW1A 1AA", "SW1A 1AA"),
     ("EMAIL_ADDRESS", "email kelly.smith@example.co.uk", "kelly.smith@example.co.uk"),
@@ -58,6 +64,9 @@ IDENTIFIERS = [
     ("UK_NINO", "nino JG103759A", "JG103759A"),
     ("UK_VEHICLE_REGISTRATION", "drives AB51 ABC", "AB51 ABC"),
     ("UK_VEHICLE_REGISTRATION", "registration A123 BCD seen", "A123 BCD"),
+    # an age identifier Presidio rejects (01) is still a plate; so is one written in lower case
+    ("UK_VEHICLE_REGISTRATION", "van PJ01 XKM parked outside", "PJ01 XKM"),
+    ("UK_VEHICLE_REGISTRATION", "white van, reg tv00xkp", "tv00xkp"),
     ("UK_UPN", "UPN Q801200110001", "Q801200110001"),
     ("UK_UPN", "UPN B801200110001 (typo)", "B801200110001"),
     ("UK_CHI", "CHI 0101011234", "0101011234"),
@@ -94,6 +103,15 @@ NOT_IDENTIFIERS = [
     ("123 456 7890", "UK_PHONE"),
     ("paid 1234567890 pence", "UK_PHONE"),
     ("user@localhost", "EMAIL_ADDRESS"),
+    # courts and stations are not streets; nor is a titled or first-named person
+    ("Hearing at Dunmow Crown Court next week", "UK_ADDRESS"),
+    ("Remanded by Harlow Magistrates' Court", "UK_ADDRESS"),
+    ("taken to Dunstable Police Station", "UK_ADDRESS"),
+    ("The Court adjourned the case", "UK_ADDRESS"),
+    ("Mrs Ada Hill called", "UK_ADDRESS"),
+    ("Nathan Row attended", "UK_ADDRESS"),
+    ("went to Heol for the day", "UK_ADDRESS"),
+    ("Year 10 group AB12", "UK_VEHICLE_REGISTRATION"),
 ]
 
 
@@ -117,6 +135,23 @@ NAMES = [
     ("known as Will", "Will"),
     ("Mum's boyfriend Mark Stevens stays over", "Mark Stevens"),
     ("they saw Callum Ross at the park", "Callum Ross"),
+    # ALL-CAPS surname alone, police style
+    ("PRIESTLEY did not attend the interview", "PRIESTLEY"),
+    ("Officers then spoke to OKAFOR at the scene", "OKAFOR"),
+    # word-names mid-sentence, with a surname, or in a naming context
+    ("Nathan said that Will was outside again", "Will"),
+    ("she listed Tom Rudd and Hope as friends", "Hope"),
+    ("Will Ormsby was at the door", "Will Ormsby"),
+    ("ruby's mum collected her", "ruby"),
+    ("Faith's phone was seized", "Faith"),
+    ("her children Tasha and Ollie were present", "Ollie"),
+    # lower-case names in context
+    ("says bill keeps ringing her", "bill"),
+    ("she said rich threatened her", "rich"),
+    ("mentioned dawn from upstairs", "dawn"),
+    ("says will keeps texting", "will"),
+    ("his friend dawn came round", "dawn"),
+    ("kayla (neighbour) helped", "kayla"),
 ]
 
 
@@ -133,6 +168,16 @@ NOT_NAMES = [
     ("the social worker spoke to Nan", "Nan"),
     ("CAMHS stated the referral was accepted", "CAMHS"),
     ("Referral went to MASH on Monday", "Monday"),
+    ("she will call the police", "will"),
+    ("says will be late tonight", "will"),
+    ("Will ring back tomorrow", "Will"),
+    ("seen in May and June", "May"),
+    ("they are a Christian family", "Christian"),
+    ("the DSL was informed", "DSL"),
+    ("RISK ASSESSMENT COMPLETED today", "RISK"),
+    ("their Summer term report", "Summer"),
+    ("said dawn raids upset her", "dawn"),
+    ("her partner may visit", "may"),
 ]
 
 

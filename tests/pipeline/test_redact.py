@@ -78,6 +78,80 @@ def test_third_party_consistent_across_items(redactor: Redactor) -> None:
         "[Third party A]"].endswith(("Jean Harrow", "Jean HARROW"))
 
 
+# --- second pass: a third party found by full name is removed everywhere in the family ---
+
+SPREAD = [
+    # (texts of one family, words that must be gone from every output, words that must stay)
+    ((("police", "Caller Gavin ORMSBY reported damage."),
+      ("school", "Jayden said Gavin and Ormsby's dog scared him.")),
+     ("Gavin", "ORMSBY", "Ormsby"), ("Jayden",)),
+    ((("police", "Neighbour Gavin Pettifer called."),
+      ("housing", "repairs chased. gavin pettifer per tenancy records.")),
+     ("Pettifer", "pettifer"), ()),
+    # a kept token (Darren) is never spread, even from a third party's full name
+    ((("police", "Neighbour Darren Pettifer called."), ("school", "Darren attended.")),
+     ("Pettifer",), ("Darren attended",)),
+    # a word-name starting a sentence stays the ordinary word ("Will ring"), not "Will said"
+    ((("police", "Her ex Will Ormsby called."),
+      ("school", "Will ring back tomorrow. Later Will said he was sorry.")),
+     ("Ormsby", "Will said"), ("Will ring",)),
+]
+
+
+@pytest.mark.parametrize(("texts", "gone", "kept"), SPREAD)
+def test_third_party_names_spread_across_family(redactor: Redactor, texts: Any,
+                                                gone: tuple[str, ...],
+                                                kept: tuple[str, ...]) -> None:
+    out = redactor.redact_family(family(*texts))
+    joined = " | ".join(t.text or "" for t in out.texts.values())
+    for word in gone:
+        assert not re.search(rf"\b{re.escape(word)}\b", joined), joined
+    for words in kept:
+        assert words in joined, joined
+    assert len(out.third_parties) == 1, joined  # one person, one pseudonym
+
+
+SPLIT = [
+    # (text that spaCy might tag as one name, parts that stay names; family from KEEP)
+    ("kelly smith rang re jayden", []),
+    ("kelly seen", []),
+    ("darren threatened kelly", []),
+    ("marcus threatened kelly", ["marcus"]),
+    ("Kelly Harrow", ["Kelly Harrow"]),      # Kelly may be the third party's first name too
+    ("Jayden Harrow", ["Jayden Harrow"]),
+    ("Children Jayden", []),
+]
+
+
+@pytest.mark.parametrize(("text", "names"), SPLIT)
+def test_family_names_split_out_of_name_spans(redactor: Redactor, text: str,
+                                              names: list[str]) -> None:
+    from pipeline.redact_names import KeepList
+
+    keep = KeepList(KEEP, redactor._normaliser)
+    spans = redactor._split_kept(text, (0, len(text)), keep)
+    found = [text[s:e] for s, e in spans
+             if not keep.keeps(redactor._normaliser.tokens(text[s:e]))]
+    assert found == names
+
+
+def test_street_that_is_a_family_name_is_kept(redactor: Redactor) -> None:
+    out = redactor.redact_family(family(
+        ("police", "Tenby Row attended; the fire was at Tenby Walk."), keep=("Tenby Row",)))
+    assert out.texts["k00"].text == "Tenby Row attended; the fire was at [address]."
+
+
+def test_redact_families_matches_redact_family(redactor: Redactor) -> None:
+    fams = [family(("police", f"Neighbour Gavin Pettifer called {n} times; PJ01 XKM seen."))
+            for n in range(3)]
+    one = [redactor.redact_family(f) for f in fams]
+    assert redactor.redact_families(fams, processes=1) == one
+    try:
+        assert redactor.redact_families(fams, processes=2) == one
+    finally:
+        redactor.close()
+
+
 def test_distinct_people_get_distinct_letters(redactor: Redactor) -> None:
     out = redactor.redact_family(family(
         ("police", "Her friend Rose Miller and neighbour Tom Baker were present."),
