@@ -240,6 +240,8 @@ def _invisible(cell: Any) -> bool:
     fmt = (cell.number_format or "").replace(" ", "")
     if fmt == ";;;":
         return True
+    if cell.font is not None and cell.font.sz is not None and float(cell.font.sz) < 4:
+        return True  # text too small to read is as hidden as white-on-white
     font = _rgb(cell.font.color) if cell.font is not None else None
     if font is None:
         return False

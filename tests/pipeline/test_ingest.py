@@ -158,6 +158,13 @@ def test_white_text_rejects_the_file(tmp_path):
     assert not read.rows and "invisible" in read.rejections[0].problems[0].message
 
 
+def test_tiny_text_rejects_the_file(tmp_path):
+    def mutate(wb):
+        wb.active["L3"].font = Font(sz=1)
+    read = _xlsx(tmp_path, mutate)
+    assert not read.rows and "invisible" in read.rejections[0].problems[0].message
+
+
 def test_invisible_number_format_rejects_the_file(tmp_path):
     def mutate(wb):
         wb.active["L3"].number_format = ";;;"
