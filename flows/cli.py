@@ -127,9 +127,8 @@ def validate(
     f = InboxFile(path=file, name=file.name, agency_folder=_agency_folder(file, cfg, agency))
     read, items, rejections = read_and_validate(f, cfg, date.today())
     _print_rejections(rejections)
-    if read.rows and read.rows[0].ignored_headers:
-        console.print("[yellow]Columns not read (not in the contract):[/] "
-                      + ", ".join(read.rows[0].ignored_headers))
+    for note in read.notes:
+        console.print(f"Note: {note}", style="yellow", markup=False, soft_wrap=True)
     if items:
         _print_decisions(items, decide_items(items, cfg, rules), rules)
     total = len(items) + len(rejections)

@@ -134,7 +134,8 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
                    json.dumps(head.model_dump(mode="json"), indent=2, sort_keys=True))
         summary = {"run_id": run.run_id, "meeting_id": meeting_id,
                    "started_at": run.started_at.isoformat(), "rows_in": len(run.ledger),
-                   "counts": counts, "files": run.files, "duplicates": run.duplicates}
+                   "counts": counts, "files": run.files, "duplicates": run.duplicates,
+                   "notes": run.notes}
         write_text(tmp / "run_summary.json", json.dumps(summary, indent=2, sort_keys=True))
     return summary
 
@@ -171,7 +172,7 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
                for f in files]
     inputs = collect([fut.result() for fut in futures])
     run.items, run.rejections = inputs.items, inputs.rejections
-    run.files, run.duplicates = inputs.files, inputs.duplicates
+    run.files, run.duplicates, run.notes = inputs.files, inputs.duplicates, inputs.notes
     decisions = decide_task(run.run_id, state_dir)
     run.decisions = {d.item_id: d for d in decisions}
     run.reminder_text = {code: explain(code, rules.policy).explanation

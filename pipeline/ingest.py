@@ -314,6 +314,15 @@ def _take_grid(f: InboxFile, sha: str, received: datetime, sheet: str,
                 provenance=_prov(f, sha, received, sheet, row_no), agency=f.agency_folder,
                 problems=(problem,)))
         return
+    unheaded = sum(
+        1 for row_no in row_numbers for idx, v in enumerate(grid[row_no - 1])
+        if idx not in mapping and v not in (None, "")
+        and (idx >= len(header) or header[idx] in (None, "")))
+    if unheaded:
+        out.notes.append(f"sheet {sheet!r}: {unheaded} cells under no header were not read")
+    if ignored:
+        out.notes.append(f"sheet {sheet!r}: columns not in the contract were not read: "
+                         + ", ".join(ignored))
     for row_no in row_numbers:
         cells = grid[row_no - 1]
         values = {canon: (cells[idx] if idx < len(cells) else None)

@@ -44,6 +44,8 @@ class MeetingRun:
     reminder_text: dict[str, str] = field(default_factory=dict)
     #: files seen: relative name -> sha256 (including duplicates and unreadable files)
     files: dict[str, str] = field(default_factory=dict)
+    #: per file, what was not read without being an error (guidance sheets, unknown columns)
+    notes: dict[str, list[str]] = field(default_factory=dict)
     #: files skipped as byte-identical copies: copy -> original
     duplicates: dict[str, str] = field(default_factory=dict)
 

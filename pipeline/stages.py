@@ -80,6 +80,7 @@ class Inputs:
     rows_in: int  # input units: data rows, plus one per file/sheet-level rejection
     files: dict[str, str]  # file name -> sha256
     duplicates: dict[str, str]  # copy -> original
+    notes: dict[str, list[str]]  # file -> things not read that are not errors
 
 
 def collect(results: Sequence[tuple[FileRead, list[Item], list[Rejection]]]) -> Inputs:
@@ -95,7 +96,8 @@ def collect(results: Sequence[tuple[FileRead, list[Item], list[Rejection]]]) -> 
             items.extend(file_items)
             rejections.extend(file_rejections)
     return Inputs(items=items, rejections=rejections, rows_in=sum(r.units for r in reads),
-                  files={r.file.name: r.sha256 for r in reads}, duplicates=duplicates)
+                  files={r.file.name: r.sha256 for r in reads}, duplicates=duplicates,
+                  notes={r.file.name: r.notes for r in reads if r.notes})
 
 
 def decide(items: Sequence[Item], rules: Rules, state_dir: Path) -> list[Decision]:

@@ -49,6 +49,16 @@ def test_unknown_columns_are_reported_not_read(tmp_path):
     read = _only(tmp_path)
     assert "officer_notes" not in read.rows[0].values
     assert read.rows[0].ignored_headers == ("officer_notes",)
+    assert any("officer_notes" in n for n in read.notes)
+
+
+def test_cells_under_no_header_are_reported(tmp_path):
+    headers = [*GOOD_ROW, ""]
+    row = {**GOOD_ROW, "": "stray note"}
+    write_csv_file(tmp_path / "police" / "a.csv", [row], headers)
+    read = _only(tmp_path)
+    assert len(read.rows) == 1
+    assert any("1 cells under no header" in n for n in read.notes)
 
 
 def test_missing_required_columns_rejects_every_row(tmp_path):
