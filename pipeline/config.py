@@ -6,9 +6,10 @@ A bad config fails before any submission is read, naming the file, the field and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -109,11 +110,12 @@ class MeetingConfig(BaseModel):
         return None
 
 
-def _describe(err: ValidationError) -> str:
+def describe_errors(err: ValidationError, prefix: str = "") -> str:
+    """Pydantic's errors as `<prefix><field.path>: <message>`, joined by "; "."""
     parts = []
     for e in err.errors():
         loc = ".".join(str(p) for p in e["loc"])
-        parts.append(f"{loc}: {e['msg']}")
+        parts.append(f"{prefix}{loc}: {e['msg']}")
     return "; ".join(parts)
 
 
@@ -128,12 +130,37 @@ def load_yaml(path: Path) -> Any:
                           "fix the YAML syntax.") from None
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_model(
+    path: Path,
+    model: type[M],
+    *,
+    what: str,
+    fix: str,
+    describe: Callable[[ValidationError], str] = describe_errors,
+    not_mapping: tuple[str, str] | None = None,
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> M:
+    """Read a YAML file and validate it as `model`, or raise ConfigError naming the file.
+
+    A validation failure reads "invalid <what>: <describe(err)>." with `fix`. With
+    `not_mapping` (problem, fix), a file that is not a YAML mapping is refused with that
+    text; otherwise the model reports it. `prepare` fills in a mapping before validation.
+    """
+    data = load_yaml(path)
+    if not_mapping is not None and not isinstance(data, dict):
+        raise ConfigError(str(path), *not_mapping)
+    if prepare is not None:
+        data = prepare(data)
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(str(path), f"invalid {what}: {describe(err)}.", fix) from None
+
+
 def load_meeting(path: Path | str) -> MeetingConfig:
     """Load and validate a meeting config; raise ConfigError naming the field on failure."""
-    p = Path(path)
-    data = load_yaml(p)
-    try:
-        return MeetingConfig.model_validate(data)
-    except ValidationError as err:
-        raise ConfigError(str(p), f"invalid meeting config: {_describe(err)}.",
-                          "see docs/meeting-config.md.") from None
+    return load_model(Path(path), MeetingConfig, what="meeting config",
+                      fix="see docs/meeting-config.md.")

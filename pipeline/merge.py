@@ -2,7 +2,8 @@
 
 Only shared items enter a bundle, and their free text comes only from the redacted texts
 held in `run.redactions`; the raw `summary`, `rationale` and `opinion_of` of an Item are
-never read here. The renderers in `pipeline/render/` turn these models into files.
+never read here. The renderers in `pipeline/render/` turn these models into files. The
+agenda model is built in `pipeline/agenda.py` and re-exported here.
 """
 
 from __future__ import annotations
@@ -12,25 +13,32 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from pipeline.models import RISK_ORDER, Decision, Item, PersonOfConcern
+# the agenda model and build_agenda live in pipeline/agenda.py, the helpers both share in
+# pipeline/merge_common.py; imported here so that pipeline.merge names the whole stage
+from pipeline.agenda import (  # noqa: F401
+    REMINDER_TEXT,
+    Agenda,
+    AgendaFamily,
+    SilentAgency,
+    build_agenda,
+)
+from pipeline.merge_common import (  # noqa: F401
+    MARKING,
+    PersonView,
+    effective_disposition,
+    highest_risk,
+    person_views,
+    risk_rank,
+)
+from pipeline.models import Decision, Item
 from pipeline.run import MeetingRun
 
 #: Version of the bundle.json layout (docs/bundle.schema.json).
 SCHEMA_VERSION = "1.0"
-MARKING = "Protective marking: OFFICIAL-SENSITIVE"
 #: Printed on every recipient view: the originating agency controls onward sharing (3.49).
 ONWARD_NOTICE = "Not to be shared onward without the agreement of the originating agency"
 #: Chronology entries whose texts are at least this similar are the same event.
 DUPLICATE_RATIO = 0.9
-
-#: Agenda reminder codes set by the policy -> wording for the coordinator.
-#: Wording of agenda reminders when the run carries none (run.reminder_text, filled from
-#: redaction_rules/policy.yaml, is the source of truth).
-REMINDER_TEXT: dict[str, str] = {
-    "CONFIRM_CSC_REFERRAL": (
-        "Confirm a referral to children's social care has been made without delay"
-    ),
-}
 
 #: Item -> decision -> shown? (a recipient's need-to-know filter); None shows every item.
 Visible = Callable[[Item, Decision], bool]
@@ -132,12 +140,6 @@ class ChronologyEntry:
 
 
 @dataclass(frozen=True)
-class PersonView:
-    pseudonym: str
-    agencies: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class BundleSummary:
     agencies_involved: tuple[str, ...]
     shared_per_agency: tuple[tuple[str, int], ...]
@@ -166,38 +168,6 @@ class FamilyBundle:
         return (MARKING, ONWARD_NOTICE) if self.recipient else (MARKING,)
 
 
-@dataclass(frozen=True)
-class AgendaFamily:
-    family_ref: str
-    highest_risk: str | None  # among all valid items, shared or not
-    agencies: tuple[str, ...]
-    shared: int
-    withheld: int
-    awaiting_review: int
-    reminders: tuple[str, ...]  # wording, see REMINDER_TEXT
-    persons_of_concern: tuple[PersonView, ...]
-
-
-@dataclass(frozen=True)
-class SilentAgency:
-    agency: str
-    status: str  # "no file received" | "all rows rejected"
-
-
-@dataclass(frozen=True)
-class Agenda:
-    meeting_id: str
-    meeting_type: str
-    meeting_date: date
-    purpose: str
-    families: tuple[AgendaFamily, ...]
-    silent_agencies: tuple[SilentAgency, ...]
-
-    @property
-    def markings(self) -> tuple[str, ...]:
-        return (MARKING,)
-
-
 # --- helpers ----------------------------------------------------------------------------
 
 
@@ -206,30 +176,6 @@ def age_on(dob: date | None, on: date) -> int | None:
     if dob is None or dob > on:
         return None
     return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
-
-
-def risk_rank(risk: str | None) -> int:
-    """Position in RISK_ORDER (0 = most serious); unknown or None sorts last."""
-    return RISK_ORDER.index(risk) if risk in RISK_ORDER else len(RISK_ORDER)
-
-
-def highest_risk(risks: Iterable[str]) -> str | None:
-    ranked = sorted(set(risks), key=risk_rank)
-    return ranked[0] if ranked else None
-
-
-def effective_disposition(run: MeetingRun, item: Item) -> str:
-    """The item's disposition as outputs see it.
-
-    A shared item whose redacted summary is missing (redaction failed) is routed to review
-    by the lead, so it counts as awaiting review, never as shared.
-    """
-    decision = run.decisions.get(item.item_id)
-    if decision is None:
-        return "review"
-    if decision.disposition == "shared" and run.redacted(item.item_id, "summary") is None:
-        return "review"
-    return decision.disposition
 
 
 def _normalise(text: str) -> str:
@@ -354,15 +300,6 @@ def shared_items(
     return sorted(out, key=lambda i: (i.when, i.agency, i.item_id))
 
 
-def _persons(pocs: Iterable[PersonOfConcern], item_ids: set[str] | None) -> tuple[PersonView, ...]:
-    views = [
-        PersonView(p.pseudonym, tuple(sorted(set(p.agencies))))
-        for p in pocs
-        if item_ids is None or item_ids.intersection(p.item_ids)
-    ]
-    return tuple(sorted(views, key=lambda v: v.pseudonym))
-
-
 def build_bundle(
     run: MeetingRun,
     family_ref: str,
@@ -402,7 +339,7 @@ def build_bundle(
         members=members,
         summary=summary,
         chronology=chronology(items),
-        persons_of_concern=_persons(
+        persons_of_concern=person_views(
             pocs, None if recipient is None else {i.item_id for i in items}
         ),
         items=tuple(items),
@@ -412,45 +349,3 @@ def build_bundle(
 def build_bundles(run: MeetingRun) -> list[FamilyBundle]:
     """The chair's bundle for every family in the meeting config, in config order."""
     return [build_bundle(run, f.ref) for f in run.meeting.families]
-
-
-def _agenda_family(run: MeetingRun, family_ref: str) -> AgendaFamily:
-    items = run.items_of_family(family_ref)
-    counts = {"shared": 0, "withheld": 0, "review": 0}
-    for i in items:
-        counts[effective_disposition(run, i)] += 1
-    codes = sorted(
-        {c for i in items if (d := run.decisions.get(i.item_id)) for c in d.agenda_reminders}
-    )
-    return AgendaFamily(
-        family_ref=family_ref,
-        highest_risk=highest_risk(i.risk for i in items),
-        agencies=tuple(sorted({i.agency for i in items})),
-        shared=counts["shared"],
-        withheld=counts["withheld"],
-        awaiting_review=counts["review"],
-        reminders=tuple(run.reminder_text.get(c) or REMINDER_TEXT.get(c, c) for c in codes),
-        persons_of_concern=_persons(run.persons_of_concern.get(family_ref, ()), None),
-    )
-
-
-def build_agenda(run: MeetingRun) -> Agenda:
-    """Families by highest recorded risk, then agencies with concerns; then silent agencies."""
-    families = [_agenda_family(run, f.ref) for f in run.meeting.families]
-    families.sort(key=lambda f: (risk_rank(f.highest_risk), -len(f.agencies), f.family_ref))
-    with_items = {i.agency for i in run.items}
-    in_ledger = {r.agency for r in run.ledger} | {r.agency for r in run.rejections if r.agency}
-    silent = tuple(
-        SilentAgency(a, "all rows rejected" if a in in_ledger else "no file received")
-        for a in sorted(run.meeting.agencies)
-        if a not in with_items
-    )
-    meeting = run.meeting.meeting
-    return Agenda(
-        meeting_id=meeting.id,
-        meeting_type=meeting.type,
-        meeting_date=meeting.date,
-        purpose=meeting.purpose,
-        families=tuple(families),
-        silent_agencies=silent,
-    )

@@ -13,9 +13,9 @@ from typing import Literal
 
 import regex
 import spacy.util
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pipeline.config import RULES_DIR, load_yaml
+from pipeline.config import RULES_DIR, load_model
 from pipeline.errors import ConfigError
 from pipeline.models import MeetingType
 
@@ -24,7 +24,8 @@ _STRICT = ConfigDict(frozen=True, extra="forbid")
 #: The default rules file.
 DEFAULT_RULES = RULES_DIR / "redaction.yaml"
 
-#: Recognizers written for casebundle (pipeline/recognizers.py), selectable by name in YAML.
+#: Recognizers written for casebundle (pipeline/recognizers.py, which re-exports the name
+#: recognizer from pipeline/recognizers_names.py), selectable by name in YAML.
 CASEBUNDLE_RECOGNIZERS = (
     "LenientNhsRecognizer",
     "OfflineEmailRecognizer",
@@ -257,14 +258,6 @@ class RedactionSettings(BaseModel):
         return self.score_thresholds.get(entity, self.default_score_threshold)
 
 
-def _describe(err: ValidationError) -> str:
-    parts = []
-    for e in err.errors():
-        loc = ".".join(str(p) for p in e["loc"])
-        parts.append(f"{loc}: {e['msg']}")
-    return "; ".join(parts)
-
-
 def check_model_installed(model: str, path: Path) -> None:
     """Refuse a spaCy model that is not installed (Presidio would download it at run time)."""
     try:
@@ -283,15 +276,12 @@ def check_model_installed(model: str, path: Path) -> None:
 def load_settings(path: Path | None = None) -> RedactionSettings:
     """Load and validate the redaction rules; raise ConfigError naming the problem."""
     p = Path(path) if path is not None else DEFAULT_RULES
-    data = load_yaml(p)
-    if not isinstance(data, dict):
-        raise ConfigError(str(p), "the redaction rules must be a YAML mapping.",
-                          "see docs/redaction.md for the layout.")
-    try:
-        settings = RedactionSettings.model_validate(data)
-    except ValidationError as err:
-        raise ConfigError(str(p), f"invalid redaction rules: {_describe(err)}.",
-                          "see docs/redaction.md (config reference).") from None
+    settings = load_model(
+        p, RedactionSettings, what="redaction rules",
+        fix="see docs/redaction.md (config reference).",
+        not_mapping=("the redaction rules must be a YAML mapping.",
+                     "see docs/redaction.md for the layout."),
+    )
     gazetteer = first_names_path(settings, p)
     if not gazetteer.is_file():
         raise ConfigError(str(p), f"names.first_names_file: {gazetteer.name} not found.",

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import get_args
+from typing import Any, get_args
 
 from cryptography.fernet import Fernet
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from pipeline.config import RULES_DIR, load_yaml
+from pipeline.config import RULES_DIR, load_model
 from pipeline.errors import ConfigError
 from pipeline.models import MeetingType
 
@@ -75,28 +75,23 @@ def default_database_url() -> str:
     return f"sqlite:///{state / 'audit.sqlite'}"
 
 
-def _describe(err: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors()
-    )
-
-
 def load_audit_settings(path: Path | None = None) -> AuditSettings:
     """Load and check audit.yaml; env CASEBUNDLE_AUDIT_URL overrides the database URL."""
     p = path or DEFAULT_SETTINGS
-    data = load_yaml(p)
-    if not isinstance(data, dict):
-        raise ConfigError(str(p), "must be a mapping of settings.", "see docs/audit.md.")
-    data = dict(data)
-    data["database_url"] = (
-        os.environ.get(ENV_URL) or data.get("database_url") or default_database_url()
+
+    def fill_in(data: dict[str, Any]) -> dict[str, Any]:
+        data = dict(data)
+        data["database_url"] = (
+            os.environ.get(ENV_URL) or data.get("database_url") or default_database_url()
+        )
+        data["source"] = str(p)
+        return data
+
+    settings = load_model(
+        p, AuditSettings, what="audit settings", fix="see docs/audit.md.",
+        not_mapping=("must be a mapping of settings.", "see docs/audit.md."),
+        prepare=fill_in,
     )
-    data["source"] = str(p)
-    try:
-        settings = AuditSettings.model_validate(data)
-    except ValidationError as err:
-        raise ConfigError(str(p), f"invalid audit settings: {_describe(err)}.",
-                          "see docs/audit.md.") from None
     key_file = settings.escrow.key_file
     if key_file is not None and not os.environ.get(ENV_KEY):
         _check_key_file(p, key_file)

@@ -13,8 +13,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pipeline.config import RULES_DIR, load_yaml
-from pipeline.errors import ConfigError
+from pipeline.config import RULES_DIR, load_model
 from pipeline.models import Category, Decision, Item, MeetingType
 
 NEED_TO_KNOW_PATH = RULES_DIR / "need_to_know.yaml"
@@ -92,10 +91,5 @@ def _describe(err: ValidationError) -> str:
 def load_need_to_know(path: Path | str | None = None) -> NeedToKnow:
     """Load and check the need-to-know table; ConfigError names the file and the problem."""
     p = Path(path) if path is not None else NEED_TO_KNOW_PATH
-    data = load_yaml(p)
-    try:
-        return NeedToKnow.model_validate(data)
-    except ValidationError as err:
-        raise ConfigError(
-            str(p), f"invalid need-to-know table: {_describe(err)}.", "see docs/outputs.md."
-        ) from None
+    return load_model(p, NeedToKnow, what="need-to-know table", fix="see docs/outputs.md.",
+                      describe=_describe)

@@ -569,7 +569,7 @@ def test_docs_list_every_reason_code():
 def test_docs_generated_tables_are_current():
     text = (ROOT / "docs" / "policy.md").read_text(encoding="utf-8")
     assert update_doc(text, rules()) == text, (
-        "regenerate with: .venv/bin/python -m pipeline.policy_rules"
+        "regenerate with: .venv/bin/python -m pipeline.policy_docs"
     )
     assert set(generated_sections(rules())) == {"reason-codes", "profiles"}
 
