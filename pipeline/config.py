@@ -9,10 +9,18 @@ import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from pipeline.errors import ConfigError
 from pipeline.models import MeetingType, SubjectRole
@@ -28,21 +36,25 @@ SAMPLE_MEETING = SAMPLE_DIR / "meeting.yaml"
 SAMPLE_INBOX = SAMPLE_DIR / "INBOX"
 
 
+def _path_safe(v: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}", v):
+        raise ValueError("use letters, digits, '-', '_' or '.' only (it names a folder or file)")
+    return v
+
+
+#: an id that names a folder or file: no path separators, no leading dot
+PathSafe = Annotated[str, AfterValidator(_path_safe)]
+
+
 class Meeting(BaseModel):
     model_config = _STRICT
 
-    id: str = Field(description="Meeting id; names the output folder.")
+    id: PathSafe = Field(description="Meeting id; names the output folder.")
     type: MeetingType
     date: date
     purpose: str = Field(min_length=10)
     lookback_months: int = Field(default=24, ge=1, le=240)
 
-    @field_validator("id")
-    @classmethod
-    def _safe_id(cls, v: str) -> str:
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}", v):
-            raise ValueError("use letters, digits, '-', '_' or '.' only (it names a folder)")
-        return v
 
 
 class Member(BaseModel):
@@ -60,17 +72,11 @@ class Member(BaseModel):
 class Family(BaseModel):
     model_config = _STRICT
 
-    ref: str = Field(min_length=1)
+    ref: PathSafe
     members: tuple[Member, ...] = Field(min_length=1)
     #: contact details held by the coordinator; never copied into bundles
     contact: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("ref")
-    @classmethod
-    def _safe_ref(cls, v: str) -> str:
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}", v):
-            raise ValueError("use letters, digits, '-', '_' or '.' only (it names a file)")
-        return v
 
 
 class MeetingConfig(BaseModel):
