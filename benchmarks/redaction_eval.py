@@ -2,8 +2,10 @@
 
     .venv/bin/python benchmarks/redaction_eval.py [--strict] [--misses N] [--corpus PATH]
 
-Both engines run offline on tests/cases/redaction/corpus.jsonl. Scoring is explained in
-benchmarks/README.md. Exit status is 0 unless --strict is given and a threshold fails.
+Both engines run offline on tests/cases/redaction/corpus.jsonl (the development corpus), or on
+any corpus file in the same format given with --corpus, e.g. the held-out set
+tests/cases/redaction/heldout.jsonl. Scoring is explained in benchmarks/README.md. Exit status
+is 0 unless --strict is given and a threshold fails.
 """
 
 from __future__ import annotations
@@ -518,9 +520,22 @@ def _fmt(x: float) -> str:
     return "  -  " if x != x else f"{x:5.3f}"
 
 
-def report(notes: list[Note], cb: EngineRun, cbs: Scores, va: EngineRun, vas: Scores) -> bool:
+def corpus_label(path: Path) -> str:
+    """The corpus path as printed: relative to the repo when inside it."""
+    path = path.resolve()
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+
+
+def report(
+    notes: list[Note],
+    cb: EngineRun,
+    cbs: Scores,
+    va: EngineRun,
+    vas: Scores,
+    corpus: Path = CORPUS,
+) -> bool:
     fams = len({n.family_ref for n in notes})
-    print(f"corpus: {len(notes)} notes, {fams} families, {CORPUS.relative_to(REPO)}")
+    print(f"corpus: {len(notes)} notes, {fams} families, {corpus_label(corpus)}")
     print(f"engines: {cb.name} ({cb.seconds:.1f}s)   vs   vanilla presidio ({va.seconds:.1f}s)")
     print()
     head = f"{'label':<20}{'gold':>5} | {cb.name:^30} | {'vanilla presidio':^30}"
@@ -553,7 +568,7 @@ def report(notes: list[Note], cb: EngineRun, cbs: Scores, va: EngineRun, vas: Sc
     ):
         print(f"{title:<40}{fn(cbs):>12}{fn(vas):>20}")
     print(f"{'':<40}{cb.name:>12}{'vanilla presidio':>20}")
-    for source in ("seed", "generated"):
+    for source in dict.fromkeys(n.source for n in notes):  # in order of first appearance
         cells = []
         for s in (cbs, vas):
             hit = s.recall_by_source[("THIRD_PARTY_PERSON", source, True)]
@@ -588,15 +603,22 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--strict", action="store_true", help="exit 1 when a threshold fails")
     ap.add_argument("--misses", type=int, default=0, help="print up to N missed spans per engine")
-    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument(
+        "--corpus",
+        type=Path,
+        default=CORPUS,
+        help=f"JSONL corpus to score (default: {CORPUS.relative_to(REPO)})",
+    )
     args = ap.parse_args(argv)
     sys.path.insert(0, str(REPO))
+    if not args.corpus.is_file():
+        ap.error(f"--corpus: no such file: {args.corpus}")
     notes = load_corpus(args.corpus)
     with NetworkGuard() as guard:
         cb = run_casebundle(notes)
         va = run_vanilla(notes)
     cbs, vas = score(notes, cb), score(notes, va)
-    ok = report(notes, cb, cbs, va, vas)
+    ok = report(notes, cb, cbs, va, vas, args.corpus)
     print(f"network: {len(guard.attempts)} connection attempts (all refused)")
     for run, s in ((cb, cbs), (va, vas)):
         if args.misses:

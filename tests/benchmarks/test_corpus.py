@@ -198,3 +198,184 @@ def test_generator_is_deterministic_and_committed_output_is_current():
     if meta["faker_version"] != version("faker"):
         pytest.skip(f"corpus made with Faker {meta['faker_version']}, have {version('faker')}")
     assert first == CORPUS.read_text(encoding="utf-8"), "rerun tests/cases/redaction/generate.py"
+
+
+# --- held-out set (heldout.yaml -> heldout.jsonl, built by build_heldout.py) ---------------
+# Hand-written notes the engine was never tuned on. Same record format and label set as the
+# development corpus; source "heldout"; a few more agencies (adult social care, IDVA, substance
+# misuse); line breaks kept inside notes.
+
+HELDOUT = CASES / "heldout.jsonl"
+
+
+def _load_heldout_builder():
+    spec = importlib.util.spec_from_file_location(
+        "redaction_heldout_build", CASES / "build_heldout.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+heldout_build = _load_heldout_builder()
+HELDOUT_NOTES = [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines()]
+
+
+def heldout_spans_of(label: str) -> list[str]:
+    return [s[3] for n in HELDOUT_NOTES for s in n["spans"] if s[2] == label]
+
+
+def test_heldout_size_and_shape():
+    assert len(HELDOUT_NOTES) >= 120
+    ids = [n["note_id"] for n in HELDOUT_NOTES]
+    assert len(ids) == len(set(ids))
+    keys = {"note_id", "family_ref", "agency", "style", "source", "keep_names", "text", "spans"}
+    for n in HELDOUT_NOTES:
+        assert set(n) == keys, n["note_id"]
+        assert n["agency"] in heldout_build.AGENCIES, n["note_id"]
+        assert n["source"] == "heldout", n["note_id"]
+        assert n["keep_names"] and all(len(k.split()) >= 2 for k in n["keep_names"])
+        assert "[" not in n["text"] and "]" not in n["text"], (
+            "brackets would look like placeholders"
+        )
+    agencies = {n["agency"] for n in HELDOUT_NOTES}
+    assert set(gen.AGENCIES) | set(heldout_build.EXTRA_AGENCIES) <= agencies
+    for style in ("gp", "health_visitor", "school_nurse", "midwife"):
+        assert any(n["style"] == style for n in HELDOUT_NOTES), style
+
+
+def test_heldout_spans_match_text_and_do_not_overlap():
+    for n in HELDOUT_NOTES:
+        end = 0
+        for start, stop, label, text in n["spans"]:
+            assert label in gen.LABELS, (n["note_id"], label)
+            assert 0 <= start < stop <= len(n["text"]), n["note_id"]
+            assert n["text"][start:stop] == text, (n["note_id"], text)
+            assert text == text.strip() and "\n" not in text, (n["note_id"], text)
+            assert start >= end, f"{n['note_id']}: overlapping or unsorted spans at {text!r}"
+            end = stop
+
+
+def test_heldout_every_label_is_present():
+    counts = Counter(s[2] for n in HELDOUT_NOTES for s in n["spans"])
+    for label in gen.LABELS:
+        assert counts[label] >= 5, (label, counts[label])
+    assert counts["THIRD_PARTY_PERSON"] >= 150
+
+
+def test_heldout_family_spans_are_keep_names_and_third_parties_are_not():
+    for n in HELDOUT_NOTES:
+        keep_words = {w.casefold() for k in n["keep_names"] for w in k.split()}
+        keep_full = {k.casefold() for k in n["keep_names"]}
+        for _, _, label, text in n["spans"]:
+            if label == "FAMILY_PERSON":
+                assert {w.casefold() for w in text.split()} <= keep_words, (n["note_id"], text)
+            if label == "THIRD_PARTY_PERSON":
+                assert text.casefold() not in keep_full, (n["note_id"], text)
+            if label in ("FAMILY_PERSON", "THIRD_PARTY_PERSON"):
+                assert not re.match(r"(Mr|Mrs|Ms|Miss|Dr|Rev|Fr|Cllr)\.?\s", text), (
+                    "titles stay outside"
+                )
+
+
+def test_heldout_families_span_agencies_and_share_third_parties():
+    by_family = defaultdict(list)
+    for n in HELDOUT_NOTES:
+        by_family[n["family_ref"]].append(n)
+    assert len(by_family) >= 20
+    shared = 0
+    for notes in by_family.values():
+        assert len({tuple(n["keep_names"]) for n in notes}) == 1
+        assert len({n["agency"] for n in notes}) >= 2
+        seen = defaultdict(set)
+        for n in notes:
+            for s in n["spans"]:
+                if s[2] == "THIRD_PARTY_PERSON":
+                    seen[s[3].casefold()].add(n["agency"])
+        shared += any(len(agencies) >= 2 for agencies in seen.values())
+    assert shared >= 10, "need third parties named by two agencies for pseudonym consistency"
+
+
+def test_heldout_is_disjoint_from_the_development_corpus():
+    dev_names = {s[3].casefold() for n in NOTES for s in n["spans"] if s[2] == "THIRD_PARTY_PERSON"}
+    dev_keep = {k.casefold() for n in NOTES for k in n["keep_names"]}
+    dev_texts = {n["text"] for n in NOTES}
+    for n in HELDOUT_NOTES:
+        assert n["text"] not in dev_texts, n["note_id"]
+        assert not {k.casefold() for k in n["keep_names"]} & dev_keep, n["note_id"]
+    full_heldout = {
+        s[3].casefold()
+        for n in HELDOUT_NOTES
+        for s in n["spans"]
+        if s[2] == "THIRD_PARTY_PERSON" and len(s[3].split()) >= 2
+    }
+    assert not full_heldout & dev_names, sorted(full_heldout & dev_names)
+
+
+def test_heldout_hard_cases_are_there():
+    texts = [n["text"] for n in HELDOUT_NOTES]
+    persons = [s[3] for n in HELDOUT_NOTES for s in n["spans"] if s[2].endswith("_PERSON")]
+    for marker in ("From: ", "Sent: ", "Present: ", "Apologies: ", "Reported by: ", "Referrer: "):
+        assert any(marker in t for t in texts), marker
+    assert any(re.match(r"\d\d/\d\d - ", line) for t in texts for line in t.splitlines())
+    assert any("'" in p and re.search(r"\bO'", p) for p in persons), "O' names"
+    assert any(re.search(r"\bMc[A-Z]", p, flags=re.IGNORECASE) for p in persons), "Mc names"
+    assert any("-" in p for p in persons), "hyphenated names"
+    assert any(re.fullmatch(r"[A-Z]\. ?[A-Z][A-Za-z]+", p) for p in persons), "initials"
+    assert any(len(p) == 1 for p in persons), "Mrs K"
+    assert any(re.fullmatch(r"[A-Z'-]{4,}", p) for p in persons), "ALL-CAPS surnames"
+    assert any(not p.isascii() for p in persons), "diacritics"
+    # Places, organisations and things named like people that must not be labelled.
+    for word in ("Lincoln", "Chester", "Florence", "St Mary's", "Sainsbury's", "Alder Hey"):
+        free = [
+            (n["note_id"], m.start())
+            for n in HELDOUT_NOTES
+            for m in re.finditer(rf"\b{re.escape(word)}", n["text"])
+            if not any(s[0] <= m.start() < s[1] for s in n["spans"])
+        ]
+        assert free, f"{word} never used as a place or organisation"
+    for word in ("Lincoln", "Chester", "Florence"):
+        assert any(word in p.split() for p in persons), f"{word} never used as a name"
+    # Third parties who share a first name with a family member of the same family.
+    clash = 0
+    for n in HELDOUT_NOTES:
+        keep_first = {k.split()[0].casefold() for k in n["keep_names"]}
+        clash += any(
+            s[2] == "THIRD_PARTY_PERSON" and s[3].split()[0].casefold() in keep_first
+            for s in n["spans"]
+        )
+    assert clash >= 4
+
+
+def test_heldout_identifiers_are_synthetic_and_well_formed():
+    assert all(is_drama_number(p) for p in heldout_spans_of("PHONE"))
+    assert all(re.fullmatch(r"[\w.+-]+@example\.(org|com)", e) for e in heldout_spans_of("EMAIL"))
+    nino = re.compile(r"(?i)QQ ?\d{2} ?\d{2} ?\d{2} ?[A-D]")
+    assert all(nino.fullmatch(x) for x in heldout_spans_of("NINO"))
+    postcode = re.compile(r"(?i)[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}")
+    assert all(postcode.fullmatch(p) for p in heldout_spans_of("POSTCODE"))
+    vrm = re.compile(r"(?i)[A-Z]{2}\d{2} ?[A-Z]{3}")
+    assert all(vrm.fullmatch(v) for v in heldout_spans_of("VEHICLE_REG"))
+    assert all(re.fullmatch(r"[A-Z]\d{12}", u) for u in heldout_spans_of("UPN"))
+    ref = re.compile(r"CR/\d{5}/\d{2}|LOG \d{4} \d{2}/\d{2}")
+    assert all(ref.fullmatch(r) for r in heldout_spans_of("POLICE_REF"))
+    valid = 0
+    for nhs in heldout_spans_of("NHS"):
+        d = _digits(nhs)
+        assert len(d) == 10 and d.startswith("999"), nhs
+        check = 11 - sum(int(c) * w for c, w in zip(d[:9], range(10, 1, -1), strict=True)) % 11
+        valid += (0 if check == 11 else check) == int(d[9])
+    assert 0 < valid < len(heldout_spans_of("NHS")), "need valid and mistyped NHS numbers"
+    formats = {re.sub(r"\d", "9", p) for p in heldout_spans_of("PHONE")}
+    assert len(formats) >= 7, formats
+    assert any(p.islower() for p in heldout_spans_of("POSTCODE"))
+    assert any(" " not in p for p in heldout_spans_of("POSTCODE"))
+
+
+def test_heldout_build_is_deterministic_and_committed_output_is_current():
+    first = gen.dumps(heldout_build.heldout_notes())
+    assert first == gen.dumps(heldout_build.heldout_notes())
+    assert first == HELDOUT.read_text(encoding="utf-8"), (
+        "rerun tests/cases/redaction/build_heldout.py"
+    )
