@@ -30,7 +30,7 @@ from pipeline.merge_common import (  # noqa: F401
     person_views,
     risk_rank,
 )
-from pipeline.models import Decision, Item
+from pipeline.models import REDACTED_FIELDS, Decision, Item, text_key
 from pipeline.run import MeetingRun
 
 #: Version of the bundle.json layout (docs/bundle.schema.json).
@@ -98,6 +98,20 @@ class BundleItem:
     reviewed_at: datetime | None
     sharing_basis: SharingBasis
     provenance: ProvenanceView
+    #: what redaction removed from this item's text fields: (entity_type, recognizer) ->
+    #: count, never the values
+    redaction: tuple[tuple[str, str, int], ...] = ()
+
+
+def redaction_summary(run: MeetingRun, item_id: str) -> tuple[tuple[str, str, int], ...]:
+    """Entity types and counts removed from an item's redacted fields, summed by recognizer."""
+    totals: dict[tuple[str, str], int] = {}
+    for field_name in REDACTED_FIELDS:
+        r = run.redactions.get(text_key(item_id, field_name))
+        for e in r.summary if r is not None else ():
+            key = (e.entity_type, e.recognizer)
+            totals[key] = totals.get(key, 0) + e.count
+    return tuple((t, rec, n) for (t, rec), n in sorted(totals.items()))
 
 
 @dataclass(frozen=True)
@@ -256,6 +270,7 @@ def _bundle_item(run: MeetingRun, item: Item, decision: Decision, text: str) -> 
         recipients=decision.recipients,
         reviewed_by=decision.reviewed_by,
         reviewed_at=decision.reviewed_at,
+        redaction=redaction_summary(run, item.item_id),
         sharing_basis=SharingBasis(
             consent=item.consent,
             consent_given_by=item.consent_given_by,

@@ -38,6 +38,8 @@ def _item(i: BundleItem) -> dict[str, Any]:
         "reasons": list(i.reasons),
         "notes": list(i.notes),
         "recipients": list(i.recipients),
+        "redaction": [{"entity_type": t, "recognizer": rec, "count": n}
+                      for t, rec, n in i.redaction],
         "review": (
             None
             if i.reviewed_by is None

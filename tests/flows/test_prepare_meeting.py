@@ -86,6 +86,10 @@ def test_every_family_has_a_bundle(sample_run):
         assert key in item["sharing_basis"]
     for key in ("file", "sheet", "row", "sha256", "received_at"):
         assert key in item["provenance"]
+    removed = [r for it in bundle["items"] for r in it["redaction"]]
+    assert removed, "the sample's free text names third parties"
+    assert all(set(r) == {"entity_type", "recognizer", "count"} and r["count"] >= 1
+               for r in removed)
 
 
 def _texts(path: Path) -> str:
