@@ -379,3 +379,247 @@ def test_heldout_build_is_deterministic_and_committed_output_is_current():
     assert first == HELDOUT.read_text(encoding="utf-8"), (
         "rerun tests/cases/redaction/build_heldout.py"
     )
+
+
+# --- second held-out set (heldout2.yaml -> heldout2.jsonl, built by build_heldout2.py) -----
+# Hand-written without reading the engine's rules or the first held-out set. Same record
+# format and label set; source "heldout2"; more agencies (early help, fire service, faith
+# groups, voluntary sector) and styles; social-media handles are third-party identifiers.
+
+HELDOUT2 = CASES / "heldout2.jsonl"
+
+
+def _load_heldout2_builder():
+    spec = importlib.util.spec_from_file_location(
+        "redaction_heldout2_build", CASES / "build_heldout2.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+heldout2_build = _load_heldout2_builder()
+HELDOUT2_NOTES = [json.loads(line) for line in HELDOUT2.read_text(encoding="utf-8").splitlines()]
+H2_TITLES = r"(Mr|Mrs|Ms|Miss|Dr|Rev|Revd|Fr|Cllr|Imam|Sister|Father|Pastor|Bhai|PC|DC|DS)\.?\s"
+
+
+def heldout2_spans_of(label: str) -> list[str]:
+    return [s[3] for n in HELDOUT2_NOTES for s in n["spans"] if s[2] == label]
+
+
+def _free_occurrences(notes, pattern: str, flags: int = 0) -> list[tuple[str, int]]:
+    """Matches of pattern that start outside every gold span."""
+    return [
+        (n["note_id"], m.start())
+        for n in notes
+        for m in re.finditer(pattern, n["text"], flags=flags)
+        if not any(s[0] <= m.start() < s[1] for s in n["spans"])
+    ]
+
+
+def test_heldout2_size_and_shape():
+    assert len(HELDOUT2_NOTES) >= 120
+    ids = [n["note_id"] for n in HELDOUT2_NOTES]
+    assert len(ids) == len(set(ids))
+    keys = {"note_id", "family_ref", "agency", "style", "source", "keep_names", "text", "spans"}
+    for n in HELDOUT2_NOTES:
+        assert set(n) == keys, n["note_id"]
+        assert n["agency"] in heldout2_build.AGENCIES, n["note_id"]
+        assert n["source"] == "heldout2", n["note_id"]
+        assert n["keep_names"] and all(len(k.split()) >= 2 for k in n["keep_names"])
+        assert "[" not in n["text"] and "]" not in n["text"], (
+            "brackets would look like placeholders"
+        )
+    agencies = {n["agency"] for n in HELDOUT2_NOTES}
+    assert set(heldout2_build.AGENCIES) - {"adult_social_care"} <= agencies
+    styles = {n["style"] for n in HELDOUT2_NOTES}
+    assert {"gp", "health_visitor", "a_and_e", "camhs"} <= styles
+    assert len(styles) >= 30, sorted(styles)
+
+
+def test_heldout2_spans_match_text_and_do_not_overlap():
+    for n in HELDOUT2_NOTES:
+        end = 0
+        for start, stop, label, text in n["spans"]:
+            assert label in gen.LABELS, (n["note_id"], label)
+            assert 0 <= start < stop <= len(n["text"]), n["note_id"]
+            assert n["text"][start:stop] == text, (n["note_id"], text)
+            assert text == text.strip() and "\n" not in text, (n["note_id"], text)
+            assert start >= end, f"{n['note_id']}: overlapping or unsorted spans at {text!r}"
+            end = stop
+
+
+def test_heldout2_every_label_is_present():
+    counts = Counter(s[2] for n in HELDOUT2_NOTES for s in n["spans"])
+    for label in gen.LABELS:
+        assert counts[label] >= 5, (label, counts[label])
+    assert counts["THIRD_PARTY_PERSON"] >= 150
+    assert counts["FAMILY_PERSON"] >= 150
+
+
+def test_heldout2_family_spans_are_keep_names_and_third_parties_are_not():
+    for n in HELDOUT2_NOTES:
+        keep_words = {w.casefold() for k in n["keep_names"] for w in k.split()}
+        keep_full = {k.casefold() for k in n["keep_names"]}
+        for _, _, label, text in n["spans"]:
+            if label == "FAMILY_PERSON":
+                assert {w.casefold() for w in text.split()} <= keep_words, (n["note_id"], text)
+            if label == "THIRD_PARTY_PERSON":
+                assert text.casefold() not in keep_full, (n["note_id"], text)
+            if label in ("FAMILY_PERSON", "THIRD_PARTY_PERSON"):
+                assert not re.match(H2_TITLES, text), ("titles stay outside", n["note_id"], text)
+
+
+def test_heldout2_families_span_agencies_and_share_third_parties():
+    by_family = defaultdict(list)
+    for n in HELDOUT2_NOTES:
+        by_family[n["family_ref"]].append(n)
+    assert len(by_family) >= 20
+    shared = 0
+    for notes in by_family.values():
+        assert len({tuple(n["keep_names"]) for n in notes}) == 1
+        assert len({n["agency"] for n in notes}) >= 2
+        seen = defaultdict(set)
+        for n in notes:
+            for s in n["spans"]:
+                if s[2] == "THIRD_PARTY_PERSON":
+                    seen[s[3].casefold()].add(n["agency"])
+        shared += any(len(agencies) >= 2 for agencies in seen.values())
+    assert shared >= 20, "need third parties named by two agencies for pseudonym consistency"
+
+
+def test_heldout2_is_disjoint_from_the_other_corpora():
+    others = NOTES + HELDOUT_NOTES
+    other_names = {
+        s[3].casefold() for n in others for s in n["spans"] if s[2] == "THIRD_PARTY_PERSON"
+    }
+    other_keep = {k.casefold() for n in others for k in n["keep_names"]}
+    other_texts = {n["text"] for n in others}
+    other_ids = {n["note_id"] for n in others}
+    other_families = {n["family_ref"] for n in others}
+    for n in HELDOUT2_NOTES:
+        assert n["text"] not in other_texts, n["note_id"]
+        assert n["note_id"] not in other_ids, n["note_id"]
+        assert n["family_ref"] not in other_families, n["note_id"]
+        keep = {k.casefold() for k in n["keep_names"]}
+        assert not keep & other_keep, n["note_id"]
+        assert not keep & other_names, n["note_id"]
+    full_names = {
+        s[3].casefold()
+        for n in HELDOUT2_NOTES
+        for s in n["spans"]
+        if s[2] == "THIRD_PARTY_PERSON" and len(s[3].split()) >= 2
+    }
+    assert not full_names & other_names, sorted(full_names & other_names)
+    assert not full_names & other_keep, sorted(full_names & other_keep)
+
+
+def test_heldout2_hard_cases_are_there():
+    texts = [n["text"] for n in HELDOUT2_NOTES]
+    lines = [line for t in texts for line in t.splitlines()]
+    third = [s[3] for n in HELDOUT2_NOTES for s in n["spans"] if s[2] == "THIRD_PARTY_PERSON"]
+    family = [s for n in HELDOUT2_NOTES for s in n["spans"] if s[2] == "FAMILY_PERSON"]
+    # Styles: e-mail headers, minutes, forms, flattened tables, bullets, chronologies, texts.
+    for marker in ("From: ", "Sent: ", "Subject: ", "Cc: ", "Present: ", "Apologies: ",
+                   "Referrer: ", "Reported by: ", "Kind regards", "Yours sincerely"):  # fmt: skip
+        assert any(marker in t for t in texts), marker
+    assert sum(line.count(" | ") >= 2 for line in lines) >= 3, "tables flattened to text"
+    assert sum(bool(re.match(r"[-*] ", line)) for line in lines) >= 6, "bullet lists"
+    assert sum(bool(re.match(r"\d\d/\d\d - ", line)) for line in lines) >= 6, "chronologies"
+    assert sum(bool(re.search(r"\b(STOP/SEARCH|ARREST|INTEL|DOB)\b.*\b[A-Z]{5,}\b", t))
+               for t in texts) >= 5, "PNC-style capitals"  # fmt: skip
+    # Third parties in many forms.
+    assert sum(p.startswith("@") for p in set(third)) >= 4, "social-media handles"
+    assert any(re.fullmatch(r"[A-Z]\. ?[A-Z][a-z]+", p) for p in third), "initials"
+    assert any(re.fullmatch(r"[A-Z]", p) for p in third), "a single initial"
+    assert sum("-" in p and not p.startswith("@") for p in set(third)) >= 5, "double-barrelled"
+    assert sum(not p.isascii() for p in set(third)) >= 4, "diacritics"
+    assert any(re.search(r"\bap [A-Z]", p) for p in third), "Welsh ap"
+    assert any(re.search(r"\bMac[A-Z]|\bMc[A-Z]", p) for p in third), "Mac/Mc"
+    assert any(p.islower() and p.isalpha() for p in third), "lower-case third parties"
+    for title in ("Rev", "Cllr", "Sister", "Imam", "Father", "Pastor"):
+        assert any(
+            re.search(rf"\b{title} $", n["text"][: s[0]])
+            for n in HELDOUT2_NOTES
+            for s in n["spans"]
+            if s[2] == "THIRD_PARTY_PERSON"
+        ), f"{title} before a third party"
+    # Family names in hard positions.
+    assert any(s[3].isupper() and len(s[3]) >= 4 for s in family), "ALL-CAPS family names"
+    assert any(s[3].islower() for s in family), "lower-case family names"
+    assert any(
+        n["text"][s[1] : s[1] + 2] == "'s"
+        for n in HELDOUT2_NOTES
+        for s in n["spans"]
+        if s[2] == "FAMILY_PERSON"
+    ), "possessive family names"
+    assert (
+        sum(s[0] == 0 for n in HELDOUT2_NOTES for s in n["spans"] if s[2] == "FAMILY_PERSON") >= 5
+    ), "family names at the start of a note"
+    # Names that are ordinary words: used as a name somewhere and as a word somewhere.
+    persons = [s[3] for n in HELDOUT2_NOTES for s in n["spans"] if s[2].endswith("_PERSON")]
+    for word in ("Hope", "Summer", "Rich", "Sonny", "Bill", "Jack", "Dawn", "Crystal"):
+        assert any(word.casefold() in p.casefold().split() for p in persons), word
+        assert _free_occurrences(HELDOUT2_NOTES, rf"\b{word}\b", re.IGNORECASE), word
+    # Places and organisations named after people: never labelled.
+    for place in ("St Luke's Hospice", "Marks & Spencer", "Victoria Park", "Kingsley Primary",
+                  "John Lewis"):  # fmt: skip
+        assert _free_occurrences(HELDOUT2_NOTES, re.escape(place)), place
+    # Third parties who share the family's surname (labelled by role).
+    shared_surname = 0
+    for n in HELDOUT2_NOTES:
+        keep_last = {k.split()[-1].casefold() for k in n["keep_names"]}
+        shared_surname += any(
+            s[2] == "THIRD_PARTY_PERSON" and s[3].split()[-1].casefold() in keep_last
+            for s in n["spans"]
+        )
+    assert shared_surname >= 4
+
+
+def test_heldout2_identifiers_are_synthetic_and_well_formed():
+    assert all(is_drama_number(p) for p in heldout2_spans_of("PHONE"))
+    emails = heldout2_spans_of("EMAIL")
+    assert all(re.fullmatch(r"[\w.+-]+@example\.(org|com)", e) for e in emails)
+    nino = re.compile(r"(?i)QQ ?\d{2} ?\d{2} ?\d{2} ?[A-D]")
+    assert all(nino.fullmatch(x) for x in heldout2_spans_of("NINO"))
+    assert any(x.islower() for x in heldout2_spans_of("NINO"))
+    postcode = re.compile(r"(?i)[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}")
+    assert all(postcode.fullmatch(p) for p in heldout2_spans_of("POSTCODE"))
+    assert any(p.islower() for p in heldout2_spans_of("POSTCODE"))
+    assert any(" " not in p for p in heldout2_spans_of("POSTCODE"))
+    vrm = re.compile(r"(?i)[A-Z]{2}\d{2} ?[A-Z]{3}")
+    assert all(vrm.fullmatch(v) for v in heldout2_spans_of("VEHICLE_REG"))
+    assert all(re.fullmatch(r"[A-Z]\d{12}", u) for u in heldout2_spans_of("UPN"))
+    ref = re.compile(r"CR/\d{5}/\d{2}|LOG \d{4} \d{2}/\d{2}")
+    refs = heldout2_spans_of("POLICE_REF")
+    assert all(ref.fullmatch(r) for r in refs)
+    assert any(r.startswith("CR/") for r in refs) and any(r.startswith("LOG ") for r in refs)
+    valid = 0
+    for nhs in heldout2_spans_of("NHS"):
+        d = _digits(nhs)
+        assert len(d) == 10 and d.startswith("999"), nhs
+        check = 11 - sum(int(c) * w for c, w in zip(d[:9], range(10, 1, -1), strict=True)) % 11
+        valid += (0 if check == 11 else check) == int(d[9])
+    assert 0 < valid < len(heldout2_spans_of("NHS")), "need valid and mistyped NHS numbers"
+    phone_formats = {re.sub(r"\d", "9", p) for p in heldout2_spans_of("PHONE")}
+    assert len(phone_formats) >= 10, phone_formats
+    for prefix in ("07700", "01632", "020", "0113"):
+        assert any(_digits(p).replace("447700", "07700", 1).startswith(prefix)
+                   for p in heldout2_spans_of("PHONE")), prefix  # fmt: skip
+    dob_formats = {
+        re.sub(r"[A-Za-z]+", "A", re.sub(r"\d", "9", d)) for d in heldout2_spans_of("DATE_OF_BIRTH")
+    }
+    assert len(dob_formats) >= 6, dob_formats
+    addresses = heldout2_spans_of("STREET_ADDRESS")
+    assert any(a.casefold().startswith("flat ") for a in addresses), "flats"
+    assert sum(not a[0].isdigit() and not a.casefold().startswith(("flat", "no.", "plot"))
+               for a in addresses) >= 4, "house names and rural addresses"  # fmt: skip
+
+
+def test_heldout2_build_is_deterministic_and_committed_output_is_current():
+    first = gen.dumps(heldout2_build.heldout2_notes())
+    assert first == gen.dumps(heldout2_build.heldout2_notes())
+    assert first == HELDOUT2.read_text(encoding="utf-8"), (
+        "rerun tests/cases/redaction/build_heldout2.py"
+    )
