@@ -11,6 +11,7 @@ from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from pipeline.recognizers_lists import ListNames
 from pipeline.redact_config import NameRules
 
 
@@ -22,6 +23,23 @@ def alternation(words: tuple[str, ...]) -> str:
 _WORDS = regex.compile(r"[\w'’-]+")
 _LAST_WORD = regex.compile(r"([\w'’]+)\W*$")
 _SENTENCE_START = frozenset(".!?:;\"'‘“(\n")
+#: role words that name a group or an institution, not one person ("police Station")
+_COLLECTIVE_ROLES = frozenset({"police", "school", "housing", "probation", "family", "parents",
+                               "children", "kids", "staff", "residents", "siblings", "sons",
+                               "daughters", "someone", "somebody", "unknown", "ex", "baby",
+                               "child", "subject", "security", "ambulance", "youths", "lads",
+                               "peers", "carers", "associates", "apologies", "present",
+                               "attendees", "minutes", "agreed", "actions", "chair"})
+_PREV_WORD = regex.compile(r"(?<![\w'’-])([A-Za-z]+)[ \t]+$")
+_QUOTE_MARKS = ('"', "“", "‘", " '", "('")
+_VOWELS = frozenset("AEIOUYÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜ")
+
+
+def _no_vowel(word: str) -> bool:
+    """An ALL-CAPS word without a vowel is an abbreviation ("PSR", "CPS"), not a surname."""
+    return not any(c in _VOWELS for c in word.upper())
+
+
 _DETERMINERS = frozenset({"a", "an", "the", "these", "those", "no", "any",
                           "every", "each", "some", "our", "their", "his", "her", "my", "your",
                           "its", "of"})
@@ -68,11 +86,14 @@ class ContextNameRecognizer(LocalRecognizer):
 
     def _compile(self) -> None:
         r = self.rules
-        name = r"(?:[A-Z](?:['’][A-Z])?[a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?)"
-        caps = r"(?:[A-Z](?:['’]?[A-Z])+(?:-[A-Z]{2,})?)"
+        # \p{Lu}/\p{Ll}: names with diacritics ("Zielińska", "WIŚNIEWSKA") are names too
+        name = r"(?:\p{Lu}(?:['’]\p{Lu})?\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:-\p{Lu}\p{Ll}+)?)"
+        caps = r"(?:\p{Lu}(?:['’]?\p{Lu})+(?:-\p{Lu}{2,})?)"
         part = rf"(?:{name}|{caps})"
-        full = rf"{part}(?:[ \t]+{part}){{0,2}}"
+        particle = (rf"(?:(?:{alternation(r.particles)})[ \t]+)?" if r.particles else "")
+        full = rf"{particle}{part}(?:[ \t]+{particle}{part}){{0,2}}"
         low = r"[a-z][a-z'’-]+"
+        quote, unquote = "[\"“‘']", "[\"”’']"
         rel = rf"(?i:{alternation(r.relation_words)})"
         det = r"(?i:(?:a|an|the|her|his|their|my|mum's|dad's|mother's|father's)\s+)?"
         owned = alternation(tuple(r.role_words) + tuple(r.label_words)
@@ -81,13 +102,35 @@ class ContextNameRecognizer(LocalRecognizer):
             ("title", regex.compile(
                 rf"\b(?:{alternation(r.titles)})\.?[ \t]+({full})\b"), 0.8),
             ("relation", regex.compile(
-                rf"\b{rel}[ \t]+,?[ \t]*({full})\b(?:[ \t]+(?:and|&)[ \t]+({full})\b)?"), 0.75),
+                rf"\b{rel}[ \t]+,?[ \t]*{quote}?({full})\b(?:[ \t]+(?:and|&)[ \t]+({full})\b)?"),
+             0.75),
             ("naming", regex.compile(
-                rf"\b(?i:{alternation(r.naming_words)})[ \t]+({full}|{low})\b"), 0.7),
+                rf"\b(?i:{alternation(r.naming_words)})[ \t]+{quote}?({full}|{low})\b"), 0.7),
             ("bracket-role", regex.compile(rf"\b({full})[ \t]*\({det}{rel}\)"), 0.75),
             ("appositive", regex.compile(rf"\b({full}),[ \t]+{det}{rel}\b"), 0.7),
             ("caps-verb", regex.compile(
                 rf"\b({caps})(?=[ \t]+(?i:{alternation(r.caps_verbs)})\b)"), 0.7),
+            # a nickname in quotes inside a name: Dorothy "Dot" Fairclough
+            ("nickname-inside", regex.compile(
+                rf"(?=\p{{Lu}})(?<![\w'’-])({part}[ \t]+\(?{quote}{name}{unquote}\)?[ \t]+{part})"
+                r"(?![\w'’-])"), 0.75),
+        ]
+        #: patterns whose matches are checked in Python before they count (see _checked)
+        self._checked_patterns: list[tuple[str, regex.Pattern[str], float]] = [
+            # police style: first name and ALL-CAPS surname, SURNAME, Firstname
+            ("name-caps", regex.compile(
+                rf"(?=\p{{Lu}})(?<![\w'’-])({name})[ \t]+({particle}{caps})(?![\w'’-])"), 0.7),
+            ("caps-comma", regex.compile(
+                rf"(?<![\w'’-])({caps}),[ \t]+({name}(?:[ \t]+{name})?)(?![\w'’-])"), 0.7),
+            ("role-title", regex.compile(
+                rf"(?<![\w-])(?:{alternation(r.role_titles)})[ \t]+({full})(?![\w'’-])"),
+             0.7) if r.role_titles else ("role-title", regex.compile(r"(?!x)x"), 0.0),
+            # initials: "Mrs K", "J. Smith"
+            ("title-initial", regex.compile(
+                rf"\b(?:{alternation(r.titles)})\.?[ \t]+(\p{{Lu}})(?![\w'’])"
+                r"(?!\.?[ \t]*\p{Lu})"), 0.7),
+            ("initial", regex.compile(
+                rf"(?<![\w.'’-])(\p{{Lu}})\.[ \t]?({particle}{part})(?![\w'’-])"), 0.7),
         ]
         #: lower-case names in context; group 1 must be a gazetteer name, group 2 (if any) is
         #: the next word, which decides whether a modal word-name ("will") is a name
@@ -102,8 +145,18 @@ class ContextNameRecognizer(LocalRecognizer):
             ("possessive", regex.compile(
                 rf"\b([A-Za-z][a-z'’-]+)['’]s[ \t]+(?i:{owned})\b"), 0.65),
         ]
+        #: a role word before a name ("carer Aleksandra", "worker Costel"), checked on the
+        #: word before each capitalised token
+        self._roles = frozenset(w.casefold() for w in r.role_words
+                                if " " not in w and w.casefold() not in _COLLECTIVE_ROLES)
+        self._full = regex.compile(full)
+        #: a quoted nickname after a person: LLEWELLYN ("Taff"), Jo Bell aka 'JB'
+        self._quoted = regex.compile(rf"{quote}({name}){unquote}")
+        self._nick_before = regex.compile(
+            rf"(?<![\w'’-])({part})[ \t]*\(?[ \t]*(?:(?i:aka|a\.k\.a\.)[ \t]+)?$")
         self._token = regex.compile(rf"\b(?:{name}|{caps})(?![\w])")
         self._lower = regex.compile(r"(?<![\w'’-])[a-z]{3,}(?![\w-])")
+        self._lists = ListNames(r, full, self._is_stop, self.first_names)
 
     def analyze(self, text: str, entities: list[str],
                 nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
@@ -113,11 +166,24 @@ class ContextNameRecognizer(LocalRecognizer):
             if span and (span not in found or found[span][0] < score):
                 found[span] = (score, label)
 
+        quoted = any(q in text for q in _QUOTE_MARKS)
         for label, pattern, score in self._patterns:
+            if label == "nickname-inside" and not quoted:
+                continue
             for m in pattern.finditer(text):
                 for g in range(1, (m.lastindex or 1) + 1):
                     if m.start(g) >= 0:
                         add(self._trim(text, m.start(g), m.end(g)), score, label)
+        for label, pattern, score in self._checked_patterns:
+            for m in pattern.finditer(text):
+                add(self._checked(text, label, m), score, label)
+        if quoted:
+            for m in self._quoted.finditer(text):
+                before = self._nick_before.search(text, max(0, m.start() - 40), m.start())
+                if before and self._person_word(before.group(1)):
+                    add(m.span(1), 0.7, "nickname")
+        for span in self._lists.find(text):
+            add(span, 0.7, "list")
         for label, pattern, score in self._lower_patterns:
             for m in pattern.finditer(text):
                 nxt = m.group(2) if (m.lastindex or 0) >= 2 else None
@@ -130,6 +196,12 @@ class ContextNameRecognizer(LocalRecognizer):
                     and word not in self.stop and m.span() not in found):
                 found[m.span()] = (0.5, "lower-case")
         tokens = list(self._token.finditer(text))
+        for m in tokens:
+            prev = _PREV_WORD.search(text, max(0, m.start() - 25), m.start())
+            if prev and prev.group(1).casefold() in self._roles:
+                full_match = self._full.match(text, m.start())
+                if full_match:
+                    add(self._trim(text, *full_match.span()), 0.7, "role")
         for start, end, score in self._gazetteer_names(text, tokens):
             if (start, end) not in found:
                 found[(start, end)] = (score, "gazetteer")
@@ -147,6 +219,49 @@ class ContextNameRecognizer(LocalRecognizer):
             )
             for (s, e), (score, label) in sorted(found.items())
         ]
+
+    def _checked(self, text: str, label: str, m: regex.Match[str]) -> tuple[int, int] | None:
+        """The name span of a match of a pattern that needs a check in Python, or None."""
+        if label == "name-caps":
+            caps = m.group(2).split()[-1]
+            if caps in self.acronyms or _no_vowel(caps) or self._is_stop(caps):
+                return None
+            # "Suspects OKORO-REID": a capitalised word starting a sentence is not a first
+            # name unless the gazetteer says so
+            before = text[:m.start()].rstrip(" \t")
+            if ((not before or before[-1] in ".!?:;\n")
+                    and m.group(1).casefold() not in self.first_names):
+                return self._trim(text, *m.span(2))
+            return self._trim(text, m.start(1), m.end(2))
+        if label == "caps-comma":
+            if (m.group(1) in self.acronyms or _no_vowel(m.group(1)) or self._is_stop(m.group(1))
+                    or self._is_stop(m.group(2).split()[0])):
+                return None
+            return self._trim(text, m.start(1), m.end(2))
+        if label == "role-title":
+            span = self._trim(text, *m.span(1))
+            if span is None:
+                return None
+            words = text[span[0]:span[1]].split()
+            first = words[0].casefold().rstrip("'’s")
+            return span if len(words) > 1 or first in self.first_names else None
+        if label == "title-initial":
+            return m.span(1)
+        if label == "initial":
+            if self._is_stop(m.group(2).split()[-1]):
+                return None
+            prev = _LAST_WORD.search(text[max(0, m.start() - 30):m.start()])
+            # "Band B. Currently": the letter ends a heading, it is not an initial
+            if prev and prev.group(1)[:1].isupper() and not self._is_stop(prev.group(1)):
+                return None
+            return m.start(1), m.end(2)
+        return None
+
+    def _person_word(self, word: str) -> bool:
+        folded = word.casefold()
+        if folded in self.stop or word in self.acronyms or folded in self.not_names:
+            return False
+        return (word.isupper() and len(word) > 2) or folded in self.first_names
 
     def _lower_name(self, word: str, nxt: str | None, need_verb: bool) -> bool:
         """A lower-case gazetteer name in context; modal word-names ("will") and, after a
@@ -237,7 +352,7 @@ class ContextNameRecognizer(LocalRecognizer):
             if after[:1].isdigit() or after[:1] in ("-", "/"):
                 continue  # "FAM-001", "May 2026", "AB/12"
             if word.isupper():
-                if (len(word) >= 3 and word not in self.acronyms
+                if (len(word) >= 3 and word not in self.acronyms and not _no_vowel(word)
                         and folded not in self.stop and folded not in self.not_names):
                     out.append((start, end, 0.6, "caps-alone"))
             elif (folded in self.word_names and folded not in self.not_alone

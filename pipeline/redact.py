@@ -29,6 +29,7 @@ from pipeline.errors import ConfigError, RedactionError
 from pipeline.models import EntityCount, RedactedText
 from pipeline.recognizers import BARE_STREET
 from pipeline.redact_config import DEFAULT_RULES, RedactionSettings, load_settings
+from pipeline.redact_context import SpanContext, split_at_breaks
 from pipeline.redact_engine import build_analyzer, nlp_batch
 from pipeline.redact_names import KeepList, Mention, cluster, escrow_value, letters
 from pipeline.redact_passes import NameSpans, Span, merge_spans, subtract_spans
@@ -105,6 +106,7 @@ class Redactor(NameSpans):
         self.rules_path = rules_path
         self._analyzer = analyzer
         self._priority = {r.name: i for i, r in enumerate(settings.recognizers)}
+        self._context = SpanContext(settings)
         self._pool: multiprocessing.pool.Pool | None = None
         self._pool_size = 0
 
@@ -213,6 +215,7 @@ class Redactor(NameSpans):
                                          nlp_artifacts=artifacts, score_threshold=0.0,
                                          return_decision_process=True)
         results = [r for r in results if r.score >= self.settings.threshold(r.entity_type)]
+        results += self._context.house_names(text, results)
         person = self.settings.person_entity
         out = []
         ids = merge_spans([(r.start, r.end, r) for r in results
@@ -222,21 +225,33 @@ class Redactor(NameSpans):
             out.append(Span(start, stop, best.entity_type, self._name(best)))
         # a name overlapping an identifier keeps only its part outside the identifier, so a
         # spaCy span like "Postcode LS1" does not swallow the postcode's placeholder
+        # and a name never runs across a line break or a sentence end
         pieces = []
         for r in results:
             if r.entity_type == person:
                 for s, e in subtract_spans(r.start, r.end, [(a, b) for a, b, _ in ids]):
-                    pieces.append((s, e, r))
+                    parts = split_at_breaks(text, s, e)
+                    # a lone ordinary word cut off a name ("Smith\nRelationship:") is not one
+                    pieces += [(a, b, r) for a, b in parts
+                               if len(parts) == 1 or self._name_like_piece(text[a:b])]
         for start, stop, group in merge_spans(pieces):
             span = self._name_span(text, start, stop)
-            if span is None:
+            if span is None or self._context.not_a_person(text, *span):
                 continue
             best = max(group, key=lambda r: (r.score, -self._rank(r)))
             for s, e in self._split_kept(text, span, keep):
                 tokens = self._normaliser.tokens(text[s:e])
                 if tokens and not keep.keeps(tokens):
-                    out.append(Span(s, e, person, self._name(best), tokens))
+                    context = any(self._name(r) != "SpacyRecognizer" for r in group)
+                    out.append(Span(s, e, person, self._name(best), tokens, context))
         return sorted(out, key=lambda s: s.start)
+
+    def _name_like_piece(self, piece: str) -> bool:
+        words = piece.split()
+        if len(words) != 1:
+            return True
+        word = words[0].strip(".,;:!?\"'()")
+        return word.isupper() or word.casefold() in self._first_names
 
     def _kept_street(self, text: str, result: RecognizerResult, keep: KeepList) -> bool:
         """A street name without a number that is a family member's name ("Kelly Hill")."""

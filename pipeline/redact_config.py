@@ -149,6 +149,20 @@ class NameRules(BaseModel):
     subject_followers: tuple[str, ...] = ()
     #: word-names that are also modal verbs ("will", "may"): names only before a subject verb
     modal_names: tuple[str, ...] = ()
+    #: role abbreviations written before a name like a title ("SW Jo Bell", "DSL Amy Lee")
+    role_titles: tuple[str, ...] = ()
+    #: lower-case particles inside a surname ("ap Rhys", "van Dijk", "de la Cruz")
+    particles: tuple[str, ...] = ()
+    #: labels followed by a list of names (minutes, e-mail headers, sign-offs)
+    list_labels: tuple[str, ...] = ()
+    #: animals: a name after these is a pet's ("a dog called Max")
+    pet_words: tuple[str, ...] = ()
+    #: towns and cities: a lone one after "in/to/from/at" is a place, not a person
+    places: tuple[str, ...] = ()
+    #: shops and other organisations that look like names ("Sainsbury's", "Morrisons")
+    organisations: tuple[str, ...] = ()
+    #: nouns after a name that make it an organisation ("Golden Dragon takeaway")
+    org_words: tuple[str, ...] = ()
 
 
 class AddressRules(BaseModel):
@@ -165,6 +179,10 @@ class AddressRules(BaseModel):
     not_streets: tuple[str, ...] = ()
     #: words that start a street name (Welsh "Heol", "Ffordd", "Stryd")
     street_prefixes: tuple[str, ...] = ()
+    #: last words of a house or building name ("Ivy Cottage", "Windrush House")
+    building_words: tuple[str, ...] = ()
+    #: first words of a (Welsh) house name ("Ty Gwyn", "Bryn Teg")
+    house_prefixes: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _bare_subset(self) -> AddressRules:

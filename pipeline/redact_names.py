@@ -14,6 +14,9 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from pipeline.redact_config import NameRules
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+#: a capital letter standing alone ("Mrs K", "J. Smith"), not inside "Y1"
+_INITIAL = re.compile(r"(?<![\w'’-])[A-Z](?![\w'’-])")
+_QUOTED = re.compile(r"\(?[\"“‘][^\"”’\n]{1,30}[\"”’]\)?|\(?(?<!\w)'[^'\n]{1,30}'(?!\w)\)?")
 
 
 class NameNormaliser:
@@ -31,18 +34,37 @@ class NameNormaliser:
         #: a word-name written in lower case next to a capitalised word is the ordinary word
         #: ("TURNER will"): dropped, unless the whole name is lower case ("says will")
         self._drop_lower = frozenset((verbs | set(STOP_WORDS)) & word_names)
+        #: ALL-CAPS abbreviations are never part of a name ("FOB Kai DUNMORE" is Kai Dunmore)
+        self._acronyms = frozenset(rules.acronyms)
 
     def tokens(self, name: str) -> tuple[str, ...]:
+        # a nickname in quotes inside a name ("Gavin 'Gav' Sloan") is not compared
+        bare = _QUOTED.sub(" ", name)
+        if bare != name and _WORD.search(bare):
+            name = bare
+        # police style "SMITH, Jo" is Jo Smith
+        surname, comma, rest = name.partition(",")
+        if comma and surname.strip() and rest.strip() and "," not in rest:
+            name = f"{rest} {surname}"
         out = []
         mixed = name != name.casefold()
+        initial = None
         for word in _WORD.findall(name):
             lower = word.casefold().replace("’", "'")
             if lower.endswith("'s"):
                 lower = lower[:-2]
             if mixed and word.islower() and lower in self._drop_lower:
                 continue
+            if word in self._acronyms:
+                continue
             if lower and lower not in self._drop and len(lower) > 1:
                 out.append(lower)
+            elif (len(word) == 1 and word.isupper() and lower not in self._drop
+                  and _INITIAL.search(name)):
+                initial = initial or lower
+        # "Mrs K": an initial alone still names someone
+        if not out and initial:
+            return (initial,)
         return tuple(out)
 
 
@@ -51,23 +73,33 @@ class KeepList:
 
     def __init__(self, names: Iterable[str], normaliser: NameNormaliser) -> None:
         self._people: list[frozenset[str]] = []
+        #: per person, the parts of a double-barrelled surname ("Smith-Jones" -> smith, jones)
+        self._parts: list[frozenset[str]] = []
         for name in names:
             toks = set(normaliser.tokens(name))
-            # "Smith-Jones" is also mentioned as "Smith" or "Jones"
-            toks |= {part for t in toks for part in t.split("-") if len(part) > 1}
+            parts = {part for t in toks for part in t.split("-") if len(part) > 1} - toks
             if toks:
                 self._people.append(frozenset(toks))
+                self._parts.append(frozenset(parts))
         self._normaliser = normaliser
 
     def tokens(self) -> frozenset[str]:
-        """Every token of every kept name."""
+        """Every token of every kept name (not the parts of a double-barrelled surname)."""
         return frozenset(t for person in self._people for t in person)
 
     def keeps(self, tokens: Sequence[str]) -> bool:
+        """Every token belongs to one kept person. A part of a double-barrelled surname
+        counts only next to that person's other names ("Alfie Briggs" for Alfie
+        Hartley-Briggs): alone ("BRIGGS") it is more often the other parent."""
         if not tokens:
             return True
         wanted = set(tokens)
-        return any(wanted <= person for person in self._people)
+        for person, parts in zip(self._people, self._parts, strict=True):
+            if wanted <= person:
+                return True
+            if wanted <= person | parts and wanted & person:
+                return True
+        return False
 
 
 @dataclass(frozen=True)

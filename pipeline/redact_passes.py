@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import regex
 from presidio_analyzer import RecognizerResult
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from pipeline.recognizers import read_first_names
 from pipeline.redact_config import RedactionSettings
@@ -25,6 +26,7 @@ _WORD = re.compile(r"[\w'’-]+")
 #: the recognizer name reported for names found by the family-wide second pass
 FAMILY_PASS = "FamilyNamePass"
 _NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
+_QUOTES = frozenset("\"“‘'")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class Span:
     entity: str
     recognizer: str
     tokens: tuple[str, ...] = ()  # normalised name tokens, for PERSON spans
+    #: found by a context rule, not only by spaCy (a lone word may then be spread)
+    context: bool = False
 
 
 def merge_spans(spans: list[tuple[int, int, RecognizerResult]],
@@ -69,6 +73,7 @@ class NameSpans:
         self._word_names = frozenset(w.casefold() for w in names.word_names)
         self._not_alone = frozenset(w.casefold() for w in names.not_alone)
         self._subject_verbs = frozenset(w.casefold() for w in names.subject_verbs)
+        self._months = frozenset({"may", "june", "april", "august"})
         #: tokens never spread to other mentions: they are places or ordinary words
         self._not_spread = (frozenset(w.casefold() for w in names.not_names)
                             | {w.casefold() for w in settings.address.street_suffixes}
@@ -141,6 +146,9 @@ class NameSpans:
         """Trim punctuation, titles and role words from the ends, and a possessive 's."""
         words = [m.span() for m in _WORD.finditer(text, start, stop)]
         while words and not self._normaliser.tokens(text[words[0][0]:words[0][1]]):
+            if (len(words) > 1 and words[0][1] - words[0][0] == 1
+                    and text[words[0][0]].isupper() and text[words[0][1]:words[0][1] + 1] == "."):
+                break  # an initial: "Mr A. Khan"
             words.pop(0)
         while words and not self._normaliser.tokens(text[words[-1][0]:words[-1][1]]):
             words.pop()
@@ -165,19 +173,31 @@ class NameSpans:
         person = self.settings.person_entity
         kept = keep.tokens()
         singles: set[str] = set()
+        lower: set[str] = set()  # also spread when written in lower case ("breda", "gav")
         fulls: set[tuple[str, str]] = set()
         texts = {i.key: i.text for i in items}
         for key, found in spans.items():
+            text = texts[key]
             for s in found:
-                if s.entity != person or len(s.tokens) < 2:
+                if s.entity != person or not s.tokens:
                     continue
-                fulls.add((s.tokens[0], s.tokens[-1]))
-                for m in _WORD.finditer(texts[key], s.start, s.end):
+                if len(s.tokens) >= 2:
+                    fulls.add((s.tokens[0], s.tokens[-1]))
+                for m in _WORD.finditer(text, s.start, s.end):
                     word = m.group()
                     toks = self._normaliser.tokens(word)
-                    if (toks and self._name_like(word) and toks[0] not in kept
-                            and toks[0] not in self._not_spread):
-                        singles.add(toks[0])
+                    if (not toks or not self._name_like(word) or toks[0] in kept
+                            or toks[0] in self._not_spread or len(toks[0]) < 3):
+                        continue
+                    quoted = text[m.start() - 1:m.start()] in _QUOTES
+                    if len(s.tokens) < 2 and not (word.isupper() or s.context or quoted
+                                                  or toks[0] in self._first_names):
+                        continue  # a lone word only spaCy tagged may be an ordinary word
+                    singles.add(toks[0])
+                    if (toks[0] not in self._word_names and toks[0] not in STOP_WORDS
+                            and (quoted or (len(s.tokens) >= 2 and toks[0] == s.tokens[0])
+                                 or toks[0] in self._first_names)):
+                        lower.add(toks[0])
         if not singles and not fulls:
             return
         alternatives = [rf"{regex.escape(a)}[ \t]+{regex.escape(b)}" for a, b in sorted(fulls)]
@@ -200,7 +220,7 @@ class NameSpans:
                     continue
                 if len(inside) == 1 and (inside[0].start, inside[0].end) == (start, end):
                     continue
-                if not self._spread_ok(item.text, start, end):
+                if not self._spread_ok(item.text, start, end, lower):
                     continue
                 tokens = self._normaliser.tokens(m.group(1))
                 if not tokens or keep.keeps(tokens):
@@ -211,23 +231,25 @@ class NameSpans:
             if changed:
                 spans[item.key] = sorted(result, key=lambda s: s.start)
 
-    def _spread_ok(self, text: str, start: int, end: int) -> bool:
+    def _spread_ok(self, text: str, start: int, end: int, lower: set[str]) -> bool:
         word = text[start:end]
         if " " in word or "\t" in word:
             return True  # a whole name
         if word.isupper() and len(word) > 1:
             return True
-        if not word[:1].isupper():
-            return False
         folded = word.casefold()
+        if not word[:1].isupper():
+            return folded.removesuffix("'s").removesuffix("’s") in lower
         if folded not in self._word_names:
             return True
-        if folded in self._not_alone:
-            return False
         # "Will ring back" at the start of a sentence is the verb; "Rose said" is the name
         before = text[:start].rstrip(" \t")
-        if before and before[-1] not in ".!?:;\"'‘“(\n":
-            return True
+        start_of_sentence = not before or before[-1] in ".!?:;\"'‘“(\n"
         nxt = _NEXT_WORD.match(text, end)
-        return bool(nxt) and (nxt.group(1) in self._subject_verbs  # type: ignore[union-attr]
+        verb = bool(nxt) and (nxt.group(1) in self._subject_verbs  # type: ignore[union-attr]
                               or nxt.group(1).endswith("ed"))  # type: ignore[union-attr]
+        if folded in self._not_alone:
+            # "Joy to visit Sam" (minutes), not "in May" or "June to August"
+            return start_of_sentence and (verb or (bool(nxt) and nxt.group(1) == "to"  # type: ignore[union-attr]
+                                                   and folded not in self._months))
+        return not start_of_sentence or verb

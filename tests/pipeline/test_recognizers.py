@@ -237,3 +237,50 @@ def test_email_validation_never_touches_network(monkeypatch: pytest.MonkeyPatch)
     results = rec.analyze("write to jo.bloggs@example.org.uk", entities=["EMAIL_ADDRESS"])
     assert [r.score for r in results] == [1.0]
     assert attempts == []
+
+
+CONTEXT_NAMES = [
+    # (text, name the ContextNameRecognizer must report) - new strings, one row per rule
+    ('seen with a youth called "Brakes"', "Brakes"),
+    ("co-accused Ferdie Lusk aka 'Fez'", "Fez"),
+    ('Philippa "Pip" Carrow visited', 'Philippa "Pip" Carrow'),
+    ("ESTCOURT, Ramona stated she saw it", "ESTCOURT, Ramona"),
+    ("the van driver (Obinna MADUEKE) left", "Obinna MADUEKE"),
+    ("Present: Ingrid Solberg (YOT), Jo", "Ingrid Solberg"),
+    ("Yours faithfully,\nCaradog Rees", "Caradog Rees"),
+    ("HV Marguerite Doyle visited", "Marguerite Doyle"),
+    ("Signora Benedetta Russo called", "Benedetta Russo"),
+    ("referred by Dr van der Berg", "van der Berg"),
+    ("Victim: T. Okwu (shop manager)", "T. Okwu"),
+    ("spoke to Mrs P by phone", "P"),
+    ("taken home by worker Radu", "Radu"),
+    ("neighbour Zdeněk NOVÁK shouted", "Zdeněk NOVÁK"),
+]
+
+
+@pytest.mark.parametrize(("text", "name"), CONTEXT_NAMES)
+def test_context_rules_find_names(redactor: Redactor, text: str, name: str) -> None:
+    # spaCy may report a wider span (with the title); the name must be inside one
+    assert any(e == "PERSON" and name in m for e, m in found(redactor, text)), found(redactor, text)
+
+
+NOT_CONTEXT_NAMES = [
+    # (text, word the ContextNameRecognizer must not report)
+    ("completed the DASH with her", "DASH"),
+    ("Plan agreed: RSPCA and PSR requested", "PSR"),
+    ("From: Housing Options", "Housing Options"),
+    ("Victims CARLOW and SMITH", "Victims CARLOW"),
+    ("IDVA. Hope to see her Monday", "Hope"),
+    ("Band B. Currently at home", "B. Currently"),
+]
+
+
+@pytest.mark.parametrize(("text", "word"), NOT_CONTEXT_NAMES)
+def test_context_rules_skip_acronyms_and_labels(redactor: Redactor, text: str,
+                                                word: str) -> None:
+    names = [
+        text[r.start:r.end]
+        for r in redactor._analyzer.analyze(text=text, language="en")
+        if r.recognition_metadata["recognizer_name"] == "ContextNameRecognizer"
+    ]
+    assert word not in names, names
