@@ -623,3 +623,171 @@ def test_heldout2_build_is_deterministic_and_committed_output_is_current():
     assert first == HELDOUT2.read_text(encoding="utf-8"), (
         "rerun tests/cases/redaction/build_heldout2.py"
     )
+
+
+# --- third held-out set (heldout3.yaml -> heldout3.jsonl, built by build_heldout3.py) ------
+# Hand-written without reading the engine, its rules, or the other evaluation sets. Same record
+# format, label set and agencies as heldout2; source "heldout3".
+
+HELDOUT3 = CASES / "heldout3.jsonl"
+
+
+def _load_heldout3_builder():
+    spec = importlib.util.spec_from_file_location(
+        "redaction_heldout3_build", CASES / "build_heldout3.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+heldout3_build = _load_heldout3_builder()
+HELDOUT3_NOTES = [json.loads(line) for line in HELDOUT3.read_text(encoding="utf-8").splitlines()]
+
+
+def heldout3_spans_of(label: str) -> list[str]:
+    return [s[3] for n in HELDOUT3_NOTES for s in n["spans"] if s[2] == label]
+
+
+def test_heldout3_size_and_shape():
+    assert len(HELDOUT3_NOTES) >= 100
+    ids = [n["note_id"] for n in HELDOUT3_NOTES]
+    assert len(ids) == len(set(ids))
+    keys = {"note_id", "family_ref", "agency", "style", "source", "keep_names", "text", "spans"}
+    for n in HELDOUT3_NOTES:
+        assert set(n) == keys, n["note_id"]
+        assert n["agency"] in heldout3_build.AGENCIES, n["note_id"]
+        assert n["source"] == "heldout3", n["note_id"]
+        assert n["keep_names"] and all(len(k.split()) >= 2 for k in n["keep_names"])
+        assert "[" not in n["text"] and "]" not in n["text"], (
+            "brackets would look like placeholders"
+        )
+    agencies = {n["agency"] for n in HELDOUT3_NOTES}
+    for agency in ("police", "school", "health", "housing", "probation", "youth_justice",
+                   "social_care", "idva", "substance_misuse", "voluntary_sector"):  # fmt: skip
+        assert agency in agencies, agency
+    assert len({n["style"] for n in HELDOUT3_NOTES}) >= 20
+
+
+def test_heldout3_spans_match_text_and_do_not_overlap():
+    for n in HELDOUT3_NOTES:
+        end = 0
+        for start, stop, label, text in n["spans"]:
+            assert label in gen.LABELS, (n["note_id"], label)
+            assert 0 <= start < stop <= len(n["text"]), n["note_id"]
+            assert n["text"][start:stop] == text, (n["note_id"], text)
+            assert text == text.strip() and "\n" not in text, (n["note_id"], text)
+            assert start >= end, f"{n['note_id']}: overlapping or unsorted spans at {text!r}"
+            end = stop
+
+
+def test_heldout3_every_label_is_present():
+    counts = Counter(s[2] for n in HELDOUT3_NOTES for s in n["spans"])
+    for label in gen.LABELS:
+        assert counts[label] >= 5, (label, counts[label])
+    assert counts["THIRD_PARTY_PERSON"] >= 150
+    assert counts["FAMILY_PERSON"] >= 150
+
+
+def test_heldout3_family_spans_are_keep_names_and_third_parties_are_not():
+    for n in HELDOUT3_NOTES:
+        keep_words = {w.casefold() for k in n["keep_names"] for w in k.split()}
+        keep_full = {k.casefold() for k in n["keep_names"]}
+        for _, _, label, text in n["spans"]:
+            if label == "FAMILY_PERSON":
+                assert {w.casefold() for w in text.split()} <= keep_words, (n["note_id"], text)
+            if label == "THIRD_PARTY_PERSON":
+                assert text.casefold() not in keep_full, (n["note_id"], text)
+            if label in ("FAMILY_PERSON", "THIRD_PARTY_PERSON"):
+                assert not re.match(H2_TITLES, text), ("titles stay outside", n["note_id"], text)
+                assert not re.match(r"(?i)(uncle|aunt|nan|nanna|grandad|bro)\.?\s", text)
+
+
+def test_heldout3_families_span_agencies_and_share_third_parties():
+    by_family = defaultdict(list)
+    for n in HELDOUT3_NOTES:
+        by_family[n["family_ref"]].append(n)
+    assert len(by_family) >= 18
+    shared = 0
+    for notes in by_family.values():
+        assert len({tuple(n["keep_names"]) for n in notes}) == 1
+        assert len({n["agency"] for n in notes}) >= 2
+        seen = defaultdict(set)
+        for n in notes:
+            for s in n["spans"]:
+                if s[2] == "THIRD_PARTY_PERSON":
+                    seen[s[3].casefold()].add(n["agency"])
+        shared += any(len(agencies) >= 2 for agencies in seen.values())
+    assert shared >= 15, "need third parties named by two agencies for pseudonym consistency"
+    # Third parties who share the family's surname (labelled by role, still third parties).
+    shared_surname = 0
+    for n in HELDOUT3_NOTES:
+        keep_last = {k.split()[-1].casefold() for k in n["keep_names"]}
+        shared_surname += any(
+            s[2] == "THIRD_PARTY_PERSON" and s[3].split()[-1].casefold() in keep_last
+            for s in n["spans"]
+        )
+    assert shared_surname >= 4
+
+
+def test_heldout3_is_disjoint_from_the_other_corpora():
+    others = NOTES + HELDOUT_NOTES + HELDOUT2_NOTES
+    other_names = {
+        s[3].casefold() for n in others for s in n["spans"] if s[2] == "THIRD_PARTY_PERSON"
+    }
+    other_keep = {k.casefold() for n in others for k in n["keep_names"]}
+    other_texts = {n["text"] for n in others}
+    other_ids = {n["note_id"] for n in others}
+    other_families = {n["family_ref"] for n in others}
+    for n in HELDOUT3_NOTES:
+        assert n["text"] not in other_texts, n["note_id"]
+        assert n["note_id"] not in other_ids, n["note_id"]
+        assert n["family_ref"] not in other_families, n["note_id"]
+        keep = {k.casefold() for k in n["keep_names"]}
+        assert not (clash := keep & other_keep), (n["note_id"], sorted(clash))
+        assert not (clash := keep & other_names), (n["note_id"], sorted(clash))
+    full_names = {
+        s[3].casefold()
+        for n in HELDOUT3_NOTES
+        for s in n["spans"]
+        if s[2] == "THIRD_PARTY_PERSON" and len(s[3].split()) >= 2
+    }
+    assert not full_names & other_names, sorted(full_names & other_names)
+    assert not full_names & other_keep, sorted(full_names & other_keep)
+
+
+def test_heldout3_identifiers_are_synthetic_and_well_formed():
+    assert all(is_drama_number(p) for p in heldout3_spans_of("PHONE"))
+    emails = heldout3_spans_of("EMAIL")
+    assert all(re.fullmatch(r"[\w.+-]+@example\.(org|com)", e) for e in emails)
+    nino = re.compile(r"(?i)QQ ?\d{2} ?\d{2} ?\d{2} ?[A-D]")
+    assert all(nino.fullmatch(x) for x in heldout3_spans_of("NINO"))
+    postcode = re.compile(r"(?i)[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}")
+    assert all(postcode.fullmatch(p) for p in heldout3_spans_of("POSTCODE"))
+    vrm = re.compile(r"(?i)[A-Z]{2}\d{2} ?[A-Z]{3}")
+    assert all(vrm.fullmatch(v) for v in heldout3_spans_of("VEHICLE_REG"))
+    assert all(re.fullmatch(r"[A-Z]\d{12}", u) for u in heldout3_spans_of("UPN"))
+    ref = re.compile(r"CR/\d{5}/\d{2}|LOG \d{4} \d{2}/\d{2}")
+    refs = heldout3_spans_of("POLICE_REF")
+    assert all(ref.fullmatch(r) for r in refs)
+    assert any(r.startswith("CR/") for r in refs) and any(r.startswith("LOG ") for r in refs)
+    valid = 0
+    for nhs in heldout3_spans_of("NHS"):
+        d = _digits(nhs)
+        assert len(d) == 10 and d.startswith("999"), nhs
+        check = 11 - sum(int(c) * w for c, w in zip(d[:9], range(10, 1, -1), strict=True)) % 11
+        valid += (0 if check == 11 else check) == int(d[9])
+    assert 0 < valid < len(heldout3_spans_of("NHS")), "need valid and mistyped NHS numbers"
+    for prefix in ("07700", "01632", "020", "0113"):
+        assert any(_digits(p).replace("447700", "07700", 1).startswith(prefix)
+                   for p in heldout3_spans_of("PHONE")), prefix  # fmt: skip
+    assert len({re.sub(r"\d", "9", p) for p in heldout3_spans_of("PHONE")}) >= 7
+
+
+def test_heldout3_build_is_deterministic_and_committed_output_is_current():
+    first = gen.dumps(heldout3_build.heldout3_notes())
+    assert first == gen.dumps(heldout3_build.heldout3_notes())
+    assert first == HELDOUT3.read_text(encoding="utf-8"), (
+        "rerun tests/cases/redaction/build_heldout3.py"
+    )
