@@ -71,7 +71,8 @@ def upn_check_letter(body: str) -> str | None:
 class UkUpnRecognizer(PatternRecognizer):
     """English unique pupil numbers: check letter, 12 digits (temporary UPNs end in a letter)."""
 
-    PATTERNS = [Pattern("UPN", r"\b[A-HJ-NP-RT-Z]\d{11}[0-9A-HJ-NP-RT-Z]\b", 0.5)]
+    #: any first letter: a mistyped check letter (even I, O or S) is still a pupil's number
+    PATTERNS = [Pattern("UPN", r"\b[A-Z]\d{11}[0-9A-HJ-NP-RT-Z]\b", 0.5)]
     CONTEXT = ["upn", "pupil", "unique pupil number", "school"]
 
     def __init__(self, context: list[str] | None = None, supported_language: str = "en") -> None:
@@ -142,7 +143,9 @@ class UkAddressRecognizer(PatternRecognizer):
                 rf"{bare_suffix}(?![\w'’-])")
         self._first_names = first_names
         welsh_word = r"(?:[YyRr]|[Yy]r|[A-Z][\w'’-]+)"
-        welsh = (rf"(?:{alternation(rules.street_prefixes)})(?:[ \t]+{welsh_word}){{1,3}}"
+        # Welsh street words as written or in a capitals-only police log ("HEOL Y FELIN")
+        welsh_prefixes = rules.street_prefixes + tuple(w.upper() for w in rules.street_prefixes)
+        welsh = (rf"(?:{alternation(welsh_prefixes)})(?:[ \t]+{welsh_word}){{1,3}}"
                  r"(?<![ \t][YyRr])(?<![ \t][Yy]r)")
         self._not_streets = frozenset(_street_key(s) for s in rules.not_streets)
         patterns = [

@@ -30,7 +30,8 @@ _COLLECTIVE_ROLES = frozenset({"police", "school", "housing", "probation", "fami
                                "child", "subject", "security", "ambulance", "youths", "lads",
                                "peers", "carers", "associates", "apologies", "present",
                                "attendees", "minutes", "agreed", "actions", "chair"})
-_PREV_WORD = regex.compile(r"(?<![\w'’-])([A-Za-z]+)[ \t]+$")
+#: the word before a name, with a form's colon ("carer: Grace Ogunleye")
+_PREV_WORD = regex.compile(r"(?<![\w'’-])([A-Za-z]+):?[ \t]+$")
 _QUOTE_MARKS = ('"', "“", "‘", " '", "('")
 _VOWELS = frozenset("AEIOUYÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜ")
 
@@ -102,7 +103,7 @@ class ContextNameRecognizer(LocalRecognizer):
             ("title", regex.compile(
                 rf"\b(?:{alternation(r.titles)})\.?[ \t]+({full})\b"), 0.8),
             ("relation", regex.compile(
-                rf"\b{rel}[ \t]+,?[ \t]*{quote}?({full})\b(?:[ \t]+(?:and|&)[ \t]+({full})\b)?"),
+                rf"\b{rel}:?[ \t]+,?[ \t]*{quote}?({full})\b(?:[ \t]+(?:and|&)[ \t]+({full})\b)?"),
              0.75),
             ("naming", regex.compile(
                 rf"\b(?i:{alternation(r.naming_words)})[ \t]+{quote}?({full}|{low})\b"), 0.7),
@@ -110,6 +111,9 @@ class ContextNameRecognizer(LocalRecognizer):
             ("appositive", regex.compile(rf"\b({full}),[ \t]+{det}{rel}\b"), 0.7),
             ("caps-verb", regex.compile(
                 rf"\b({caps})(?=[ \t]+(?i:{alternation(r.caps_verbs)})\b)"), 0.7),
+            # a lower-case title in a lower-case note: "mr macaulay from the croft"
+            ("lower-title", regex.compile(
+                r"(?<![\w'’-])(?:mr|mrs)\.?[ \t]+([a-z][a-z'’-]{2,})(?![\w-])"), 0.65),
             # a nickname in quotes inside a name: Dorothy "Dot" Fairclough
             ("nickname-inside", regex.compile(
                 rf"(?=\p{{Lu}})(?<![\w'’-])({part}[ \t]+\(?{quote}{name}{unquote}\)?[ \t]+{part})"
@@ -150,8 +154,8 @@ class ContextNameRecognizer(LocalRecognizer):
         self._roles = frozenset(w.casefold() for w in r.role_words
                                 if " " not in w and w.casefold() not in _COLLECTIVE_ROLES)
         self._full = regex.compile(full)
-        #: a quoted nickname after a person: LLEWELLYN ("Taff"), Jo Bell aka 'JB'
-        self._quoted = regex.compile(rf"{quote}({name}){unquote}")
+        #: a quoted nickname after a person: LLEWELLYN ("Taff"), MOURA, THIAGO ("TJ")
+        self._quoted = regex.compile(rf"{quote}({name}|{caps}){unquote}")
         self._nick_before = regex.compile(
             rf"(?<![\w'’-])({part})[ \t]*\(?[ \t]*(?:(?i:aka|a\.k\.a\.)[ \t]+)?$")
         self._token = regex.compile(rf"\b(?:{name}|{caps})(?![\w])")

@@ -32,7 +32,7 @@ from pipeline.redact_config import DEFAULT_RULES, RedactionSettings, load_settin
 from pipeline.redact_context import SpanContext, split_at_breaks
 from pipeline.redact_engine import build_analyzer, nlp_batch
 from pipeline.redact_names import KeepList, Mention, cluster, escrow_value, letters
-from pipeline.redact_passes import NameSpans, Span, merge_spans, subtract_spans
+from pipeline.redact_passes import HANDLE, NameSpans, Span, merge_spans, subtract_spans
 
 __all__ = [
     "FamilyRedaction",
@@ -141,6 +141,9 @@ class Redactor(NameSpans):
                                item.item_id, type(exc).__name__)
         try:
             self._spread(items, spans, keep)
+            for item in items:
+                if item.key in spans:
+                    spans[item.key] = self._join_adjacent(item.text, spans[item.key])
         except Exception as exc:  # noqa: BLE001 - fail closed for the whole family
             logger.warning("redaction failed for family %s (%s); sent to review",
                            family.family_ref, type(exc).__name__)
@@ -228,13 +231,21 @@ class Redactor(NameSpans):
         # and a name never runs across a line break or a sentence end
         pieces = []
         for r in results:
-            if r.entity_type == person:
+            if r.entity_type == person and self._name(r) == HANDLE:
+                # an account name is replaced whole and is its own token ("@kai.p2")
+                handle = text[r.start:r.end]
+                if not any(a < r.end and r.start < b for a, b, _ in ids):
+                    out.append(Span(r.start, r.end, person, HANDLE, (handle.casefold(),), True))
+            elif r.entity_type == person:
                 for s, e in subtract_spans(r.start, r.end, [(a, b) for a, b, _ in ids]):
                     parts = split_at_breaks(text, s, e)
                     # a lone ordinary word cut off a name ("Smith\nRelationship:") is not one
                     pieces += [(a, b, r) for a, b in parts
                                if len(parts) == 1 or self._name_like_piece(text[a:b])]
+        handles = [(x.start, x.end) for x in out if x.recognizer == HANDLE]
         for start, stop, group in merge_spans(pieces):
+            if any(a < stop and start < b for a, b in handles):
+                continue
             span = self._name_span(text, start, stop)
             if span is None or self._context.not_a_person(text, *span):
                 continue

@@ -65,10 +65,16 @@ class SpanContext:
         if building:
             kinds.append(rf"(?:{cap}[ \t]+){{1,2}}(?:{building})")
         if prefixes:
-            kinds.append(rf"(?:{prefixes})[ \t]+{cap}(?:[ \t]+{cap})?")
+            # a short lower-case particle may follow the prefix ("Taigh na Mara", "Bryn y Mor")
+            kinds.append(rf"(?:{prefixes})[ \t]+(?:\p{{Ll}}{{1,3}}[ \t]+)?{cap}(?:[ \t]+{cap})?")
+        house = '|'.join(kinds)
         self._house = regex.compile(
             rf"(?<![\w'’-])(?:(?:{flat})[ \t]+\d{{1,4}}[A-Za-z]?,?[ \t]+)?"
-            rf"(?:{'|'.join(kinds)}),?[ \t]+$")
+            rf"(?:{house}),?[ \t]+$")
+        #: a house name, then a number and one word: a rural address with no street suffix
+        #: ("Taigh na Mara, 14 Habost")
+        self._house_number = regex.compile(
+            rf"(?<![\w'’-])(?:{house}),[ \t]+\d{{1,4}}[A-Za-z]?[ \t]+{cap}(?![\w'’-])")
 
     def not_a_person(self, text: str, start: int, end: int) -> bool:
         """A pet, a shop, an organisation or a place written like a name."""
@@ -93,7 +99,11 @@ class SpanContext:
                     ) -> list[RecognizerResult]:
         """Address results for a house name just before an address or a postcode
         ("Ivy Cottage, Back Lane", "The Laurels, B74 2RJ", "Flat 2, Ty Gwyn, Heol y Coed")."""
-        out = []
+        out = [RecognizerResult(
+            "UK_ADDRESS", m.start(), m.end(), 0.5,
+            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: "UkAddressRecognizer",
+                                  "pattern": "house-name"})
+            for m in self._house_number.finditer(text)]
         for r in results:
             if r.entity_type not in ("UK_ADDRESS", "UK_POSTCODE"):
                 continue

@@ -145,6 +145,8 @@ def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
     for m in ordered:
         if len(m.tokens) >= 2:
             full = (m.tokens[0], m.tokens[-1])
+            if full not in people and full[::-1] in people:
+                full = full[::-1]  # "ELLIS SONNY" in a police log is "Sonny Ellis"
             person = people.setdefault(full, _Person(first_seen=(m.key, m.start), full=full))
             person.mentions.append(m)
         else:

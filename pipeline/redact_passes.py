@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 _WORD = re.compile(r"[\w'’-]+")
 #: the recognizer name reported for names found by the family-wide second pass
 FAMILY_PASS = "FamilyNamePass"
+#: the recognizer of online account names (redaction.yaml): never trimmed, spread or joined
+HANDLE = "SocialHandleRecognizer"
+#: what may stand between two name spans of one person: a space ("Thiago" "Moura"), or in a
+#: capitals-first police log a comma ("MOURA, THIAGO")
+_JOIN_GAP = re.compile(r"[ \t]+|,[ \t]*")
 _NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
 _QUOTES = frozenset("\"“‘'")
 
@@ -159,6 +164,37 @@ class NameSpans:
             e -= 2
         return s, e
 
+    def _join_adjacent(self, text: str, spans: list[Span]) -> list[Span]:
+        """Join two name spans that are one name ("TJ (Thiago Moura)" found as two words,
+        "MOURA, THIAGO"), so the person is clustered by the full name, not by a surname
+        another person shares."""
+        person = self.settings.person_entity
+        out: list[Span] = []
+        for i, s in enumerate(spans):
+            prev = out[-1] if out else None
+            if (prev is None or s.entity != person or prev.entity != person
+                    or HANDLE in (s.recognizer, prev.recognizer) or not s.tokens
+                    or not prev.tokens or len(prev.tokens) + len(s.tokens) > 4):
+                out.append(s)
+                continue
+            gap = text[prev.end:s.start]
+            if not _JOIN_GAP.fullmatch(gap):
+                out.append(s)
+                continue
+            tokens = prev.tokens + s.tokens
+            if "," in gap:
+                # "SURNAME, Forename" only: one capitals word, one word, not a list of names
+                nxt = spans[i + 1] if i + 1 < len(spans) else None
+                surname = text[prev.start:prev.end]
+                if (len(prev.tokens) != 1 or len(s.tokens) != 1 or not surname.isupper()
+                        or (nxt is not None and nxt.start - s.end <= 6)):
+                    out.append(s)
+                    continue
+                tokens = s.tokens + prev.tokens
+            out[-1] = Span(prev.start, s.end, person, prev.recognizer, tokens,
+                           prev.context or s.context)
+        return out
+
     # --- second pass over the family ------------------------------------------------------
 
     def _spread(self, items: list[RedactionInput], spans: dict[str, list[Span]],
@@ -179,17 +215,19 @@ class NameSpans:
         for key, found in spans.items():
             text = texts[key]
             for s in found:
-                if s.entity != person or not s.tokens:
+                if s.entity != person or not s.tokens or s.recognizer == HANDLE:
                     continue
                 if len(s.tokens) >= 2:
                     fulls.add((s.tokens[0], s.tokens[-1]))
                 for m in _WORD.finditer(text, s.start, s.end):
                     word = m.group()
                     toks = self._normaliser.tokens(word)
-                    if (not toks or not self._name_like(word) or toks[0] in kept
-                            or toks[0] in self._not_spread or len(toks[0]) < 3):
-                        continue
                     quoted = text[m.start() - 1:m.start()] in _QUOTES
+                    # a two-letter word is spread only as a quoted capitals alias ("TJ")
+                    if (not toks or not self._name_like(word) or toks[0] in kept
+                            or toks[0] in self._not_spread or len(toks[0]) < 2
+                            or (len(toks[0]) == 2 and not (quoted and word.isupper()))):
+                        continue
                     if len(s.tokens) < 2 and not (word.isupper() or s.context or quoted
                                                   or toks[0] in self._first_names):
                         continue  # a lone word only spaCy tagged may be an ordinary word

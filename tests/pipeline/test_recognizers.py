@@ -284,3 +284,55 @@ def test_context_rules_skip_acronyms_and_labels(redactor: Redactor, text: str,
         if r.recognition_metadata["recognizer_name"] == "ContextNameRecognizer"
     ]
     assert word not in names, names
+
+
+HELDOUT2_CLASSES = [
+    # (entity, text, value that must be found) - new strings, one row per rule class
+    ("UK_ADDRESS", "Caravan on Pitch 12, Willow Bank Site, near the river", "Pitch 12"),
+    ("UK_ADDRESS", "noise from plot 4 again last night", "plot 4"),
+    ("UK_ADDRESS", "moved to 2 Lambing Cottages in May", "2 Lambing Cottages"),
+    ("UK_ADDRESS", "ATTENDED TY NEWYDD, HEOL Y DDERWEN, TREGARON", "HEOL Y DDERWEN"),
+    ("DATE_OF_BIRTH", "DOB as given by mother 3.4.2016, unverified", "3.4.2016"),
+    ("DATE_OF_BIRTH", "DOB per passport 14/09/2009.", "14/09/2009"),
+    ("UK_UPN", "siblings' UPNs S204736291155 and O204736291166", "S204736291155"),
+    ("UK_UPN", "siblings' UPNs S204736291155 and O204736291166", "O204736291166"),
+]
+
+
+@pytest.mark.parametrize(("entity", "text", "value"), HELDOUT2_CLASSES)
+def test_rule_classes_found(redactor: Redactor, entity: str, text: str, value: str) -> None:
+    assert entity in entities_for(redactor, text, value), found(redactor, text)
+
+
+HANDLES_AND_NAMES = [
+    # (text, name or account the engine must report as a person)
+    ("messages from @lil_dre.99 every night", "@lil_dre.99"),
+    ("Snap account @Mazza_x blocked", "@Mazza_x"),
+    ("PNC: FERREIRA, MATEUS (\"MJ\") arrested", "MJ"),
+    ("she said mr pembury from no. 9 shouted", "pembury"),
+    ("Carer's partner: Tunde Oyelaran, DOB unknown", "Tunde Oyelaran"),
+    ("with co-accused Marek Zielinski", "Marek Zielinski"),
+    ("Deacon Ambrose Kettering runs the youth club", "Ambrose Kettering"),
+    ("WARRANT. HALLORAN DECLAN DOB 02/02/1990", "DECLAN"),
+    ("a man who gave name as Florin left early", "Florin"),
+    ("the interpreter Bogdan Vasilescu was late", "Bogdan Vasilescu"),
+]
+
+
+@pytest.mark.parametrize(("text", "name"), HANDLES_AND_NAMES)
+def test_handles_and_names_found(redactor: Redactor, text: str, name: str) -> None:
+    assert any(e == "PERSON" and name in m for e, m in found(redactor, text)), found(redactor, text)
+
+
+NOT_HANDLES = [
+    # (text, value that must not be a person)
+    ("email kim.roe@example.org today", "@example.org"),
+    ("meet @ 3pm at the office", "@ 3pm"),
+    ("rent due till Friday", "till"),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), NOT_HANDLES)
+def test_not_handles(redactor: Redactor, text: str, value: str) -> None:
+    assert not any(e == "PERSON" and value in m for e, m in found(redactor, text)), found(
+        redactor, text)

@@ -491,3 +491,56 @@ def test_double_barrelled_parts_kept_only_with_other_names(
 
     keep_list = KeepList(keep, redactor._normaliser)
     assert keep_list.keeps(redactor._normaliser.tokens(mention)) is kept
+
+
+SAME_SURNAME = [
+    # two people sharing a surname are never merged by it: the split name "Tobi" "Adewale"
+    # is joined into one full name, so "Mrs Adewale" matches two people and stays apart
+    ((("school", "Collected by carer Bola Adewale."),
+      ("police", "Carer's partner: Tobi Adewale, DOB 01/01/1980."),
+      ("health", "Brought in by Mrs Adewale.")), 3),
+    # "SURNAME, Forename" and "Forename Surname" are one person; her mother is another
+    ((("police", 'WITH OKAFOR, CHIDI ("CJ"). CAR INSURED TO Ngozi OKAFOR.'),
+      ("yot", "Peers: CJ (Chidi Okafor) - older.")), 2),
+]
+
+
+@pytest.mark.parametrize(("texts", "people"), SAME_SURNAME)
+def test_shared_surname_never_merges_people(redactor: Redactor, texts: Any,
+                                            people: int) -> None:
+    out = redactor.redact_family(family(*texts))
+    joined = " | ".join(t.text or "" for t in out.texts.values())
+    assert len(out.third_parties) >= people, joined
+    escrow = set(out.escrow.values())
+    assert not any("Ngozi" in v and "Chidi" in v for v in escrow), escrow
+
+
+def test_quoted_capitals_alias_spreads(redactor: Redactor) -> None:
+    out = redactor.redact_family(family(("police", 'ARRESTED WITH OKAFOR, CHIDI ("CJ").'),
+                                        ("school", "Jayden says CJ's brother waits outside.")))
+    joined = " | ".join(t.text or "" for t in out.texts.values())
+    assert not re.search(r"\bCJ\b", joined), joined
+
+
+def test_account_names_pseudonymised(redactor: Redactor) -> None:
+    out = redactor.redact_family(family(("school", "Jayden gets DMs from @str33t_k1ng.")))
+    text = out.texts["k00"].text or ""
+    assert "k1ng" not in text and "@" not in text, text
+    assert "[Third party A]" in text, text
+
+
+def test_surname_first_caps_is_same_person(redactor: Redactor) -> None:
+    out = redactor.redact_family(family(("police", "Warrant executed on MCBRIDE EAMON DOB 03/03/1999."),
+                                        ("school", "Eamon McBride was seen at the gate.")))
+    assert len(out.third_parties) == 1, out.texts
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [("Home: Tigh na Beinne, 7 Ardvasar, Sleat.", ("Beinne", "Ardvasar")),
+     ("Family at Bryn y Mor, 3 Penrallt, Nefyn.", ("Mor", "Penrallt"))],
+)
+def test_house_name_then_number_and_word_is_an_address(redactor: Redactor, text: str,
+                                                       gone: tuple[str, ...]) -> None:
+    out = redact_one(redactor, text)
+    assert "[address]" in out and not any(w in out for w in gone), out
