@@ -27,25 +27,14 @@ from pipeline.errors import CasebundleError
 from pipeline.policy import is_boilerplate, load_policy
 from pipeline.policy_rules import PolicyRules
 from pipeline.review import (
+    QUEUE_COLUMNS,
+    QUEUE_NAME,
     ReviewDecision,
     load_reviews,
     record_review,
     review_store_path,
 )
 
-QUEUE_NAME = "review_queue.csv"
-QUEUE_COLUMNS: tuple[str, ...] = (
-    "item_id",
-    "content_hash",
-    "agency",
-    "family_ref",
-    "subject_role",
-    "category",
-    "file",
-    "sheet",
-    "row",
-    "reasons",
-)
 DEFAULT_STATE = Path(".casebundle")
 DEFAULT_OUT = Path("outputs")
 EXIT_USAGE = 2

@@ -19,7 +19,7 @@ from typing import Any, ParamSpec, TypeVar
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from pipeline.audit import record_run
+from pipeline.audit import record_run, write_head
 from pipeline.errors import CasebundleError
 from pipeline.ingest import InboxFile, discover
 from pipeline.ledger import build_ledger, check_ledger, write_ledger
@@ -29,6 +29,7 @@ from pipeline.policy import explain
 from pipeline.receipts import receipt_rows
 from pipeline.render import write_meeting_outputs
 from pipeline.render.recipients import recipients_by_item
+from pipeline.review import QUEUE_COLUMNS, QUEUE_NAME, review_queue_rows
 from pipeline.run import MeetingRun
 from pipeline.stages import (
     FamilyRedacted,
@@ -44,8 +45,6 @@ from pipeline.stages import (
 P = ParamSpec("P")
 R = TypeVar("R")
 
-REVIEW_QUEUE_COLUMNS = ("item_id", "content_hash", "agency", "family_ref", "subject_role",
-                        "category", "file", "sheet", "row", "reasons")
 
 
 def _guard(stage: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
@@ -111,27 +110,16 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
     with atomic_dir(out / meeting_id) as tmp:
         write_meeting_outputs(run, tmp, rules.need_to_know)
         write_ledger(tmp / "ledger.csv", run.ledger)
-        queue = []
-        for item in run.items:
-            d = run.decisions[item.item_id]
-            if d.disposition == "review":
-                p = item.provenance
-                queue.append({"item_id": item.item_id, "content_hash": item.content_hash,
-                              "agency": item.agency, "family_ref": item.family_ref,
-                              "subject_role": item.subject_role, "category": item.category,
-                              "file": p.file, "sheet": p.sheet, "row": p.row,
-                              "reasons": ";".join(d.reasons)})
-        write_csv(tmp / "review_queue.csv", REVIEW_QUEUE_COLUMNS, queue)
+        write_csv(tmp / QUEUE_NAME, QUEUE_COLUMNS, review_queue_rows(run.items, run.decisions))
         decisions = [run.decisions[i.item_id] for i in run.items]
-        for agency in sorted({i.agency for i in run.items} | set(run.meeting.agencies)):
+        for agency in sorted(run.meeting.agencies):  # valid items come from these only
             rows = receipt_rows(agency, run.items, decisions, rules.policy)
             if rows:
                 write_csv(tmp / "receipts" / f"{agency}.csv", list(rows[0]), rows)
         recipients = recipients_by_item(run, rules.need_to_know)
         head = record_run(run, recipients, rules.audit)
         counts = _counts(run)
-        write_text(tmp / "audit_head.json",
-                   json.dumps(head.model_dump(mode="json"), indent=2, sort_keys=True))
+        write_head(head, tmp / "audit_head.json")
         summary = {"run_id": run.run_id, "meeting_id": meeting_id,
                    "started_at": run.started_at.isoformat(), "rows_in": len(run.ledger),
                    "counts": counts, "files": run.files, "duplicates": run.duplicates,

@@ -33,7 +33,7 @@ def effective_disposition(run: MeetingRun, item: Item) -> str:
     """The item's disposition as outputs see it.
 
     A shared item whose redacted summary is missing (redaction failed) is routed to review
-    by the lead, so it counts as awaiting review, never as shared.
+    by the flow (REDACTION_FAILED), so it counts as awaiting review, never as shared.
     """
     decision = run.decisions.get(item.item_id)
     if decision is None:

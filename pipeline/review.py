@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -21,6 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipeline.errors import ConfigError
+from pipeline.models import Decision, Item
 
 STORE_NAME = "review_decisions.jsonl"
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}")
@@ -102,3 +104,26 @@ def record_review(path: Path, decision: ReviewDecision) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+#: The review queue each run writes beside the ledger, read by `casebundle review list`.
+QUEUE_NAME = "review_queue.csv"
+QUEUE_COLUMNS: tuple[str, ...] = ("item_id", "content_hash", "agency", "family_ref",
+                                  "subject_role", "category", "file", "sheet", "row", "reasons")
+
+
+def review_queue_rows(items: Sequence[Item], decisions: Mapping[str, Decision]
+                      ) -> list[dict[str, object]]:
+    """One row per item awaiting review: where it came from and why, never its text."""
+    rows: list[dict[str, object]] = []
+    for item in items:
+        d = decisions[item.item_id]
+        if d.disposition != "review":
+            continue
+        p = item.provenance
+        rows.append({"item_id": item.item_id, "content_hash": item.content_hash,
+                     "agency": item.agency, "family_ref": item.family_ref,
+                     "subject_role": item.subject_role, "category": item.category,
+                     "file": p.file, "sheet": p.sheet, "row": p.row,
+                     "reasons": ";".join(d.reasons)})
+    return rows

@@ -1,6 +1,7 @@
 """Meeting outputs: family bundles, the agenda and recipient views (docs/outputs.md).
 
-The lead writes ledger.csv, review_queue.csv and receipts/ into the same meeting folder.
+flows/prepare.py writes ledger.csv, review_queue.csv, receipts/, run_summary.json and
+audit_head.json into the same meeting folder.
 """
 
 from __future__ import annotations
@@ -38,9 +39,7 @@ def write_meeting_outputs(
     """
     ntk = need_to_know if need_to_know is not None else load_need_to_know()
     dest = Path(dest)
-    # secure_mkdir only restricts the leaf folder, so create each level of ours explicitly.
-    for folder in (dest, dest / "bundles", dest / "recipients"):
-        secure_mkdir(folder)
+    secure_mkdir(dest)
     written: list[Path] = []
     for bundle in build_bundles(run):
         written += _write_bundle(bundle, dest / "bundles", run)
