@@ -263,7 +263,7 @@ def load_casebundle() -> tuple[str, Callable[[list[Note]], dict[str, str]]]:
     try:
         from pipeline.redact import FamilyText, RedactionInput, load_redactor
     except ImportError as exc:
-        print(f"!! pipeline.redact not importable ({exc}); scoring the STAND-IN engine instead")
+        print(f"!! pipeline.redact.redactor not importable ({exc}); scoring the STAND-IN engine instead")
         return "stand-in", stand_in_redact
 
     try:
@@ -299,7 +299,7 @@ _STAND_IN = [
 
 
 def stand_in_redact(notes: list[Note]) -> dict[str, str]:
-    """A trivial engine used only to exercise the scoring before pipeline.redact exists."""
+    """A trivial engine used only to exercise the scoring before pipeline.redact.redactor exists."""
     out = {}
     for n in notes:
         text = n.text

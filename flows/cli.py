@@ -13,13 +13,11 @@ from rich.table import Table
 
 from flows.cli_audit import audit_app
 from flows.cli_review import review_app
-from pipeline.config import SAMPLE_INBOX, SAMPLE_MEETING, MeetingConfig, load_meeting
 from pipeline.errors import CasebundleError, ConfigError
-from pipeline.ingest import InboxFile
+from pipeline.ingest import InboxFile, read_and_validate, write_template
+from pipeline.meeting import SAMPLE_INBOX, SAMPLE_MEETING, MeetingConfig, load_meeting
 from pipeline.models import Decision, Item, Rejection
 from pipeline.policy import PolicyRules, decide_items, explain, load_policy
-from pipeline.stages import read_and_validate
-from pipeline.template import write_template
 
 app = typer.Typer(
     name="casebundle",

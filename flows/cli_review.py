@@ -2,7 +2,7 @@
 
 Mounted by flows/cli.py with ``app.add_typer(review_app, name="review")``. No Prefect here:
 this reads the review queue a run wrote (<out>/<meeting_id>/review_queue.csv) and appends
-to the review store (<state>/<meeting_id>/review_decisions.jsonl, pipeline/review.py).
+to the review store (<state>/<meeting_id>/review_decisions.jsonl, pipeline/policy/review.py).
 
 A decision is tied to the item's content hash in the queue: if the agency changes the row,
 the decision stops applying and the item comes back for review (003_e63cd6015283d4be.txt
@@ -22,14 +22,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from pipeline.config import MeetingConfig, load_meeting
 from pipeline.errors import CasebundleError
-from pipeline.policy import is_boilerplate, load_policy
-from pipeline.policy_rules import PolicyRules
-from pipeline.review import (
+from pipeline.meeting import MeetingConfig, load_meeting
+from pipeline.policy import (
     QUEUE_COLUMNS,
     QUEUE_NAME,
+    PolicyRules,
     ReviewDecision,
+    is_boilerplate,
+    load_policy,
     load_reviews,
     record_review,
     review_store_path,

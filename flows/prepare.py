@@ -9,7 +9,6 @@ name files, rows and counts, never cell values; `_guard` strips foreign exceptio
 from __future__ import annotations
 
 import functools
-import json
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,28 +18,15 @@ from typing import Any, ParamSpec, TypeVar
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from pipeline.audit import record_run, write_head
 from pipeline.errors import CasebundleError
-from pipeline.ingest import InboxFile, discover
-from pipeline.ledger import build_ledger, check_ledger, write_ledger
+from pipeline.ingest import InboxFile, collect, discover, read_and_validate
+from pipeline.merge import build_ledger, check_ledger
 from pipeline.models import Decision
-from pipeline.outputs import atomic_dir, write_csv, write_text
-from pipeline.policy import explain
-from pipeline.receipts import receipt_rows
-from pipeline.render import write_meeting_outputs
-from pipeline.render.recipients import recipients_by_item
-from pipeline.review import QUEUE_COLUMNS, QUEUE_NAME, review_queue_rows
+from pipeline.policy import decide, explain
+from pipeline.publish import publish
+from pipeline.redact import RedactionOutcome, apply_redaction_failures, redact_family
+from pipeline.rulebook import Rules, load_rules
 from pipeline.run import MeetingRun
-from pipeline.stages import (
-    FamilyRedacted,
-    Rules,
-    apply_redaction_failures,
-    collect,
-    decide,
-    load_rules,
-    read_and_validate,
-    redact_family,
-)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -87,12 +73,12 @@ def read_file_task(run_id: str, path: str, name: str, agency_folder: str) -> Any
 @_guard("decide")
 def decide_task(run_id: str, state_dir: str) -> list[Decision]:
     run, rules = _state(run_id)
-    return decide(run.items, rules, Path(state_dir))
+    return decide(run.items, rules.meeting, rules.policy, Path(state_dir))
 
 
 @task(name="redact-family", **_TASK)  # type: ignore[call-overload]
 @_guard("redact")
-def redact_task(run_id: str, family_ref: str) -> FamilyRedacted:
+def redact_task(run_id: str, family_ref: str) -> RedactionOutcome:
     run, rules = _state(run_id)
     return redact_family(rules.redactor, rules.meeting, family_ref, run.items, run.decisions)
 
@@ -102,37 +88,6 @@ def redact_task(run_id: str, family_ref: str) -> FamilyRedacted:
 def write_task(run_id: str, out: str) -> dict[str, Any]:
     run, rules = _state(run_id)
     return publish(run, rules, Path(out))
-
-
-def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
-    """Write every output of the run into a temp folder, audit it, then swap it in."""
-    meeting_id = run.meeting.meeting.id
-    with atomic_dir(out / meeting_id) as tmp:
-        write_meeting_outputs(run, tmp, rules.need_to_know)
-        write_ledger(tmp / "ledger.csv", run.ledger)
-        write_csv(tmp / QUEUE_NAME, QUEUE_COLUMNS, review_queue_rows(run.items, run.decisions))
-        decisions = [run.decisions[i.item_id] for i in run.items]
-        for agency in sorted(run.meeting.agencies):  # valid items come from these only
-            rows = receipt_rows(agency, run.items, decisions, rules.policy)
-            if rows:
-                write_csv(tmp / "receipts" / f"{agency}.csv", list(rows[0]), rows)
-        recipients = recipients_by_item(run, rules.need_to_know)
-        head = record_run(run, recipients, rules.audit)
-        counts = _counts(run)
-        write_head(head, tmp / "audit_head.json")
-        summary = {"run_id": run.run_id, "meeting_id": meeting_id,
-                   "started_at": run.started_at.isoformat(), "rows_in": len(run.ledger),
-                   "counts": counts, "files": run.files, "duplicates": run.duplicates,
-                   "notes": run.notes}
-        write_text(tmp / "run_summary.json", json.dumps(summary, indent=2, sort_keys=True))
-    return summary
-
-
-def _counts(run: MeetingRun) -> dict[str, int]:
-    counts = {"shared": 0, "withheld": 0, "review": 0, "rejected": 0}
-    for row in run.ledger:
-        counts[row.disposition] += 1
-    return counts
 
 
 @flow(name="prepare-meeting", persist_result=False, log_prints=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Literal, get_args
 
@@ -112,13 +113,33 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "subject_informed": get_args(SubjectInformed),
 }
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+#: The model setting of every record and rules file: immutable once built, unknown fields
+#: refused (a misspelt field in a YAML rule fails on load instead of being ignored).
+FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+#: Printed on every bundle, view and agenda.
+MARKING = "Protective marking: OFFICIAL-SENSITIVE"
+
+
+def risk_rank(risk: str | None) -> int:
+    """Position in RISK_ORDER (0 = most serious); unknown or None sorts last."""
+    return RISK_ORDER.index(risk) if risk in RISK_ORDER else len(RISK_ORDER)
+
+
+def highest_risk(risks: Iterable[str]) -> str | None:
+    ranked = sorted(set(risks), key=risk_rank)
+    return ranked[0] if ranked else None
+
+
+def age_on(dob: date, day: date) -> int:
+    """Whole years from `dob` to `day` (negative for a date of birth after `day`)."""
+    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
 class Provenance(BaseModel):
     """Where an input row came from. Never carries cell content."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     file: str  # file name as dropped, relative to the inbox (e.g. "police/police_2026-11.xlsx")
     sheet: str  # sheet name; "csv" for CSV files
@@ -135,7 +156,7 @@ class Problem(BaseModel):
     written to the ledger, logs or Prefect.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     code: str  # e.g. MISSING_VALUE, INVALID_VALUE, BAD_DATE, FUTURE_DATE, UNKNOWN_FAMILY
     column: str | None
@@ -152,7 +173,7 @@ class Problem(BaseModel):
 class Item(BaseModel):
     """One valid row: one item of information about one person in one family."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     item_id: str
     content_hash: str
@@ -215,7 +236,7 @@ def make_item_id(agency: str, file: str, sheet: str, row: int) -> str:
 class Rejection(BaseModel):
     """A row (or, with provenance.row None, a whole file or sheet) that was not taken in."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     provenance: Provenance
     agency: str | None = None
@@ -226,7 +247,7 @@ class Rejection(BaseModel):
 class Decision(BaseModel):
     """The policy's disposition of one valid item, with reason codes (docs/policy.md)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     item_id: str
     disposition: Literal["shared", "withheld", "review"]
@@ -249,7 +270,7 @@ class Decision(BaseModel):
 class EntityCount(BaseModel):
     """One line of an item's redaction summary: what was removed, never the value."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     entity_type: str
     count: int
@@ -259,7 +280,7 @@ class EntityCount(BaseModel):
 class RedactedText(BaseModel):
     """The outcome of redacting one item's summary."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     item_id: str
     text: str | None  # None when redaction failed (fail closed)
@@ -270,7 +291,7 @@ class RedactedText(BaseModel):
 class LedgerRow(BaseModel):
     """One line of ledger.csv: where one input row ended up."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     file: str
     sheet: str
@@ -295,7 +316,7 @@ class PersonOfConcern(BaseModel):
     Flagged to the coordinator as a possible person of concern to add to the meeting config.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     family_ref: str
     pseudonym: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pipeline.config import MeetingConfig
+from pipeline.meeting import MeetingConfig
 from pipeline.models import (
     Decision,
     Item,
@@ -17,6 +17,7 @@ from pipeline.models import (
     PersonOfConcern,
     RedactedText,
     Rejection,
+    text_key,
 )
 
 
@@ -51,8 +52,22 @@ class MeetingRun:
 
     def redacted(self, item_id: str, field_name: str) -> str | None:
         """The redacted text of a field, or None when absent or redaction failed."""
-        r = self.redactions.get(f"{item_id}:{field_name}")
+        r = self.redactions.get(text_key(item_id, field_name))
         return None if r is None or r.failed else r.text
+
+    def disposition(self, item: Item) -> str:
+        """The item's disposition as outputs see it.
+
+        A shared item whose redacted summary is missing (redaction failed) is routed to
+        review by the flow (REDACTION_FAILED), so it counts as awaiting review, never as
+        shared.
+        """
+        decision = self.decisions.get(item.item_id)
+        if decision is None:
+            return "review"
+        if decision.disposition == "shared" and self.redacted(item.item_id, "summary") is None:
+            return "review"
+        return decision.disposition
 
     def items_of_family(self, family_ref: str) -> list[Item]:
         return [i for i in self.items if i.family_ref == family_ref]

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from pipeline.config import MeetingConfig
+from pipeline.meeting import MeetingConfig
 
 TODAY = date(2026, 11, 23)
 

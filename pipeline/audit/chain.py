@@ -20,7 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from pipeline.audit.exceptions import AuditError
-from pipeline.outputs import write_text
+from pipeline.safe_files import write_text
 
 GENESIS = "0" * 64
 HASH_VERSION = 1

@@ -19,8 +19,8 @@ from pipeline.audit.chain import EscrowStatus, canonical_json
 from pipeline.audit.exceptions import EscrowError
 from pipeline.audit.settings import AuditSettings, load_escrow_key
 from pipeline.audit.store import AuditStore, NewRecord
-from pipeline.outputs import FILE_MODE, secure_mkdir
 from pipeline.run import MeetingRun
+from pipeline.safe_files import FILE_MODE, secure_mkdir
 
 MIN_REASON = 10
 

@@ -26,7 +26,7 @@ from pipeline.audit.escrow import escrow_records
 from pipeline.audit.exceptions import AuditError, EscrowError
 from pipeline.audit.settings import AuditSettings, load_escrow_key
 from pipeline.audit.store import AuditStore, NewRecord
-from pipeline.models import REDACTED_FIELDS, Decision, Item, Rejection
+from pipeline.models import REDACTED_FIELDS, Decision, Item, Rejection, text_key
 from pipeline.run import MeetingRun
 
 
@@ -44,7 +44,7 @@ def _redaction(run: MeetingRun, item_id: str) -> tuple[list[dict[str, Any]], lis
     lines: list[dict[str, Any]] = []
     failed: list[str] = []
     for field in REDACTED_FIELDS:
-        r = run.redactions.get(f"{item_id}:{field}")
+        r = run.redactions.get(text_key(item_id, field))
         if r is None:
             continue
         if r.failed:

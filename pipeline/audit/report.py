@@ -20,23 +20,23 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from pipeline.audit.chain import AuditRecord
 from pipeline.audit.exceptions import AuditError
 from pipeline.audit.store import AuditStore
-from pipeline.outputs import safe_cell, secure_mkdir, write_bytes, write_text
+from pipeline.models import FROZEN
+from pipeline.safe_files import safe_cell, secure_mkdir, write_bytes, write_text
 
 #: consent values under which sharing is with the person's agreement (or needs none)
 CONSENTED = ("explicit", "implied", "not_required")
 MARKING = "OFFICIAL-SENSITIVE"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
-_FROZEN = ConfigDict(frozen=True)
 
 
 class AgencyCounts(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
     agency: str
     submitted: int = 0
     shared: int = 0
@@ -46,14 +46,14 @@ class AgencyCounts(BaseModel):
 
 
 class BasisCount(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
     basis: str  # lawful_basis | special_condition | legal_power | legal_duty
     value: str
     items: int
 
 
 class NoConsentItem(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
     item_id: str
     agency: str
     family_ref: str
@@ -70,7 +70,7 @@ class NoConsentItem(BaseModel):
 
 
 class RedactionCount(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
     entity_type: str
     recognizer: str
     count: int
@@ -78,7 +78,7 @@ class RedactionCount(BaseModel):
 
 
 class SilentAgency(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
     agency: str
     submitted: int
     note: str
@@ -87,7 +87,7 @@ class SilentAgency(BaseModel):
 class AuditReport(BaseModel):
     """Everything the governance report shows; counts only, plus redacted rationales."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
     meeting_id: str
     meeting_type: str
     meeting_date: str

@@ -16,15 +16,15 @@ from collections import defaultdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from pipeline.audit.chain import HEAD_FILE, AuditRecord, canonical_json
 from pipeline.audit.exceptions import AuditError
 from pipeline.audit.settings import AuditSettings
 from pipeline.audit.store import AuditStore, NewRecord
+from pipeline.models import FROZEN
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
-_FROZEN = ConfigDict(frozen=True)
 
 
 def add_months(d: date, months: int) -> date:
@@ -35,7 +35,7 @@ def add_months(d: date, months: int) -> date:
 
 
 class PurgeRun(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
     run_id: str
     meeting_id: str
     meeting_type: str
@@ -50,7 +50,7 @@ class PurgeRun(BaseModel):
 class PurgePlan(BaseModel):
     """What a purge would remove; `execute_purge` carries it out."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
     before: str | None
     today: str
     runs: tuple[PurgeRun, ...]
@@ -61,7 +61,7 @@ class PurgePlan(BaseModel):
 
 
 class PurgeResult(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
     plan: PurgePlan
     record_seq: int | None
     folders_removed: tuple[str, ...]

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any, get_args
 
 from cryptography.fernet import Fernet
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from pipeline.config import RULES_DIR, load_model
 from pipeline.errors import ConfigError
-from pipeline.models import MeetingType
+from pipeline.models import FROZEN, MeetingType
+from pipeline.rules_file import RULES_DIR, load_model
 
 DEFAULT_SETTINGS = RULES_DIR / "audit.yaml"
 ENV_URL = "CASEBUNDLE_AUDIT_URL"
@@ -23,11 +23,10 @@ DEFAULT_STATE_DIR = ".casebundle"
 #: the repository root: key files must not live under it (they would end up in git)
 REPO_ROOT = RULES_DIR.parent
 
-_STRICT = ConfigDict(frozen=True, extra="forbid")
 
 
 class EscrowSettings(BaseModel):
-    model_config = _STRICT
+    model_config = FROZEN
 
     key_file: Path | None = None
     required: bool = False
@@ -36,7 +35,7 @@ class EscrowSettings(BaseModel):
 class AuditSettings(BaseModel):
     """Where the decision record lives, how escrow is keyed, how long things are kept."""
 
-    model_config = _STRICT
+    model_config = FROZEN
 
     database_url: str = Field(repr=False)  # may hold a password: never logged, see safe_url
     escrow: EscrowSettings = EscrowSettings()

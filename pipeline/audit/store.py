@@ -37,7 +37,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from pipeline.audit.chain import GENESIS, AuditRecord, compute_record_hash, sha256_text
 from pipeline.audit.exceptions import AuditError, AuditStoreBusy
 from pipeline.audit.settings import AuditSettings
-from pipeline.outputs import secure_mkdir
+from pipeline.safe_files import secure_mkdir
 
 metadata = MetaData()
 

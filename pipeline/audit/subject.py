@@ -12,11 +12,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from pipeline.audit.chain import AuditRecord
 from pipeline.audit.records import subject_key
 from pipeline.audit.store import AuditStore
+from pipeline.models import FROZEN
 
 HELD_CONSENT = ("not_sought_unsafe",)
 HELD_INFORMED = ("no_unsafe", "no_prejudice_crime")
@@ -25,13 +26,12 @@ HELD_NOTE = ("held: disclosure may increase risk or prejudice an investigation; 
 RELEASE_NOTE = ("Third-party identifiers were removed before sharing and are not restored "
                 "here (DPA 2018 Sch 2 para 16). Family members named in the text were not "
                 "redacted for the meeting: consider them before release.")
-_FROZEN = ConfigDict(frozen=True)
 
 
 class SubjectItem(BaseModel):
     """One recorded item about the person."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
     meeting_id: str
     meeting_type: str
     meeting_date: str
@@ -55,7 +55,7 @@ class SubjectItem(BaseModel):
 
 
 class SubjectReport(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
     name: str
     dob: str | None
     shared: tuple[SubjectItem, ...]

@@ -1,6 +1,6 @@
 """Meeting outputs: family bundles, the agenda and recipient views (docs/outputs.md).
 
-flows/prepare.py writes ledger.csv, review_queue.csv, receipts/, run_summary.json and
+`pipeline/publish.py` writes ledger.csv, review_queue.csv, receipts/, run_summary.json and
 audit_head.json into the same meeting folder.
 """
 
@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.merge import FamilyBundle, build_agenda, build_bundles
-from pipeline.outputs import secure_mkdir, write_bytes, write_text
+from pipeline.merge import FamilyBundle, build_agenda, build_bundles, recipient_bundle
+from pipeline.policy import NeedToKnow, load_need_to_know
 from pipeline.render.html_out import agenda_html, bundle_html
 from pipeline.render.json_out import render_json
-from pipeline.render.need_to_know import NeedToKnow, load_need_to_know
-from pipeline.render.recipients import recipient_bundle
 from pipeline.render.xlsx_out import agenda_xlsx, bundle_xlsx
 from pipeline.run import MeetingRun
+from pipeline.safe_files import secure_mkdir, write_bytes, write_text
 
-__all__ = ["NeedToKnow", "load_need_to_know", "write_meeting_outputs"]
+__all__ = ["write_meeting_outputs"]
 
 
 def _write_bundle(bundle: FamilyBundle, folder: Path, run: MeetingRun) -> list[Path]:

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.merge import Agenda, FamilyBundle, PersonView
-from pipeline.outputs import safe_cell
+from pipeline.safe_files import safe_cell
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import SAMPLE_INBOX, SAMPLE_MEETING, load_meeting
+from pipeline.meeting import SAMPLE_INBOX, SAMPLE_MEETING, load_meeting
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from flows.cli import app
-from pipeline.config import SAMPLE_INBOX, SAMPLE_MEETING
+from pipeline.meeting import SAMPLE_INBOX, SAMPLE_MEETING
 from tests.conftest import GOOD_ROW, write_csv_file
 
 runner = CliRunner()

@@ -10,11 +10,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.ingest import discover
-from pipeline.ledger import build_ledger, check_ledger
+from pipeline.ingest import collect, discover, read_and_validate
+from pipeline.merge import build_ledger, check_ledger
 from pipeline.policy import decide_items, load_policy
 from pipeline.run import MeetingRun
-from pipeline.stages import collect, read_and_validate
 from tests.conftest import GOOD_ROW, MEETING, TODAY, csv_bytes, make_workbook
 
 POLICY = load_policy()
@@ -87,7 +86,7 @@ def _write(inbox: Path, n: int, spec: dict, written: list[Path]) -> int:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(file_strategy, min_size=1, max_size=5))
 def test_rows_in_equal_ledger_rows(specs):
-    from pipeline.config import MeetingConfig
+    from pipeline.meeting import MeetingConfig
 
     meeting = MeetingConfig.model_validate(MEETING)
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from pipeline.audit import AuditSettings, load_audit_settings
-from pipeline.config import MeetingConfig
+from pipeline.meeting import MeetingConfig
 from pipeline.models import (
     Decision,
     EntityCount,

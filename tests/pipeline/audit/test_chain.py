@@ -13,12 +13,18 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from sqlalchemy.exc import IntegrityError
 
-from pipeline.audit import AuditSettings, AuditStore, record_run, verify_store, write_head
+from pipeline.audit import (
+    AuditHead,
+    AuditSettings,
+    AuditStore,
+    VerifyResult,
+    record_run,
+    verify_store,
+    write_head,
+)
 from pipeline.audit.chain import (
     GENESIS,
-    AuditHead,
     AuditRecord,
-    VerifyResult,
     canonical_json,
     compute_record_hash,
     verify_chain,

@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.audit import AuditError, AuditSettings, AuditStore, build_report, record_run
-from pipeline.audit.report import render_html, write_report
+from pipeline.audit import (
+    AuditError,
+    AuditSettings,
+    AuditStore,
+    build_report,
+    record_run,
+    write_report,
+)
+from pipeline.audit.report import render_html
 from tests.pipeline.audit.conftest import RECIPIENTS, jag_run, marac_run
 
 

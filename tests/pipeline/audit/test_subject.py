@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from pipeline.audit import AuditSettings, AuditStore, record_run, subject_report
-from pipeline.audit.subject import HELD_NOTE, format_text
+from pipeline.audit import AuditSettings, AuditStore, format_text, record_run, subject_report
+from pipeline.audit.subject import HELD_NOTE
 from tests.pipeline.audit.conftest import AMY_DOB, RECIPIENTS, jag_run, marac_run
 
 

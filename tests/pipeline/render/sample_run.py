@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pipeline.config import MeetingConfig
+from pipeline.meeting import MeetingConfig
 from pipeline.models import (
     Decision,
     Item,

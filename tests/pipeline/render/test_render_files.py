@@ -14,7 +14,8 @@ import jsonschema
 import openpyxl
 import pytest
 
-from pipeline.merge import MARKING, ONWARD_NOTICE
+from pipeline.audit.report import MARKING
+from pipeline.merge import ONWARD_NOTICE
 from pipeline.models import Category, FactOrOpinion, Risk, SubjectRole
 from pipeline.render import write_meeting_outputs
 from pipeline.run import MeetingRun

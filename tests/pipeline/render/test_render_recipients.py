@@ -70,7 +70,7 @@ def test_naming_an_agency_overrides_the_table(sample: Sample, write_outputs: Wri
 def test_unknown_agency_kind_receives_nothing_by_default(sample: Sample, write_outputs: Write) -> None:
     out = write_outputs(sample.run)
     # "probation" is mapped; check an agency code absent from the table via the loader
-    from pipeline.render.need_to_know import load_need_to_know
+    from pipeline.policy import load_need_to_know
 
     ntk = load_need_to_know()
     assert ntk.kind_of("faith_group") == ntk.default_kind == "other"
@@ -120,8 +120,8 @@ def test_every_agency_gets_a_view_of_every_family(sample: Sample, write_outputs:
 
 
 def test_recipients_by_item_matches_the_views_written(sample: Sample, write_outputs: Write) -> None:
-    from pipeline.render.need_to_know import load_need_to_know
-    from pipeline.render.recipients import CHAIR, recipients_by_item
+    from pipeline.merge import CHAIR, recipients_by_item
+    from pipeline.policy import load_need_to_know
 
     out = write_outputs(sample.run)
     got = recipients_by_item(sample.run, load_need_to_know())

@@ -1,0 +1,46 @@
+"""Merge: turn a decided, redacted run into what each audience reads: the chair's bundle
+per family, each agency's recipient view (need to know), the agenda, the ledger (one line
+per input row) and each agency's receipt. Pure models; `pipeline/render/` writes the files.
+"""
+
+from pipeline.merge.agenda import REMINDER_TEXT, Agenda, AgendaFamily, SilentAgency, build_agenda
+from pipeline.merge.bundle import (
+    ONWARD_NOTICE,
+    SCHEMA_VERSION,
+    BundleItem,
+    ChronologyEntry,
+    FamilyBundle,
+    build_bundle,
+    build_bundles,
+    chronology,
+    shared_items,
+)
+from pipeline.merge.ledger import build_ledger, check_ledger
+from pipeline.merge.persons import PersonView
+from pipeline.merge.receipts import RECEIPT_COLUMNS, receipt_rows
+from pipeline.merge.views import CHAIR, recipient_bundle, recipients_by_item
+
+__all__ = [
+    "CHAIR",
+    "ONWARD_NOTICE",
+    "RECEIPT_COLUMNS",
+    "REMINDER_TEXT",
+    "SCHEMA_VERSION",
+    "Agenda",
+    "AgendaFamily",
+    "BundleItem",
+    "ChronologyEntry",
+    "FamilyBundle",
+    "PersonView",
+    "SilentAgency",
+    "build_agenda",
+    "build_bundle",
+    "build_bundles",
+    "build_ledger",
+    "check_ledger",
+    "chronology",
+    "receipt_rows",
+    "recipient_bundle",
+    "recipients_by_item",
+    "shared_items",
+]

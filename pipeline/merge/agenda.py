@@ -1,0 +1,96 @@
+"""Agenda model (pure): one MeetingRun -> families by risk, then agencies with nothing to share.
+
+The renderers in `pipeline/render/` turn the model into files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pipeline.merge.persons import PersonView, person_views
+from pipeline.models import MARKING, highest_risk, risk_rank
+from pipeline.run import MeetingRun
+
+#: Agenda reminder codes set by the policy -> wording for the coordinator.
+#: Wording of agenda reminders when the run carries none (run.reminder_text, filled from
+#: redaction_rules/policy.yaml, is the source of truth).
+REMINDER_TEXT: dict[str, str] = {
+    "CONFIRM_CSC_REFERRAL": (
+        "Confirm a referral to children's social care has been made without delay"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class AgendaFamily:
+    family_ref: str
+    highest_risk: str | None  # among all valid items, shared or not
+    agencies: tuple[str, ...]
+    shared: int
+    withheld: int
+    awaiting_review: int
+    reminders: tuple[str, ...]  # wording, see REMINDER_TEXT
+    persons_of_concern: tuple[PersonView, ...]
+
+
+@dataclass(frozen=True)
+class SilentAgency:
+    agency: str
+    status: str  # "no file received" | "all rows rejected"
+
+
+@dataclass(frozen=True)
+class Agenda:
+    meeting_id: str
+    meeting_type: str
+    meeting_date: date
+    purpose: str
+    families: tuple[AgendaFamily, ...]
+    silent_agencies: tuple[SilentAgency, ...]
+
+    @property
+    def markings(self) -> tuple[str, ...]:
+        return (MARKING,)
+
+
+def _agenda_family(run: MeetingRun, family_ref: str) -> AgendaFamily:
+    items = run.items_of_family(family_ref)
+    counts = {"shared": 0, "withheld": 0, "review": 0}
+    for i in items:
+        counts[run.disposition(i)] += 1
+    codes = sorted(
+        {c for i in items if (d := run.decisions.get(i.item_id)) for c in d.agenda_reminders}
+    )
+    return AgendaFamily(
+        family_ref=family_ref,
+        highest_risk=highest_risk(i.risk for i in items),
+        agencies=tuple(sorted({i.agency for i in items})),
+        shared=counts["shared"],
+        withheld=counts["withheld"],
+        awaiting_review=counts["review"],
+        reminders=tuple(run.reminder_text.get(c) or REMINDER_TEXT.get(c, c) for c in codes),
+        persons_of_concern=person_views(run.persons_of_concern.get(family_ref, ()), None),
+    )
+
+
+def build_agenda(run: MeetingRun) -> Agenda:
+    """Families by highest recorded risk, then agencies with concerns; then silent agencies."""
+    families = [_agenda_family(run, f.ref) for f in run.meeting.families]
+    families.sort(key=lambda f: (risk_rank(f.highest_risk), -len(f.agencies), f.family_ref))
+    with_items = {i.agency for i in run.items}
+    in_ledger = {r.agency for r in run.ledger} | {r.agency for r in run.rejections if r.agency}
+    silent = tuple(
+        SilentAgency(a, "all rows rejected" if a in in_ledger else "no file received")
+        for a in sorted(run.meeting.agencies)
+        if a not in with_items
+    )
+    meeting = run.meeting.meeting
+    return Agenda(
+        meeting_id=meeting.id,
+        meeting_type=meeting.type,
+        meeting_date=meeting.date,
+        purpose=meeting.purpose,
+        families=tuple(families),
+        silent_agencies=silent,
+    )

@@ -1,0 +1,355 @@
+"""Merge stage: one MeetingRun -> per-family bundle view models and the agenda model (pure).
+
+Only shared items enter a bundle, and their free text comes only from the redacted texts
+held in `run.redactions`; the raw `summary`, `rationale` and `opinion_of` of an Item are
+never read here. The renderers in `pipeline/render/` turn these models into files.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pipeline.merge.persons import PersonView, person_views
+from pipeline.models import (
+    MARKING,
+    REDACTED_FIELDS,
+    Decision,
+    Item,
+    age_on,
+    highest_risk,
+    text_key,
+)
+from pipeline.run import MeetingRun
+
+#: Version of the bundle.json layout (docs/bundle.schema.json).
+SCHEMA_VERSION = "1.0"
+#: Printed on every recipient view: the originating agency controls onward sharing (3.49).
+ONWARD_NOTICE = "Not to be shared onward without the agreement of the originating agency"
+#: Chronology entries whose texts are at least this similar are the same event.
+DUPLICATE_RATIO = 0.9
+
+#: Item -> decision -> shown? (a recipient's need-to-know filter); None shows every item.
+Visible = Callable[[Item, Decision], bool]
+
+
+@dataclass(frozen=True)
+class MemberView:
+    name: str
+    role: str
+    age: int | None  # whole years at the meeting date; None without a date of birth
+
+
+@dataclass(frozen=True)
+class SharingBasis:
+    consent: str
+    consent_given_by: str | None
+    consent_scope: tuple[str, ...]
+    lawful_basis: str
+    special_condition: str | None
+    legal_power: str | None
+    legal_duty: str
+    risk: str
+    rationale: str | None  # redacted
+    decided_by: str
+    subject_informed: str | None
+    status: str | None
+    opinion_of: str | None  # redacted
+
+
+@dataclass(frozen=True)
+class ProvenanceView:
+    agency: str
+    file: str
+    sheet: str
+    row: int | None
+    sha256: str
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class BundleItem:
+    item_id: str
+    agency: str
+    subject_name: str
+    subject_role: str
+    category: str
+    recorded_on: date
+    event_date: date | None
+    when: date
+    fact_or_opinion: str
+    text: str  # redacted summary
+    historic: bool
+    reasons: tuple[str, ...]
+    notes: tuple[str, ...]
+    recipients: tuple[str, ...]
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+    sharing_basis: SharingBasis
+    provenance: ProvenanceView
+    #: what redaction removed from this item's text fields: (entity_type, recognizer) ->
+    #: count, never the values
+    redaction: tuple[tuple[str, str, int], ...] = ()
+
+
+def redaction_summary(run: MeetingRun, item_id: str) -> tuple[tuple[str, str, int], ...]:
+    """Entity types and counts removed from an item's redacted fields, summed by recognizer."""
+    totals: dict[tuple[str, str], int] = {}
+    for field_name in REDACTED_FIELDS:
+        r = run.redactions.get(text_key(item_id, field_name))
+        for e in r.summary if r is not None else ():
+            key = (e.entity_type, e.recognizer)
+            totals[key] = totals.get(key, 0) + e.count
+    return tuple((t, rec, n) for (t, rec), n in sorted(totals.items()))
+
+
+@dataclass(frozen=True)
+class Source:
+    """One agency's submission of a chronology event."""
+
+    agency: str
+    item_id: str
+    category: str
+    fact_or_opinion: str
+    opinion_of: str | None  # redacted
+    historic: bool
+
+
+@dataclass(frozen=True)
+class ChronologyEntry:
+    when: date
+    subject_name: str
+    subject_role: str
+    category: str
+    #: the sources' common label, or "mixed" when agencies labelled the event differently
+    fact_or_opinion: str
+    text: str
+    historic: bool
+    sources: tuple[Source, ...]
+
+    @property
+    def agencies(self) -> tuple[str, ...]:
+        return tuple(s.agency for s in self.sources)
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        return tuple(s.item_id for s in self.sources)
+
+    @property
+    def opinion_of(self) -> str:
+        """Whose opinion, per source, for display ('' when none recorded)."""
+        named = [s.opinion_of for s in self.sources if s.opinion_of]
+        return "; ".join(dict.fromkeys(named))
+
+
+@dataclass(frozen=True)
+class BundleSummary:
+    agencies_involved: tuple[str, ...]
+    shared_per_agency: tuple[tuple[str, int], ...]
+    items_shared: int
+    highest_risk: str | None  # among shared items
+    awaiting_review: int | None  # None in recipient views (chair only)
+
+
+@dataclass(frozen=True)
+class FamilyBundle:
+    meeting_id: str
+    meeting_type: str
+    meeting_date: date
+    family_ref: str
+    recipient: str | None  # None for the chair's full bundle
+    recipient_kind: str | None
+    members: tuple[MemberView, ...]
+    summary: BundleSummary
+    chronology: tuple[ChronologyEntry, ...]
+    persons_of_concern: tuple[PersonView, ...]
+    items: tuple[BundleItem, ...]
+
+    @property
+    def markings(self) -> tuple[str, ...]:
+        """Handling lines printed on every page and sheet."""
+        return (MARKING, ONWARD_NOTICE) if self.recipient else (MARKING,)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def member_age(dob: date | None, on: date) -> int | None:
+    """Whole years from dob to `on`; None without a dob or for a future dob."""
+    return None if dob is None or dob > on else age_on(dob, on)
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _same_event(entry: ChronologyEntry, item: BundleItem) -> bool:
+    if item.agency in entry.agencies:  # one agency's two rows are two records, not a copy
+        return False
+    if entry.when != item.when or entry.subject_name.casefold() != item.subject_name.casefold():
+        return False
+    ratio = difflib.SequenceMatcher(None, _normalise(entry.text), _normalise(item.text)).ratio()
+    return ratio >= DUPLICATE_RATIO
+
+
+def _source(item: BundleItem) -> Source:
+    return Source(
+        agency=item.agency,
+        item_id=item.item_id,
+        category=item.category,
+        fact_or_opinion=item.fact_or_opinion,
+        opinion_of=item.sharing_basis.opinion_of,
+        historic=item.historic,
+    )
+
+
+def chronology(items: Iterable[BundleItem]) -> tuple[ChronologyEntry, ...]:
+    """One timeline by event date (then agency, item_id), with cross-agency copies merged."""
+    entries: list[ChronologyEntry] = []
+    for item in sorted(items, key=lambda i: (i.when, i.agency, i.item_id)):
+        for idx, entry in enumerate(entries):
+            if _same_event(entry, item):
+                sources = (*entry.sources, _source(item))
+                labels = {s.fact_or_opinion for s in sources}
+                entries[idx] = ChronologyEntry(
+                    when=entry.when,
+                    subject_name=entry.subject_name,
+                    subject_role=entry.subject_role,
+                    category=entry.category,
+                    fact_or_opinion=labels.pop() if len(labels) == 1 else "mixed",
+                    text=entry.text,
+                    historic=entry.historic or item.historic,
+                    sources=sources,
+                )
+                break
+        else:
+            entries.append(
+                ChronologyEntry(
+                    when=item.when,
+                    subject_name=item.subject_name,
+                    subject_role=item.subject_role,
+                    category=item.category,
+                    fact_or_opinion=item.fact_or_opinion,
+                    text=item.text,
+                    historic=item.historic,
+                    sources=(_source(item),),
+                )
+            )
+    return tuple(entries)
+
+
+def _bundle_item(run: MeetingRun, item: Item, decision: Decision, text: str) -> BundleItem:
+    p = item.provenance
+    return BundleItem(
+        item_id=item.item_id,
+        agency=item.agency,
+        subject_name=item.subject_name,
+        subject_role=item.subject_role,
+        category=item.category,
+        recorded_on=item.recorded_on,
+        event_date=item.event_date,
+        when=item.when,
+        fact_or_opinion=item.fact_or_opinion,
+        text=text,
+        historic=decision.historic,
+        reasons=decision.reasons,
+        notes=decision.notes,
+        recipients=decision.recipients,
+        reviewed_by=decision.reviewed_by,
+        reviewed_at=decision.reviewed_at,
+        redaction=redaction_summary(run, item.item_id),
+        sharing_basis=SharingBasis(
+            consent=item.consent,
+            consent_given_by=item.consent_given_by,
+            consent_scope=item.consent_scope,
+            lawful_basis=item.lawful_basis,
+            special_condition=item.special_condition,
+            legal_power=item.legal_power,
+            legal_duty=item.legal_duty,
+            risk=item.risk,
+            rationale=run.redacted(item.item_id, "rationale"),
+            decided_by=item.decided_by,
+            subject_informed=item.subject_informed,
+            status=item.status,
+            opinion_of=run.redacted(item.item_id, "opinion_of"),
+        ),
+        provenance=ProvenanceView(
+            agency=item.agency,
+            file=p.file,
+            sheet=p.sheet,
+            row=p.row,
+            sha256=p.sha256,
+            received_at=p.received_at,
+        ),
+    )
+
+
+def shared_items(
+    run: MeetingRun, family_ref: str, visible: Visible | None = None
+) -> list[BundleItem]:
+    """The family's shared items with redacted text, in chronology order."""
+    out = []
+    for item in run.items_of_family(family_ref):
+        decision = run.decisions.get(item.item_id)
+        if decision is None or decision.disposition != "shared":
+            continue
+        text = run.redacted(item.item_id, "summary")
+        if text is None:
+            continue
+        if visible is not None and not visible(item, decision):
+            continue
+        out.append(_bundle_item(run, item, decision, text))
+    return sorted(out, key=lambda i: (i.when, i.agency, i.item_id))
+
+
+def build_bundle(
+    run: MeetingRun,
+    family_ref: str,
+    *,
+    recipient: str | None = None,
+    recipient_kind: str | None = None,
+    visible: Visible | None = None,
+) -> FamilyBundle:
+    """The bundle of one family: the chair's (all shared items) or one recipient's view."""
+    family = run.meeting.family(family_ref)
+    if family is None:
+        raise KeyError(f"family {family_ref!r} is not in the meeting config")
+    meeting = run.meeting.meeting
+    items = shared_items(run, family_ref, visible)
+    per_agency: dict[str, int] = {}
+    for i in items:
+        per_agency[i.agency] = per_agency.get(i.agency, 0) + 1
+    awaiting = sum(
+        1 for i in run.items_of_family(family_ref) if run.disposition(i) == "review"
+    )
+    summary = BundleSummary(
+        agencies_involved=tuple(sorted(per_agency)),
+        shared_per_agency=tuple(sorted(per_agency.items())),
+        items_shared=len(items),
+        highest_risk=highest_risk(i.sharing_basis.risk for i in items),
+        awaiting_review=None if recipient else awaiting,
+    )
+    members = tuple(MemberView(m.name, m.role, member_age(m.dob, meeting.date)) for m in family.members)
+    pocs = run.persons_of_concern.get(family_ref, ())
+    return FamilyBundle(
+        meeting_id=meeting.id,
+        meeting_type=meeting.type,
+        meeting_date=meeting.date,
+        family_ref=family_ref,
+        recipient=recipient,
+        recipient_kind=recipient_kind,
+        members=members,
+        summary=summary,
+        chronology=chronology(items),
+        persons_of_concern=person_views(
+            pocs, None if recipient is None else {i.item_id for i in items}
+        ),
+        items=tuple(items),
+    )
+
+
+def build_bundles(run: MeetingRun) -> list[FamilyBundle]:
+    """The chair's bundle for every family in the meeting config, in config order."""
+    return [build_bundle(run, f.ref) for f in run.meeting.families]

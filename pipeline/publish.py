@@ -1,0 +1,62 @@
+"""Publish: write everything a run produces into the meeting's output folder, atomically.
+
+Bundles, recipient views and the agenda (`pipeline/render/`), then the run files
+(docs/outputs.md): `ledger.csv`, `review_queue.csv`, `receipts/<agency>.csv`,
+`audit_head.json` and `run_summary.json`. The decisions are recorded in the audit store
+before the folder is swapped in, so no published output lacks its audit record.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pipeline.audit import record_run, write_head
+from pipeline.merge import receipt_rows, recipients_by_item
+from pipeline.models import LEDGER_COLUMNS, LedgerRow
+from pipeline.policy import QUEUE_COLUMNS, QUEUE_NAME, review_queue_rows
+from pipeline.render import write_meeting_outputs
+from pipeline.rulebook import Rules
+from pipeline.run import MeetingRun
+from pipeline.safe_files import atomic_dir, write_csv, write_text
+
+
+def write_ledger(path: Path, ledger: list[LedgerRow]) -> Path:
+    """ledger.csv: one line per input row (docs/outputs.md)."""
+    return write_csv(path, LEDGER_COLUMNS, (r.model_dump() for r in ledger))
+
+
+def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
+    """Write every output of the run into a temp folder, audit it, then swap it in.
+
+    Returns the run summary (counts, files, duplicates, notes: no personal data).
+    """
+    meeting_id = run.meeting.meeting.id
+    with atomic_dir(out / meeting_id) as tmp:
+        write_meeting_outputs(run, tmp, rules.need_to_know)
+        write_ledger(tmp / "ledger.csv", run.ledger)
+        write_csv(tmp / QUEUE_NAME, QUEUE_COLUMNS, review_queue_rows(run.items, run.decisions))
+        decisions = [run.decisions[i.item_id] for i in run.items]
+        for agency in sorted(run.meeting.agencies):  # valid items come from these only
+            rows = receipt_rows(agency, run.items, decisions, rules.policy)
+            if rows:
+                write_csv(tmp / "receipts" / f"{agency}.csv", list(rows[0]), rows)
+        recipients = recipients_by_item(run, rules.need_to_know)
+        head = record_run(run, recipients, rules.audit)
+        counts = disposition_counts(run)
+        write_head(head, tmp / "audit_head.json")
+        summary = {"run_id": run.run_id, "meeting_id": meeting_id,
+                   "started_at": run.started_at.isoformat(), "rows_in": len(run.ledger),
+                   "counts": counts, "files": run.files, "duplicates": run.duplicates,
+                   "notes": run.notes}
+        write_text(tmp / "run_summary.json", json.dumps(summary, indent=2, sort_keys=True))
+    return summary
+
+
+def disposition_counts(run: MeetingRun) -> dict[str, int]:
+    """Ledger lines per disposition."""
+    counts = {"shared": 0, "withheld": 0, "review": 0, "rejected": 0}
+    for row in run.ledger:
+        counts[row.disposition] += 1
+    return counts

@@ -1,0 +1,193 @@
+"""People's names: who is kept (the family) and how third parties get pseudonyms.
+
+Pure functions over strings and positions; no Presidio here, so the rules can be tested alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from pipeline.redact.settings import NameRules, RedactionSettings, first_names_path
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+#: a capital letter standing alone ("Mrs K", "J. Smith"), not inside "Y1"
+_INITIAL = re.compile(r"(?<![\w'’-])[A-Z](?![\w'’-])")
+_QUOTED = re.compile(r"\(?[\"“‘][^\"”’\n]{1,30}[\"”’]\)?|\(?(?<!\w)'[^'\n]{1,30}'(?!\w)\)?")
+
+
+class NameNormaliser:
+    """Turns a name as written into comparable tokens: case-folded, no titles or roles."""
+
+    def __init__(self, rules: NameRules) -> None:
+        word_names = {w.casefold() for w in rules.word_names}
+        verbs = {t.casefold() for t in rules.caps_verbs}
+        self._drop = frozenset(
+            {t.casefold().rstrip(".") for t in rules.titles}
+            | {t for w in rules.role_words for t in w.casefold().split()}
+            | {t.casefold() for t in rules.label_words}
+            | ((verbs | set(STOP_WORDS)) - word_names)
+        )
+        #: a word-name written in lower case next to a capitalised word is the ordinary word
+        #: ("TURNER will"): dropped, unless the whole name is lower case ("says will")
+        self._drop_lower = frozenset((verbs | set(STOP_WORDS)) & word_names)
+        #: ALL-CAPS abbreviations are never part of a name ("FOB Kai DUNMORE" is Kai Dunmore)
+        self._acronyms = frozenset(rules.acronyms)
+
+    def tokens(self, name: str) -> tuple[str, ...]:
+        # a nickname in quotes inside a name ("Gavin 'Gav' Sloan") is not compared
+        bare = _QUOTED.sub(" ", name)
+        if bare != name and _WORD.search(bare):
+            name = bare
+        # police style "SMITH, Jo" is Jo Smith
+        surname, comma, rest = name.partition(",")
+        if comma and surname.strip() and rest.strip() and "," not in rest:
+            name = f"{rest} {surname}"
+        out = []
+        mixed = name != name.casefold()
+        initial = None
+        for word in _WORD.findall(name):
+            lower = word.casefold().replace("’", "'")
+            if lower.endswith("'s"):
+                lower = lower[:-2]
+            if mixed and word.islower() and lower in self._drop_lower:
+                continue
+            if word in self._acronyms:
+                continue
+            if lower and lower not in self._drop and len(lower) > 1:
+                out.append(lower)
+            elif (len(word) == 1 and word.isupper() and lower not in self._drop
+                  and _INITIAL.search(name)):
+                initial = initial or lower
+        # "Mrs K": an initial alone still names someone
+        if not out and initial:
+            return (initial,)
+        return tuple(out)
+
+
+class KeepList:
+    """The people a meeting is about: a mention is kept when every token is one person's."""
+
+    def __init__(self, names: Iterable[str], normaliser: NameNormaliser) -> None:
+        self._people: list[frozenset[str]] = []
+        #: per person, the parts of a double-barrelled surname ("Smith-Jones" -> smith, jones)
+        self._parts: list[frozenset[str]] = []
+        for name in names:
+            toks = set(normaliser.tokens(name))
+            parts = {part for t in toks for part in t.split("-") if len(part) > 1} - toks
+            if toks:
+                self._people.append(frozenset(toks))
+                self._parts.append(frozenset(parts))
+        self._normaliser = normaliser
+
+    def tokens(self) -> frozenset[str]:
+        """Every token of every kept name (not the parts of a double-barrelled surname)."""
+        return frozenset(t for person in self._people for t in person)
+
+    def keeps(self, tokens: Sequence[str]) -> bool:
+        """Every token belongs to one kept person. A part of a double-barrelled surname
+        counts only next to that person's other names ("Alfie Briggs" for Alfie
+        Hartley-Briggs): alone ("BRIGGS") it is more often the other parent."""
+        if not tokens:
+            return True
+        wanted = set(tokens)
+        for person, parts in zip(self._people, self._parts, strict=True):
+            if wanted <= person:
+                return True
+            if wanted <= person | parts and wanted & person:
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One third-party name found in one text."""
+
+    key: str  # RedactionInput.key
+    item_id: str
+    agency: str
+    start: int
+    end: int
+    surface: str
+    tokens: tuple[str, ...]
+
+
+@dataclass
+class _Person:
+    first_seen: tuple[str, int]
+    full: tuple[str, str] | None = None
+    mentions: list[Mention] = field(default_factory=list)
+
+
+def letters(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: spreadsheet-style letters."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(ord("A") + rem) + out
+    return out
+
+
+def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
+    """Group mentions of the same person; ordered by first appearance (key, position).
+
+    Full names match on (first, last) token. A single-word mention joins the one full name
+    whose surname (else first name) it equals; if several match it stays a person of its own,
+    since guessing could merge two people.
+    """
+    ordered = sorted(mentions, key=lambda m: (m.key, m.start, m.end))
+    people: dict[tuple[str, ...], _Person] = {}
+    singles: list[Mention] = []
+    for m in ordered:
+        if len(m.tokens) >= 2:
+            full = (m.tokens[0], m.tokens[-1])
+            if full not in people and full[::-1] in people:
+                full = full[::-1]  # "ELLIS SONNY" in a police log is "Sonny Ellis"
+            person = people.setdefault(full, _Person(first_seen=(m.key, m.start), full=full))
+            person.mentions.append(m)
+        else:
+            singles.append(m)
+    fulls = list(people.values())
+    for m in singles:
+        word = m.tokens[0]
+        by_surname = [p for p in fulls if p.full and p.full[1] == word]
+        by_first = [p for p in fulls if p.full and p.full[0] == word]
+        match = by_surname if by_surname else by_first
+        if len(match) == 1:
+            match[0].mentions.append(m)
+            match[0].first_seen = min(match[0].first_seen, (m.key, m.start))
+        else:
+            person = people.setdefault(("single", word), _Person(first_seen=(m.key, m.start)))
+            person.mentions.append(m)
+    groups = sorted(people.values(), key=lambda p: p.first_seen)
+    return [sorted(p.mentions, key=lambda m: (m.key, m.start)) for p in groups]
+
+
+def escrow_value(group: Sequence[Mention]) -> str:
+    """The fullest form a person was written in (longest; first seen on a tie)."""
+    best = group[0].surface
+    for m in group[1:]:
+        if len(m.surface) > len(best):
+            best = m.surface
+    return best
+
+
+def read_first_names(settings: RedactionSettings, rules_path: Path) -> frozenset[str]:
+    """The first-names gazetteer, case-folded, with the word-names (Will, Rose) added."""
+    path = first_names_path(settings, rules_path)
+    return _read_gazetteer(str(path)) | {w.casefold() for w in settings.names.word_names}
+
+
+@functools.cache
+def _read_gazetteer(path: str) -> frozenset[str]:
+    return frozenset(
+        line.strip().casefold()
+        for line in Path(path).read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    )

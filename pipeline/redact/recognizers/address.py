@@ -1,0 +1,87 @@
+"""UK street addresses, with and without a house number, English and Welsh."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+from pipeline.redact.patterns import CASE_SENSITIVE, alternation
+from pipeline.redact.settings import AddressRules
+
+#: the pattern name of a street name without a house number ("Tamarisk Court"); redact.py
+#: lets a family member's name win over it ("Kelly Hill")
+BARE_STREET = "bare-street"
+
+#: words that cannot start a street name without a number ("The Court", "His Way")
+_NOT_STREET_START = ("The", "A", "An", "This", "That", "These", "Those", "Our", "Their", "His",
+                     "Her", "My", "Your", "Its", "No", "Any", "Every", "Each", "Which", "What",
+                     "Some", "Same", "Next", "Last", "First", "New", "Old", "Local")
+
+
+class UkAddressRecognizer(PatternRecognizer):
+    """Street addresses: '14 Crown Street', 'Flat 3, 22 Kings Road', 'no. 12', '5 The Crescent',
+    street names without a number ('Tamarisk Court') and Welsh ones ('2 Heol Y Bont')."""
+
+    #: bare suffixes that are never surnames: "Jean Street" is a street, "Jean Hill" maybe not
+    STREET_ONLY_SUFFIXES = frozenset({"street", "road", "avenue", "crescent", "gardens",
+                                      "terrace", "mews", "parade", "square", "flats"})
+
+    def __init__(self, rules: AddressRules, supported_language: str = "en",
+                 titles: tuple[str, ...] = (), first_names: frozenset[str] = frozenset()
+                 ) -> None:
+        suffix = rf"(?i:{alternation(rules.street_suffixes)})\b"
+        prefix = rf"(?i:{alternation(rules.building_prefixes)})"
+        word = r"(?:[A-Z](?:['’][A-Z])?[a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?|St\.?)"
+        number = r"\d{1,4}[A-Za-z]?\b"
+        street = rf"(?:{word}\s+){{1,3}}{suffix}"
+        #: "Court" and "Way" must be capitalised here: a bare name needs all its capitals
+        bare_suffix = rf"(?:{alternation(rules.bare_street_suffixes)})\b"
+        not_start = rf"(?!(?:{alternation(_NOT_STREET_START + titles)})\b)"
+        after_title = (rf"(?<!\b(?:{alternation(titles)})\.?[ \t]+)" if titles else "")
+        bare = (rf"(?=[A-Z])(?<![\w'’-]){after_title}(?:{not_start}{word}[ \t]+){{1,3}}"
+                rf"{bare_suffix}(?![\w'’-])")
+        self._first_names = first_names
+        welsh_word = r"(?:[YyRr]|[Yy]r|[A-Z][\w'’-]+)"
+        # Welsh street words as written or in a capitals-only police log ("HEOL Y FELIN")
+        welsh_prefixes = rules.street_prefixes + tuple(w.upper() for w in rules.street_prefixes)
+        welsh = (rf"(?:{alternation(welsh_prefixes)})(?:[ \t]+{welsh_word}){{1,3}}"
+                 r"(?<![ \t][YyRr])(?<![ \t][Yy]r)")
+        self._not_streets = frozenset(_street_key(s) for s in rules.not_streets)
+        patterns = [
+            Pattern("street", rf"(?:\b{prefix}\s+{number}[,\s]+)?\b{number}\s+{street}", 0.6),
+            Pattern("the-street", rf"\b{number}\s+The\s+{word}(?:\s+{suffix})?", 0.6),
+            Pattern("flat-street", rf"\b{prefix}\s+{number}[,\s]+{street}", 0.6),
+            Pattern("flat", rf"\b{prefix}\s+{number}", 0.5),
+            Pattern("house-no", r"\b[Nn]o\.\s?\d{1,4}[A-Za-z]?\b", 0.5),
+            Pattern("house-number", r"(?<=\b(?:at|lives at|living at)\s)number\s\d{1,4}\b", 0.5),
+            Pattern("lower-street", rf"\b{number}\s+(?:[a-z]{{3,}}\s+){{1,2}}"
+                    r"(?:street|road|lane|avenue|close|drive|crescent|grove|terrace|gardens)\b",
+                    0.5),
+        ]
+        if rules.bare_street_suffixes:
+            patterns.append(Pattern(BARE_STREET, bare, 0.5))
+        if rules.street_prefixes:
+            patterns += [Pattern("welsh-street", rf"\b{number}\s+{welsh}\b", 0.6),
+                         Pattern("welsh-bare", rf"\b{welsh}\b", 0.5)]
+        super().__init__(
+            supported_entity="UK_ADDRESS",
+            patterns=patterns,
+            context=["address", "lives", "living", "moved", "resides", "flat", "house"],
+            supported_language=supported_language,
+            global_regex_flags=CASE_SENSITIVE,
+        )
+
+    def invalidate_result(self, pattern_text: str) -> bool | None:
+        """A court or a station is not an address, nor is a person's name ending in a
+        surname-like suffix ("Jean Hill"), unless it has a house number."""
+        if pattern_text[:1].isdigit():
+            return False
+        words = pattern_text.split()
+        if (words[0].casefold() in self._first_names
+                and words[-1].casefold() not in self.STREET_ONLY_SUFFIXES):
+            return True
+        return any(_street_key(" ".join(words[i:])) in self._not_streets
+                   for i in range(len(words) - 1))
+
+
+def _street_key(name: str) -> str:
+    return " ".join(name.casefold().replace("'", "").replace("’", "").split())

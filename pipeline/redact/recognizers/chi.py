@@ -1,0 +1,28 @@
+"""Scottish CHI numbers (date of birth and a mod-11 check digit)."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+from pipeline.redact.recognizers.nhs import mod11_ok
+
+
+class ScottishChiRecognizer(PatternRecognizer):
+    """Scottish CHI numbers: date of birth DDMMYY then four digits, mod-11 check digit."""
+
+    PATTERNS = [
+        Pattern("CHI", r"\b(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}[ -]?\d{4}\b", 0.45),
+    ]
+    CONTEXT = ["chi", "community health index", "chi number"]
+
+    def __init__(self, context: list[str] | None = None, supported_language: str = "en") -> None:
+        super().__init__(
+            supported_entity="UK_CHI",
+            patterns=list(self.PATTERNS),
+            context=context or list(self.CONTEXT),
+            supported_language=supported_language,
+        )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        digits = "".join(c for c in pattern_text if c.isdigit())
+        return True if mod11_ok(digits) else None

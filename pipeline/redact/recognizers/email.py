@@ -1,0 +1,15 @@
+"""Email addresses, checked against the Public Suffix List bundled with tldextract."""
+
+from __future__ import annotations
+
+import tldextract
+from presidio_analyzer.predefined_recognizers import EmailRecognizer
+
+#: tldextract with the Public Suffix List snapshot bundled in the package: no network, no cache
+_OFFLINE_TLD = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+class OfflineEmailRecognizer(EmailRecognizer):
+    """Email addresses, validated against the bundled suffix list (never fetched)."""
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return bool(_OFFLINE_TLD(pattern_text).fqdn) or None

@@ -1,0 +1,309 @@
+"""Redaction: remove third-party identifiers from a family's free text before it is bundled.
+
+One Presidio engine per process (`load_redactor`). For each family, spaCy runs once per text
+through `nlp.pipe`; Presidio's recognizers then run on the precomputed NLP artifacts. People
+the meeting is about keep their names; every other person becomes a consistent pseudonym, and
+contact details and identifiers become typed placeholders for everyone (docs/redaction.md).
+
+Fail closed: a text whose analysis raises comes back with failed=True and text=None. Log lines
+and exceptions carry item ids and exception types, never text.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import logging
+import multiprocessing
+import multiprocessing.pool
+import os
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from presidio_analyzer import AnalyzerEngine, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from pipeline.errors import ConfigError, RedactionError
+from pipeline.models import EntityCount, RedactedText
+from pipeline.redact.analyzer import build_analyzer, nlp_batch
+from pipeline.redact.context import SpanContext, split_at_breaks
+from pipeline.redact.names import KeepList, Mention, cluster, escrow_value, letters
+from pipeline.redact.recognizers.address import BARE_STREET
+from pipeline.redact.settings import DEFAULT_RULES, RedactionSettings, load_settings
+from pipeline.redact.spans import HANDLE, NameSpans, Span, merge_spans, subtract_spans
+from pipeline.redact.types import FamilyRedaction, FamilyText, RedactionInput, ThirdPartyMention
+
+logger = logging.getLogger(__name__)
+
+_RECOGNIZER = RecognizerResult.RECOGNIZER_NAME_KEY
+
+
+class Redactor(NameSpans):
+    """A loaded redaction engine. Build with `load_redactor`.
+
+    Name-span trimming and the family-wide second pass come from NameSpans
+    (pipeline/redact/spans.py).
+    """
+
+    def __init__(self, settings: RedactionSettings, analyzer: AnalyzerEngine,
+                 rules_path: Path) -> None:
+        super().__init__(settings, rules_path)
+        self.rules_path = rules_path
+        self._analyzer = analyzer
+        self._priority = {r.name: i for i, r in enumerate(settings.recognizers)}
+        self._context = SpanContext(settings)
+        self._pool: multiprocessing.pool.Pool | None = None
+        self._pool_size = 0
+
+    def link_across_agencies(self, meeting_type: str) -> bool:
+        """Whether one pseudonym covers a person across agencies for this meeting type."""
+        rules = self.settings.meeting_types.get(meeting_type)  # type: ignore[call-overload]
+        if rules is None:
+            raise ConfigError(str(self.rules_path),
+                              f"meeting_types has no entry for {meeting_type!r}.",
+                              "add it with link_across_agencies: true or false.")
+        return bool(rules.link_across_agencies)
+
+    def redact_family(self, family: FamilyText) -> FamilyRedaction:
+        """Redact every text of one family; consistent pseudonyms across its items."""
+        items = sorted(family.items, key=lambda i: i.key)
+        keys = [i.key for i in items]
+        if len(set(keys)) != len(keys):
+            raise RedactionError(f"family {family.family_ref}: item keys must be unique; "
+                                 "give each RedactionInput its own key.")
+        lang = self.settings.nlp.language
+        artifacts = nlp_batch(self._analyzer, [i.text for i in items], lang,
+                              self.settings.nlp.batch_size)
+        keep = KeepList(family.keep_names, self._normaliser)
+        spans: dict[str, list[Span]] = {}
+        for item, art in zip(items, artifacts, strict=True):
+            try:
+                if art is None:
+                    raise RedactionError("NLP failed")
+                spans[item.key] = self._find(item.text, art, keep)
+            except Exception as exc:  # noqa: BLE001 - fail closed for this text only
+                logger.warning("redaction failed for item %s (%s); sent to review",
+                               item.item_id, type(exc).__name__)
+        try:
+            self._spread(items, spans, keep)
+            for item in items:
+                if item.key in spans:
+                    spans[item.key] = self._join_adjacent(item.text, spans[item.key])
+        except Exception as exc:  # noqa: BLE001 - fail closed for the whole family
+            logger.warning("redaction failed for family %s (%s); sent to review",
+                           family.family_ref, type(exc).__name__)
+            spans = {}
+        pseudonyms, third_parties, escrow = self._pseudonymise(items, spans,
+                                                               family.link_across_agencies)
+        texts: dict[str, RedactedText] = {}
+        for item in items:
+            if item.key in spans:
+                try:
+                    texts[item.key] = self._render(item, spans[item.key], pseudonyms)
+                    continue
+                except Exception as exc:  # noqa: BLE001 - fail closed
+                    logger.warning("redaction failed for item %s (%s); sent to review",
+                                   item.item_id, type(exc).__name__)
+            texts[item.key] = RedactedText(item_id=item.item_id, text=None, failed=True)
+        return FamilyRedaction(family_ref=family.family_ref, texts=texts,
+                               third_parties=third_parties, escrow=escrow)
+
+    @property
+    def processes(self) -> int:
+        """Worker processes `redact_families` uses: `processes` in YAML, capped at the cores
+        this process may run on."""
+        return max(1, min(self.settings.processes, len(os.sched_getaffinity(0))))
+
+    def redact_families(self, families: Sequence[FamilyText],
+                        processes: int | None = None) -> list[FamilyRedaction]:
+        """`redact_family` for many families, in order, on up to `processes` cores.
+
+        With more than one process, a pool of forked workers (each with a copy of this
+        engine, loaded once) redacts whole families; the output is the same as in process.
+        If the pool breaks, the families are redacted here instead.
+        """
+        n = self.processes if processes is None else max(1, processes)
+        if n == 1 or len(families) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return [self.redact_family(f) for f in families]
+        try:
+            pool = self._get_pool(n)
+            chunk = max(1, len(families) // (n * 4))
+            return pool.map(_redact_in_worker, families, chunksize=chunk)
+        except Exception as exc:  # noqa: BLE001 - a broken pool must not stop redaction
+            logger.warning("redaction pool failed (%s); redacting in process",
+                           type(exc).__name__)
+            self.close()
+            return [self.redact_family(f) for f in families]
+
+    def _get_pool(self, n: int) -> multiprocessing.pool.Pool:
+        if self._pool is None or self._pool_size != n:
+            self.close()
+            global _WORKER  # noqa: PLW0603 - the forked workers inherit this engine
+            _WORKER = self
+            self._pool = multiprocessing.get_context("fork").Pool(n)
+            self._pool_size = n
+            atexit.register(self.close)
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the worker processes of `redact_families`, if any."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    # --- analysis ------------------------------------------------------------------------
+
+    def _find(self, text: str, artifacts: NlpArtifacts, keep: KeepList) -> list[Span]:
+        """Spans to replace: identifiers merged, names outside them checked against the keep list."""
+        # entities=None means every loaded recognizer (all of them are ours), and skips
+        # Presidio's per-entity recognizer lookup on every call
+        # return_decision_process keeps each result's pattern name (see _kept_street)
+        results = self._analyzer.analyze(text=text, language=self.settings.nlp.language,
+                                         nlp_artifacts=artifacts, score_threshold=0.0,
+                                         return_decision_process=True)
+        results = [r for r in results if r.score >= self.settings.threshold(r.entity_type)]
+        results += self._context.house_names(text, results)
+        person = self.settings.person_entity
+        out = []
+        ids = merge_spans([(r.start, r.end, r) for r in results
+                           if r.entity_type != person and not self._kept_street(text, r, keep)])
+        for start, stop, group in ids:
+            best = max(group, key=lambda r: (r.score, -self._rank(r)))
+            out.append(Span(start, stop, best.entity_type, self._name(best)))
+        # a name overlapping an identifier keeps only its part outside the identifier, so a
+        # spaCy span like "Postcode LS1" does not swallow the postcode's placeholder
+        # and a name never runs across a line break or a sentence end
+        pieces = []
+        for r in results:
+            if r.entity_type == person and self._name(r) == HANDLE:
+                # an account name is replaced whole and is its own token ("@kai.p2")
+                handle = text[r.start:r.end]
+                if not any(a < r.end and r.start < b for a, b, _ in ids):
+                    out.append(Span(r.start, r.end, person, HANDLE, (handle.casefold(),), True))
+            elif r.entity_type == person:
+                for s, e in subtract_spans(r.start, r.end, [(a, b) for a, b, _ in ids]):
+                    parts = split_at_breaks(text, s, e)
+                    # a lone ordinary word cut off a name ("Smith\nRelationship:") is not one
+                    pieces += [(a, b, r) for a, b in parts
+                               if len(parts) == 1 or self._name_like_piece(text[a:b])]
+        handles = [(x.start, x.end) for x in out if x.recognizer == HANDLE]
+        for start, stop, group in merge_spans(pieces):
+            if any(a < stop and start < b for a, b in handles):
+                continue
+            span = self._name_span(text, start, stop)
+            if span is None or self._context.not_a_person(text, *span):
+                continue
+            best = max(group, key=lambda r: (r.score, -self._rank(r)))
+            for s, e in self._split_kept(text, span, keep):
+                tokens = self._normaliser.tokens(text[s:e])
+                if tokens and not keep.keeps(tokens):
+                    context = any(self._name(r) != "SpacyRecognizer" for r in group)
+                    out.append(Span(s, e, person, self._name(best), tokens, context))
+        return sorted(out, key=lambda s: s.start)
+
+    def _name_like_piece(self, piece: str) -> bool:
+        words = piece.split()
+        if len(words) != 1:
+            return True
+        word = words[0].strip(".,;:!?\"'()")
+        return word.isupper() or word.casefold() in self._first_names
+
+    def _kept_street(self, text: str, result: RecognizerResult, keep: KeepList) -> bool:
+        """A street name without a number that is a family member's name ("Kelly Hill")."""
+        explanation = result.analysis_explanation
+        if explanation is None or explanation.pattern_name != BARE_STREET:
+            return False
+        return keep.keeps(self._normaliser.tokens(text[result.start:result.end]))
+
+    @staticmethod
+    def _name(result: RecognizerResult) -> str:
+        meta = result.recognition_metadata or {}
+        return str(meta.get(_RECOGNIZER, "unknown"))
+
+    def _rank(self, result: RecognizerResult) -> int:
+        return self._priority.get(self._name(result), len(self._priority))
+
+    # --- pseudonyms ----------------------------------------------------------------------
+
+    def _pseudonymise(
+        self, items: list[RedactionInput], spans: dict[str, list[Span]], linked: bool,
+    ) -> tuple[dict[tuple[str, int], str], tuple[ThirdPartyMention, ...], dict[str, str]]:
+        scopes: dict[str, list[Mention]] = {}
+        for item in items:
+            for s in spans.get(item.key, ()):
+                if s.entity != self.settings.person_entity:
+                    continue
+                scope = "" if linked else item.agency
+                scopes.setdefault(scope, []).append(Mention(
+                    key=item.key, item_id=item.item_id, agency=item.agency, start=s.start,
+                    end=s.end, surface=item.text[s.start:s.end], tokens=s.tokens))
+        fmt = self.settings.pseudonyms
+        by_span: dict[tuple[str, int], str] = {}
+        mentions: list[ThirdPartyMention] = []
+        escrow: dict[str, str] = {}
+        for scope in sorted(scopes):
+            for index, group in enumerate(cluster(scopes[scope])):
+                pseudonym = (fmt.linked.format(letter=letters(index)) if linked
+                             else fmt.per_agency.format(letter=letters(index), agency=scope))
+                for m in group:
+                    by_span[(m.key, m.start)] = pseudonym
+                mentions.append(ThirdPartyMention(
+                    pseudonym=pseudonym,
+                    agencies=tuple(sorted({m.agency for m in group})),
+                    item_ids=tuple(dict.fromkeys(m.item_id for m in group)),
+                ))
+                escrow[pseudonym] = escrow_value(group)
+        return by_span, tuple(mentions), escrow
+
+    # --- output --------------------------------------------------------------------------
+
+    def _render(self, item: RedactionInput, spans: list[Span],
+                pseudonyms: dict[tuple[str, int], str]) -> RedactedText:
+        """Replace every span, right to left, with its pseudonym or placeholder.
+
+        The spans never overlap (identifiers are merged, names are cut around them), so this
+        is what Presidio's AnonymizerEngine "replace" operator does, without its per-call
+        set-up, which cost a tenth of the run.
+        """
+        counts: Counter[tuple[str, str]] = Counter()
+        text = item.text
+        end = len(text)
+        for s in sorted(spans, key=lambda s: s.start, reverse=True):
+            if s.end > end:
+                raise RedactionError(f"item {item.item_id}: overlapping spans")
+            if s.entity == self.settings.person_entity:
+                value = pseudonyms[(item.key, s.start)]
+            else:
+                value = self.settings.placeholders.get(s.entity, "[redacted]")
+            text = text[:s.start] + value + text[s.end:]
+            end = s.start
+            counts[(s.entity, s.recognizer)] += 1
+        summary = tuple(EntityCount(entity_type=e, count=n, recognizer=r)
+                        for (e, r), n in sorted(counts.items()))
+        return RedactedText(item_id=item.item_id, text=text, summary=summary)
+
+
+#: the engine a forked redact_families worker uses (set in the parent before forking)
+_WORKER: Redactor | None = None
+
+
+def _redact_in_worker(family: FamilyText) -> FamilyRedaction:
+    if _WORKER is None:
+        raise RedactionError("redaction worker started without an engine")
+    return _WORKER.redact_family(family)
+
+
+@functools.cache
+def _load(path: str) -> Redactor:
+    settings = load_settings(Path(path))
+    return Redactor(settings, build_analyzer(settings, Path(path)), Path(path))
+
+
+def load_redactor(path: Path | None = None) -> Redactor:
+    """The redaction engine for a rules file (default redaction_rules/redaction.yaml).
+
+    Validates the config before loading anything; cached, so each process loads one engine.
+    """
+    return _load(str(Path(path or DEFAULT_RULES).resolve()))

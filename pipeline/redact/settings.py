@@ -1,0 +1,310 @@
+"""The redaction rules (redaction_rules/redaction.yaml), validated on load.
+
+Presidio silently falls back to its defaults when a recognizer YAML is malformed; we refuse
+to run instead. Every problem is reported as ConfigError naming the file, the rule and the fix,
+before any text is analysed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Literal
+
+import regex
+import spacy.util
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from pipeline.errors import ConfigError
+from pipeline.models import FROZEN, MeetingType
+from pipeline.rules_file import RULES_DIR, load_model
+
+#: The default rules file.
+DEFAULT_RULES = RULES_DIR / "redaction.yaml"
+
+#: Recognizers written for casebundle (pipeline/redact/recognizers/, one per file),
+#: selectable by name in YAML.
+CASEBUNDLE_RECOGNIZERS = (
+    "LenientNhsRecognizer",
+    "OfflineEmailRecognizer",
+    "UkUpnRecognizer",
+    "ScottishChiRecognizer",
+    "UkAddressRecognizer",
+    "ContextNameRecognizer",
+)
+
+
+class NlpSettings(BaseModel):
+    """Which spaCy model runs NER, and which of its pipes to leave out."""
+
+    model_config = FROZEN
+
+    engine: Literal["spacy"] = "spacy"
+    model: str = Field(min_length=1)
+    language: Literal["en"] = "en"
+    #: spaCy pipes not loaded at all (only NER is needed; the parser is the slowest pipe)
+    exclude_pipes: tuple[str, ...] = ()
+    batch_size: int = Field(default=64, ge=1, le=10_000)
+    #: raise scores for context words near a match (Presidio's lemma enhancer); costs ~15%
+    #: of the run and no rule here needs it to pass its threshold
+    context_enhancement: bool = False
+    #: spaCy label -> Presidio entity; labels not listed are ignored
+    entity_mapping: dict[str, str] = Field(min_length=1)
+    ner_score: float = Field(default=0.85, gt=0, le=1)
+
+
+class PatternRule(BaseModel):
+    """One regex of a pattern recognizer (Presidio's Pattern)."""
+
+    model_config = FROZEN
+
+    name: str = Field(min_length=1)
+    regex: str = Field(min_length=1)
+    score: float = Field(gt=0, le=1)
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        try:
+            regex.compile(v)
+        except regex.error as exc:
+            raise ValueError(f"regex does not compile ({exc})") from None
+        return v
+
+
+class RecognizerRule(BaseModel):
+    """One recognizer: a Presidio predefined class, a casebundle class, or YAML patterns."""
+
+    model_config = FROZEN
+
+    name: str = Field(min_length=1)
+    type: Literal["predefined", "casebundle", "pattern"]
+    enabled: bool = True
+    #: Python class for predefined/casebundle recognizers (defaults to `name`)
+    class_name: str | None = None
+    #: the entity a pattern recognizer emits (predefined ones declare their own)
+    entity: str | None = None
+    patterns: tuple[PatternRule, ...] = ()
+    #: words near a match that raise its score (Presidio context enhancement)
+    context: tuple[str, ...] | None = None
+    #: match letters exactly as written (Presidio's default is case-insensitive)
+    case_sensitive: bool = False
+
+    @model_validator(mode="after")
+    def _shape(self) -> RecognizerRule:
+        if self.type == "pattern":
+            if not self.entity:
+                raise ValueError("a pattern recognizer needs 'entity'")
+            if not self.patterns:
+                raise ValueError("a pattern recognizer needs at least one pattern")
+        elif self.patterns:
+            raise ValueError(f"'patterns' is only allowed for type 'pattern', not {self.type!r}")
+        if self.type == "casebundle" and self.python_class not in CASEBUNDLE_RECOGNIZERS:
+            raise ValueError(
+                f"unknown casebundle recognizer {self.python_class!r}; "
+                f"choose from {', '.join(CASEBUNDLE_RECOGNIZERS)}"
+            )
+        return self
+
+    @property
+    def python_class(self) -> str:
+        return self.class_name or self.name
+
+
+class NameRules(BaseModel):
+    """Word lists for finding people's names and for normalising them."""
+
+    model_config = FROZEN
+
+    #: first-names gazetteer, one name a line, relative to the rules file
+    first_names_file: str = Field(min_length=1)
+    #: stripped from a name before comparing it with the kept names ("Mrs", "PC")
+    titles: tuple[str, ...] = Field(min_length=1)
+    #: words that name a role, never a person ("Mum", "social worker", "Nan")
+    role_words: tuple[str, ...] = ()
+    #: words that label an identifier, never part of a name ("Postcode", "Email", "Car")
+    label_words: tuple[str, ...] = ()
+    #: words that introduce a name ("her friend X", "neighbour X")
+    relation_words: tuple[str, ...] = ()
+    #: words after which even a lower-case word is a name ("a boy called jake")
+    naming_words: tuple[str, ...] = ()
+    #: verbs after an ALL-CAPS surname in police style ("SMITH stated")
+    caps_verbs: tuple[str, ...] = ()
+    #: ALL-CAPS words that are never surnames (agencies, abbreviations)
+    acronyms: tuple[str, ...] = ()
+    #: first names that are also common words (Rose, Mark, Will): names only in context
+    word_names: tuple[str, ...] = ()
+    #: words that are never names even when capitalised (weekdays, months, places of work)
+    not_names: tuple[str, ...] = ()
+    #: word-names never taken as a name on their own mid-sentence ("in May", "Summer term")
+    not_alone: tuple[str, ...] = ()
+    #: verbs of speech after which a lower-case first name may follow ("says will keeps ...")
+    speech_verbs: tuple[str, ...] = ()
+    #: verb forms that make the word before them a subject ("will keeps", "bill threatened");
+    #: any lower-case word ending in -ed counts too
+    subject_verbs: tuple[str, ...] = ()
+    #: other words after a subject that a modal verb cannot take ("summer not", "dean next")
+    subject_followers: tuple[str, ...] = ()
+    #: word-names that are also modal verbs ("will", "may"): names only before a subject verb
+    modal_names: tuple[str, ...] = ()
+    #: role abbreviations written before a name like a title ("SW Jo Bell", "DSL Amy Lee")
+    role_titles: tuple[str, ...] = ()
+    #: lower-case particles inside a surname ("ap Rhys", "van Dijk", "de la Cruz")
+    particles: tuple[str, ...] = ()
+    #: labels followed by a list of names (minutes, e-mail headers, sign-offs)
+    list_labels: tuple[str, ...] = ()
+    #: animals: a name after these is a pet's ("a dog called Max")
+    pet_words: tuple[str, ...] = ()
+    #: towns and cities: a lone one after "in/to/from/at" is a place, not a person
+    places: tuple[str, ...] = ()
+    #: shops and other organisations that look like names ("Sainsbury's", "Morrisons")
+    organisations: tuple[str, ...] = ()
+    #: nouns after a name that make it an organisation ("Golden Dragon takeaway")
+    org_words: tuple[str, ...] = ()
+
+
+class AddressRules(BaseModel):
+    """Word lists for street addresses."""
+
+    model_config = FROZEN
+
+    street_suffixes: tuple[str, ...] = Field(min_length=1)
+    building_prefixes: tuple[str, ...] = Field(min_length=1)
+    #: suffixes that make a capitalised name an address even without a house number
+    #: ("Tamarisk Court"); a subset of street_suffixes
+    bare_street_suffixes: tuple[str, ...] = ()
+    #: names with a street suffix that are not streets ("Crown Court", "Police Station")
+    not_streets: tuple[str, ...] = ()
+    #: words that start a street name (Welsh "Heol", "Ffordd", "Stryd")
+    street_prefixes: tuple[str, ...] = ()
+    #: last words of a house or building name ("Ivy Cottage", "Windrush House")
+    building_words: tuple[str, ...] = ()
+    #: first words of a (Welsh) house name ("Ty Gwyn", "Bryn Teg")
+    house_prefixes: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _bare_subset(self) -> AddressRules:
+        extra = sorted(set(self.bare_street_suffixes) - set(self.street_suffixes))
+        if extra:
+            raise ValueError(f"bare_street_suffixes must also be street_suffixes "
+                             f"({', '.join(extra)})")
+        return self
+
+
+class PseudonymRules(BaseModel):
+    """How third parties are named in the bundle."""
+
+    model_config = FROZEN
+
+    linked: str = "[Third party {letter}]"
+    per_agency: str = "[Third party {agency}-{letter}]"
+
+    @model_validator(mode="after")
+    def _fields(self) -> PseudonymRules:
+        if "{letter}" not in self.linked or "{letter}" not in self.per_agency:
+            raise ValueError("both pseudonym formats must contain {letter}")
+        if "{agency}" not in self.per_agency:
+            raise ValueError("the per_agency pseudonym format must contain {agency}")
+        for fmt in (self.linked, self.per_agency):
+            try:
+                fmt.format(letter="A", agency="x")
+            except (KeyError, IndexError, ValueError):
+                raise ValueError(
+                    f"pseudonym format {fmt!r} may only use {{letter}} and {{agency}}"
+                ) from None
+        return self
+
+
+class MeetingTypeRules(BaseModel):
+    model_config = FROZEN
+
+    #: one pseudonym per person across agencies (False: per agency; guidance 3.50)
+    link_across_agencies: bool
+
+
+class RedactionSettings(BaseModel):
+    """The whole redaction config."""
+
+    model_config = FROZEN
+
+    version: Literal[1]
+    nlp: NlpSettings
+    default_score_threshold: float = Field(ge=0, le=1)
+    score_thresholds: dict[str, float] = Field(default_factory=dict)
+    recognizers: tuple[RecognizerRule, ...] = Field(min_length=1)
+    #: entity -> placeholder written in place of the value (Presidio "replace" operator)
+    placeholders: dict[str, str] = Field(min_length=1)
+    #: the entity treated as a person's name (kept or pseudonymised, never a placeholder)
+    person_entity: str = "PERSON"
+    names: NameRules
+    address: AddressRules
+    pseudonyms: PseudonymRules = PseudonymRules()
+    meeting_types: dict[MeetingType, MeetingTypeRules]
+    #: worker processes for Redactor.redact_families (capped at the cores available);
+    #: 1 redacts in the calling process. Each worker holds its own copy of the engine.
+    processes: int = Field(default=1, ge=1, le=64)
+
+    @field_validator("score_thresholds")
+    @classmethod
+    def _thresholds(cls, v: dict[str, float]) -> dict[str, float]:
+        bad = sorted(k for k, s in v.items() if not 0 <= s <= 1)
+        if bad:
+            raise ValueError(f"thresholds must be between 0 and 1 (check {', '.join(bad)})")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RedactionSettings:
+        names = [r.name for r in self.recognizers]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"recognizer names must be unique ({', '.join(dupes)})")
+        missing = sorted(
+            {r.entity for r in self.recognizers if r.entity and r.enabled}
+            - set(self.placeholders)
+            - {self.person_entity}
+        )
+        if missing:
+            raise ValueError(f"no placeholder for entity {', '.join(missing)}")
+        absent = sorted({"jag", "mash", "marac"} - set(self.meeting_types))
+        if absent:
+            raise ValueError(f"meeting_types must cover {', '.join(absent)}")
+        return self
+
+    def threshold(self, entity: str) -> float:
+        return self.score_thresholds.get(entity, self.default_score_threshold)
+
+
+def check_model_installed(model: str, path: Path) -> None:
+    """Refuse a spaCy model that is not installed (Presidio would download it at run time)."""
+    try:
+        found = importlib.util.find_spec(model) is not None and spacy.util.is_package(model)
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise ConfigError(
+            str(path),
+            f"nlp.model: spaCy model {model!r} is not installed.",
+            f"install the model package into the virtualenv (pip install {model}) "
+            "or name an installed model; casebundle never downloads models at run time.",
+        )
+
+
+def load_settings(path: Path | None = None) -> RedactionSettings:
+    """Load and validate the redaction rules; raise ConfigError naming the problem."""
+    p = Path(path) if path is not None else DEFAULT_RULES
+    settings = load_model(
+        p, RedactionSettings, what="redaction rules",
+        fix="see docs/redaction.md (config reference).",
+        not_mapping=("the redaction rules must be a YAML mapping.",
+                     "see docs/redaction.md for the layout."),
+    )
+    gazetteer = first_names_path(settings, p)
+    if not gazetteer.is_file():
+        raise ConfigError(str(p), f"names.first_names_file: {gazetteer.name} not found.",
+                          "point it at a file next to the rules file.")
+    check_model_installed(settings.nlp.model, p)
+    return settings
+
+
+def first_names_path(settings: RedactionSettings, rules_path: Path) -> Path:
+    return (rules_path.parent / settings.names.first_names_file).resolve()

@@ -1,0 +1,289 @@
+"""Name spans for redaction: trimming and splitting them within a text, and the family-wide
+second pass that removes a third party's names wherever else they appear (docs/redaction.md).
+
+`NameSpans` holds the name rules these need; `pipeline.redact.redactor.Redactor` builds on it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+from presidio_analyzer import RecognizerResult
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from pipeline.redact.names import KeepList, NameNormaliser, read_first_names
+from pipeline.redact.settings import RedactionSettings
+from pipeline.redact.types import RedactionInput
+
+_WORD = re.compile(r"[\w'’-]+")
+#: the recognizer name reported for names found by the family-wide second pass
+FAMILY_PASS = "FamilyNamePass"
+#: the recognizer of online account names (redaction.yaml): never trimmed, spread or joined
+HANDLE = "SocialHandleRecognizer"
+#: what may stand between two name spans of one person: a space ("Thiago" "Moura"), or in a
+#: capitals-first police log a comma ("MOURA, THIAGO")
+_JOIN_GAP = re.compile(r"[ \t]+|,[ \t]*")
+_NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
+_QUOTES = frozenset("\"“‘'")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    entity: str
+    recognizer: str
+    tokens: tuple[str, ...] = ()  # normalised name tokens, for PERSON spans
+    #: found by a context rule, not only by spaCy (a lone word may then be spread)
+    context: bool = False
+
+
+def merge_spans(spans: list[tuple[int, int, RecognizerResult]],
+                ) -> list[tuple[int, int, list[RecognizerResult]]]:
+    """Union overlapping spans; each union keeps the results it came from."""
+    out: list[tuple[int, int, list[RecognizerResult]]] = []
+    for s, e, r in sorted(spans, key=lambda x: (x[0], -x[1])):
+        if out and s < out[-1][1]:
+            start, end, group = out[-1]
+            out[-1] = (start, max(end, e), [*group, r])
+        else:
+            out.append((s, e, [r]))
+    return out
+
+
+def subtract_spans(start: int, end: int, holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of [start, end) outside every hole."""
+    parts = [(start, end)]
+    for hs, he in holes:
+        parts = [p for s, e in parts
+                 for p in ((s, min(e, hs)), (max(s, he), e)) if p[0] < p[1]]
+    return parts
+
+
+class NameSpans:
+    """The name rules of a loaded redaction config, and what Redactor does with name spans."""
+
+    def __init__(self, settings: RedactionSettings, rules_path: Path) -> None:
+        self.settings = settings
+        self._normaliser = NameNormaliser(settings.names)
+        names = settings.names
+        self._first_names = read_first_names(settings, rules_path)
+        self._word_names = frozenset(w.casefold() for w in names.word_names)
+        self._not_alone = frozenset(w.casefold() for w in names.not_alone)
+        self._subject_verbs = frozenset(w.casefold() for w in names.subject_verbs)
+        self._months = frozenset({"may", "june", "april", "august"})
+        #: tokens never spread to other mentions: they are places or ordinary words
+        self._not_spread = (frozenset(w.casefold() for w in names.not_names)
+                            | {w.casefold() for w in settings.address.street_suffixes}
+                            | {w.casefold() for w in names.acronyms})
+
+    # --- name spans within one text ------------------------------------------------------
+
+    def _name_like(self, word: str) -> bool:
+        folded = word.casefold()
+        return not word.islower() or folded in self._first_names
+
+    def _split_kept(self, text: str, span: tuple[int, int],
+                    keep: KeepList) -> list[tuple[int, int]]:
+        """Split a name span that runs a kept name into other words ("carly bartlett rang re
+        repairs", "jason threatened chloe"), so the family member's name survives.
+
+        Split only where the kept words stand apart: next to ordinary lower-case words, or
+        forming a whole kept name. "Jean Harrow" with a family member Jean stays one name.
+        """
+        words = [m.span() for m in _WORD.finditer(text, *span)]
+        kept_tokens = keep.tokens()
+        kinds = []
+        for s, e in words:
+            toks = self._normaliser.tokens(text[s:e])
+            kinds.append("drop" if not toks else "kept" if toks[0] in kept_tokens else "other")
+        if "kept" not in kinds:
+            return [span]
+        runs: list[tuple[int, int]] = []  # [first, last] word indices of each kept run
+        for i, kind in enumerate(kinds):
+            if kind == "kept":
+                if runs and runs[-1][1] == i - 1:
+                    runs[-1] = (runs[-1][0], i)
+                else:
+                    runs.append((i, i))
+        if "other" not in kinds:
+            # "kim robinson rang re frances": two kept names with verbs between them
+            separate = len(runs) > 1 and all(
+                keep.keeps(self._normaliser.tokens(text[words[a][0]:words[b][1]]))
+                for a, b in runs)
+            return [] if separate else [span]
+        for a, b in runs:
+            run_tokens = self._normaliser.tokens(text[words[a][0]:words[b][1]])
+            whole = len(run_tokens) >= 2 and keep.keeps(run_tokens)
+            neighbours = [words[i] for i in (a - 1, b + 1) if 0 <= i < len(words)]
+            if not whole and any(self._name_like(text[s:e]) for s, e in neighbours):
+                return [span]  # the kept word may be part of another person's name
+        out = []
+        i = 0
+        while i < len(words):
+            if kinds[i] == "kept":
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(words) and kinds[j + 1] != "kept":
+                j += 1
+            piece = [w for w in words[i:j + 1]]
+            # ordinary lower-case words at the ends are not part of a name
+            while piece and not self._name_like(text[piece[0][0]:piece[0][1]]):
+                piece.pop(0)
+            while piece and not self._name_like(text[piece[-1][0]:piece[-1][1]]):
+                piece.pop()
+            if piece:
+                trimmed = self._name_span(text, piece[0][0], piece[-1][1])
+                if trimmed:
+                    out.append(trimmed)
+            i = j + 1
+        return out
+
+    def _name_span(self, text: str, start: int, stop: int) -> tuple[int, int] | None:
+        """Trim punctuation, titles and role words from the ends, and a possessive 's."""
+        words = [m.span() for m in _WORD.finditer(text, start, stop)]
+        while words and not self._normaliser.tokens(text[words[0][0]:words[0][1]]):
+            if (len(words) > 1 and words[0][1] - words[0][0] == 1
+                    and text[words[0][0]].isupper() and text[words[0][1]:words[0][1] + 1] == "."):
+                break  # an initial: "Mr A. Khan"
+            words.pop(0)
+        while words and not self._normaliser.tokens(text[words[-1][0]:words[-1][1]]):
+            words.pop()
+        if not words:
+            return None
+        s, e = words[0][0], words[-1][1]
+        if text[e - 2:e] in ("'s", "’s") and e - 2 > s:
+            e -= 2
+        return s, e
+
+    def _join_adjacent(self, text: str, spans: list[Span]) -> list[Span]:
+        """Join two name spans that are one name ("TJ (Thiago Moura)" found as two words,
+        "MOURA, THIAGO"), so the person is clustered by the full name, not by a surname
+        another person shares."""
+        person = self.settings.person_entity
+        out: list[Span] = []
+        for i, s in enumerate(spans):
+            prev = out[-1] if out else None
+            if (prev is None or s.entity != person or prev.entity != person
+                    or HANDLE in (s.recognizer, prev.recognizer) or not s.tokens
+                    or not prev.tokens or len(prev.tokens) + len(s.tokens) > 4):
+                out.append(s)
+                continue
+            gap = text[prev.end:s.start]
+            if not _JOIN_GAP.fullmatch(gap):
+                out.append(s)
+                continue
+            tokens = prev.tokens + s.tokens
+            if "," in gap:
+                # "SURNAME, Forename" only: one capitals word, one word, not a list of names
+                nxt = spans[i + 1] if i + 1 < len(spans) else None
+                surname = text[prev.start:prev.end]
+                if (len(prev.tokens) != 1 or len(s.tokens) != 1 or not surname.isupper()
+                        or (nxt is not None and nxt.start - s.end <= 6)):
+                    out.append(s)
+                    continue
+                tokens = s.tokens + prev.tokens
+            out[-1] = Span(prev.start, s.end, person, prev.recognizer, tokens,
+                           prev.context or s.context)
+        return out
+
+    # --- second pass over the family ------------------------------------------------------
+
+    def _spread(self, items: list[RedactionInput], spans: dict[str, list[Span]],
+                keep: KeepList) -> None:
+        """Once a third party is found by full name, remove their first name and surname
+        wherever else they appear in the family's texts ("Jordan" after "Jordan PIKE").
+
+        A token is spread only as written with a capital (Title case or ALL CAPS): lower case
+        it may be an ordinary word. The whole name also matches in lower case ("bill davies").
+        Kept tokens, places, acronyms and ordinary words are never spread.
+        """
+        person = self.settings.person_entity
+        kept = keep.tokens()
+        singles: set[str] = set()
+        lower: set[str] = set()  # also spread when written in lower case ("breda", "gav")
+        fulls: set[tuple[str, str]] = set()
+        texts = {i.key: i.text for i in items}
+        for key, found in spans.items():
+            text = texts[key]
+            for s in found:
+                if s.entity != person or not s.tokens or s.recognizer == HANDLE:
+                    continue
+                if len(s.tokens) >= 2:
+                    fulls.add((s.tokens[0], s.tokens[-1]))
+                for m in _WORD.finditer(text, s.start, s.end):
+                    word = m.group()
+                    toks = self._normaliser.tokens(word)
+                    quoted = text[m.start() - 1:m.start()] in _QUOTES
+                    # a two-letter word is spread only as a quoted capitals alias ("TJ")
+                    if (not toks or not self._name_like(word) or toks[0] in kept
+                            or toks[0] in self._not_spread or len(toks[0]) < 2
+                            or (len(toks[0]) == 2 and not (quoted and word.isupper()))):
+                        continue
+                    if len(s.tokens) < 2 and not (word.isupper() or s.context or quoted
+                                                  or toks[0] in self._first_names):
+                        continue  # a lone word only spaCy tagged may be an ordinary word
+                    singles.add(toks[0])
+                    if (toks[0] not in self._word_names and toks[0] not in STOP_WORDS
+                            and (quoted or (len(s.tokens) >= 2 and toks[0] == s.tokens[0])
+                                 or toks[0] in self._first_names)):
+                        lower.add(toks[0])
+        if not singles and not fulls:
+            return
+        alternatives = [rf"{regex.escape(a)}[ \t]+{regex.escape(b)}" for a, b in sorted(fulls)]
+        alternatives += [regex.escape(t) for t in sorted(singles, key=len, reverse=True)]
+        # whole words; "Jordan's" matches, the "O" of "O'Neill" does not
+        pattern = regex.compile(rf"(?<![\w-])(?<!\w['’])({'|'.join(alternatives)})"
+                                r"(?![\w-])(?!['’](?!s\b))", regex.IGNORECASE)
+        for item in items:
+            current = spans.get(item.key)
+            if current is None:
+                continue
+            result = list(current)
+            changed = False
+            for m in pattern.finditer(item.text):
+                start, end = m.span(1)
+                inside = [s for s in result if start < s.end and s.start < end]
+                # a whole name may absorb the names found inside it ("gavin" in "gavin
+                # pettifer"); anything else already there wins
+                if any(s.entity != person or s.start < start or s.end > end for s in inside):
+                    continue
+                if len(inside) == 1 and (inside[0].start, inside[0].end) == (start, end):
+                    continue
+                if not self._spread_ok(item.text, start, end, lower):
+                    continue
+                tokens = self._normaliser.tokens(m.group(1))
+                if not tokens or keep.keeps(tokens):
+                    continue
+                result = [s for s in result if s not in inside]
+                result.append(Span(start, end, person, FAMILY_PASS, tokens))
+                changed = True
+            if changed:
+                spans[item.key] = sorted(result, key=lambda s: s.start)
+
+    def _spread_ok(self, text: str, start: int, end: int, lower: set[str]) -> bool:
+        word = text[start:end]
+        if " " in word or "\t" in word:
+            return True  # a whole name
+        if word.isupper() and len(word) > 1:
+            return True
+        folded = word.casefold()
+        if not word[:1].isupper():
+            return folded.removesuffix("'s").removesuffix("’s") in lower
+        if folded not in self._word_names:
+            return True
+        # "Will ring back" at the start of a sentence is the verb; "Rose said" is the name
+        before = text[:start].rstrip(" \t")
+        start_of_sentence = not before or before[-1] in ".!?:;\"'‘“(\n"
+        nxt = _NEXT_WORD.match(text, end)
+        verb = bool(nxt) and (nxt.group(1) in self._subject_verbs  # type: ignore[union-attr]
+                              or nxt.group(1).endswith("ed"))  # type: ignore[union-attr]
+        if folded in self._not_alone:
+            # "Joy to visit Sam" (minutes), not "in May" or "June to August"
+            return start_of_sentence and (verb or (bool(nxt) and nxt.group(1) == "to"  # type: ignore[union-attr]
+                                                   and folded not in self._months))
+        return not start_of_sentence or verb

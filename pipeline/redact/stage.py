@@ -1,0 +1,92 @@
+"""The redaction stage: each family's free text through the engine in one batch, failing
+closed (a text the engine could not redact is never released; its item goes to review).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.meeting import MeetingConfig
+from pipeline.models import REDACTED_FIELDS, Decision, Item, PersonOfConcern, RedactedText, text_key
+from pipeline.redact.redactor import Redactor
+from pipeline.redact.types import FamilyText, RedactionInput
+
+
+def keep_names(meeting: MeetingConfig, family_ref: str, items: Sequence[Item]) -> tuple[str, ...]:
+    """The people a family's bundle is about: config members (and aliases) and subjects."""
+    names: list[str] = []
+    fam = meeting.family(family_ref)
+    if fam is not None:
+        for m in fam.members:
+            names.append(m.name)
+            names.extend(m.aliases)
+    names.extend(i.subject_name for i in items if i.family_ref == family_ref)
+    return tuple(sorted(set(names)))
+
+
+@dataclass
+class RedactionOutcome:
+    """What redacting one family's shared items produced."""
+
+    family_ref: str
+    texts: dict[str, RedactedText]
+    persons_of_concern: tuple[PersonOfConcern, ...]
+    escrow: dict[str, str]
+
+
+def redact_family(redactor: Redactor, meeting: MeetingConfig, family_ref: str,
+                  items: Sequence[Item], decisions: dict[str, Decision]) -> RedactionOutcome:
+    """Redact the family's free text in one batch: all fields of shared items, and the
+    rationale of the others (for the audit record). A failure for one text
+    marks it failed (fail closed); a failure of the whole batch marks every text failed.
+    """
+    fam_items = [i for i in items if i.family_ref == family_ref]
+    inputs: list[RedactionInput] = []
+    for item in fam_items:
+        # shared items: every free-text field; others: the rationale only, so the audit
+        # record can say why an item was withheld without keeping raw text (golden rule 7)
+        shared = decisions[item.item_id].disposition == "shared"
+        for field_name in REDACTED_FIELDS if shared else ("rationale",):
+            text = getattr(item, field_name)
+            if text:
+                inputs.append(RedactionInput(key=text_key(item.item_id, field_name),
+                                             item_id=item.item_id, agency=item.agency,
+                                             text=text))
+    if not inputs:
+        return RedactionOutcome(family_ref, {}, (), {})
+    request = FamilyText(family_ref=family_ref,
+                         keep_names=keep_names(meeting, family_ref, fam_items),
+                         items=tuple(inputs),
+                         link_across_agencies=redactor.link_across_agencies(
+                             meeting.meeting.type))
+    try:
+        result = redactor.redact_family(request)
+    except Exception:  # noqa: BLE001 - fail closed: no text of this family is released
+        failed = {i.key: RedactedText(item_id=i.item_id, text=None, failed=True)
+                  for i in inputs}
+        return RedactionOutcome(family_ref, failed, (), {})
+    texts = dict(result.texts)
+    for i in inputs:  # any text the engine did not return counts as failed
+        texts.setdefault(i.key, RedactedText(item_id=i.item_id, text=None, failed=True))
+    poc = tuple(
+        PersonOfConcern(family_ref=family_ref, pseudonym=t.pseudonym, agencies=t.agencies,
+                        item_ids=t.item_ids)
+        for t in result.third_parties if len(set(t.agencies)) >= 2
+    )
+    return RedactionOutcome(family_ref, texts, poc, dict(result.escrow))
+
+
+def apply_redaction_failures(decisions: dict[str, Decision],
+                             redactions: dict[str, RedactedText]) -> dict[str, Decision]:
+    """Send every shared item with a failed redaction to review (REDACTION_FAILED)."""
+    failed = {r.item_id for r in redactions.values() if r.failed}
+    out = dict(decisions)
+    for item_id in failed:
+        d = out[item_id]
+        if d.disposition == "shared":
+            out[item_id] = d.model_copy(update={
+                "disposition": "review",
+                "reasons": ("REDACTION_FAILED", *d.reasons),
+            })
+    return out

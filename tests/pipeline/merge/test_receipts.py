@@ -1,0 +1,108 @@
+"""Per-agency receipts: every item an agency sent, what happened to it and why.
+
+Golden rule 7 (003_e63cd6015283d4be.txt 2.9; 3.51): record the decision and the reasons,
+whether to share or not. Reminders such as INFORM_SUBJECT (003 3.48) go to the submitting
+agency only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from pipeline.merge import RECEIPT_COLUMNS, receipt_rows
+from pipeline.policy import ReviewDecision, decide_items
+from tests.pipeline.policy.helpers import make_item, make_meeting, rules
+
+REFUSED = {"consent": "refused", "consent_given_by": "subject", "consent_scope": ()}
+
+
+@pytest.fixture
+def run():
+    items = [
+        make_item(agency="police"),  # shared, consent
+        make_item(agency="health", category="mental_health", risk="none_identified",
+                  **REFUSED),  # withheld, 001 case 3
+        make_item(agency="police", agency_decision="not_share",
+                  rationale="Disclosure would compromise an ongoing investigation here."),
+        make_item(agency="police", risk="significant_harm_child", subject_informed="not_yet",
+                  restricted_to=("csc", "health"), **REFUSED),  # 000 example 3 (Paula)
+    ]
+    meeting = make_meeting("marac")
+    return items, decide_items(items, meeting, rules())
+
+
+def test_only_the_agencys_items_in_order(run):
+    items, decisions = run
+    rows = receipt_rows("police", items, decisions, rules())
+    assert [r["item_id"] for r in rows] == [items[0].item_id, items[2].item_id,
+                                            items[3].item_id]
+    assert all(tuple(r) == RECEIPT_COLUMNS for r in rows)
+    assert all(isinstance(v, str) for r in rows for v in r.values())
+    health = receipt_rows("health", items, decisions, rules())
+    assert [r["item_id"] for r in health] == [items[1].item_id]
+    assert receipt_rows("housing", items, decisions, rules()) == []
+
+
+@pytest.mark.parametrize(
+    "index,agency,disposition,reason,explained,reminder",
+    [
+        (0, "police", "shared", "CONSENT_EXPLICIT", "003_e63cd6015283d4be.txt 3.18-3.19", ""),
+        # 001 case 3: no benefit to the children, consent refused
+        (1, "health", "withheld", "PI_NO_RISK", "001_a4141e39c5e050ec.txt case example 3", ""),
+        # golden rule 7: decisions not to share are recorded with the agency's rationale
+        (2, "police", "withheld", "AGENCY_NOT_SHARE",
+         "Your rationale: Disclosure would compromise", ""),
+        # 000 example 3: shared without consent; inform Paula
+        (3, "police", "shared", "PI_SIGNIFICANT_HARM", "Shown to: csc, health.",
+         "INFORM_SUBJECT: This item is shared without the subject's consent."),
+    ],
+)
+def test_row_content(run, index, agency, disposition, reason, explained, reminder):
+    items, decisions = run
+    row = next(r for r in receipt_rows(agency, items, decisions, rules())
+               if r["item_id"] == items[index].item_id)
+    item = items[index]
+    assert row["disposition"] == disposition
+    assert reason in row["reasons"].split("; ")
+    assert explained in row["explanations"]
+    assert reminder in row["reminders"]
+    assert (row["file"], row["sheet"], row["row"]) == (
+        item.provenance.file, item.provenance.sheet, str(item.provenance.row))
+    assert (row["family_ref"], row["subject_role"], row["category"]) == (
+        item.family_ref, item.subject_role, item.category)
+
+
+def test_every_reason_is_explained_with_its_citation(run):
+    items, decisions = run
+    for agency in ("police", "health"):
+        for row in receipt_rows(agency, items, decisions, rules()):
+            for code in row["reasons"].split("; "):
+                rc = rules().reason_codes[code]
+                assert f"{code}: " in row["explanations"]
+                assert rc.citation in row["explanations"]
+
+
+def test_agenda_reminder_shown_to_the_submitting_agency(run):
+    items, decisions = run
+    row = receipt_rows("police", items, decisions, rules())[-1]
+    assert "CONFIRM_CSC_REFERRAL" in row["reminders"]
+
+
+def test_review_decision_is_explained():
+    item = make_item(source_at_risk=True)
+    review = ReviewDecision(item_id=item.item_id, content_hash=item.content_hash,
+                            disposition="withheld", by="MARAC chair",
+                            reason="The caller would be identifiable from the details.",
+                            at=datetime(2026, 11, 18, tzinfo=UTC))
+    decisions = decide_items([item], make_meeting(), rules(), {item.item_id: review})
+    row = receipt_rows("police", [item], decisions, rules())[0]
+    assert row["disposition"] == "withheld"
+    assert "Reviewed by MARAC chair on 2026-11-18" in row["explanations"]
+
+
+def test_missing_decision_is_an_error(run):
+    items, decisions = run
+    with pytest.raises(ValueError, match="has no policy decision"):
+        receipt_rows("police", items, decisions[:1], rules())

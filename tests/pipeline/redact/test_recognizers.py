@@ -1,0 +1,338 @@
+"""Each recognizer with valid and invalid samples, side by side (Presidio-style tables)."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from pipeline.redact import Redactor, load_redactor
+from pipeline.redact.recognizers import OfflineEmailRecognizer, upn_check_letter
+from pipeline.redact.recognizers import email as email_recognizer
+
+
+@pytest.fixture(scope="module")
+def redactor() -> Redactor:
+    return load_redactor()
+
+
+def found(redactor: Redactor, text: str) -> set[tuple[str, str]]:
+    """(entity, matched text) for every result at or above its entity's threshold."""
+    results = redactor._analyzer.analyze(text=text, language="en", score_threshold=0.0)
+    return {
+        (r.entity_type, text[r.start:r.end])
+        for r in results
+        if r.score >= redactor.settings.threshold(r.entity_type)
+    }
+
+
+def entities_for(redactor: Redactor, text: str, value: str) -> set[str]:
+    """Entities found whose match covers `value`."""
+    return {e for e, m in found(redactor, text) if value in m}
+
+
+IDENTIFIERS = [
+    # (entity, text, value that must be found)
+    ("UK_PHONE", "Call 07700 900123 today", "07700 900123"),
+    ("UK_PHONE", "Call 07700900123 today", "07700900123"),
+    ("UK_PHONE", "mob +44 7700 900123", "+44 7700 900123"),
+    ("UK_PHONE", "mob +44 (0)7700 900123", "+44 (0)7700 900123"),
+    ("UK_PHONE", "mob 0044 7700 900123", "0044 7700 900123"),
+    ("UK_PHONE", "landline (01632) 960 001", "(01632) 960 001"),
+    ("UK_PHONE", "landline 01632 960001", "01632 960001"),
+    ("UK_PHONE", "office 020 7946 0958", "020 7946 0958"),
+    ("UK_PHONE", "office 0113 496 0123", "0113 496 0123"),
+    ("UK_PHONE", "tel +44(0)113 4960123", "+44(0)113 4960123"),
+    ("UK_ADDRESS", "lives at 14 Crown Street now", "14 Crown Street"),
+    ("UK_ADDRESS", "moved to Flat 3, 22 Kings Road", "Flat 3, 22 Kings Road"),
+    ("UK_ADDRESS", "seen at no. 12 last week", "no. 12"),
+    ("UK_ADDRESS", "seen at 12a Mill Lane", "12a Mill Lane"),
+    ("UK_ADDRESS", "moved to 5 The Crescent", "5 The Crescent"),
+    ("UK_ADDRESS", "Studio 12, O'Neill Isle", "Studio 12, O'Neill Isle"),
+    # street names without a house number, and Welsh street names
+    ("UK_ADDRESS", "garages behind Juniper Mews were burnt", "Juniper Mews"),
+    ("UK_ADDRESS", "seen walking along Bramley Rise", "Bramley Rise"),
+    ("UK_ADDRESS", "moved to Ashcombe Street last month", "Ashcombe Street"),
+    ("UK_ADDRESS", "lives at 7 Heol Y Felin now", "7 Heol Y Felin"),
+    ("UK_ADDRESS", "moved to Ffordd Glyndwr", "Ffordd Glyndwr"),
+    ("UK_POSTCODE", "postcode LS1 4AB", "LS1 4AB"),
+    ("UK_POSTCODE", "in SW1A 1AA", "SW1A 1AA"),
+    ("EMAIL_ADDRESS", "email kelly.smith@example.co.uk", "kelly.smith@example.co.uk"),
+    ("UK_NHS", "NHS 943 476 5919", "943 476 5919"),
+    ("UK_NHS", "NHS no 943 476 5918 (mistyped)", "943 476 5918"),
+    ("UK_NINO", "NI AB 12 34 56 C", "AB 12 34 56 C"),
+    ("UK_NINO", "nino JG103759A", "JG103759A"),
+    ("UK_VEHICLE_REGISTRATION", "drives AB51 ABC", "AB51 ABC"),
+    ("UK_VEHICLE_REGISTRATION", "registration A123 BCD seen", "A123 BCD"),
+    # an age identifier Presidio rejects (01) is still a plate; so is one written in lower case
+    ("UK_VEHICLE_REGISTRATION", "van PJ01 XKM parked outside", "PJ01 XKM"),
+    ("UK_VEHICLE_REGISTRATION", "white van, reg tv00xkp", "tv00xkp"),
+    ("UK_UPN", "UPN Q801200110001", "Q801200110001"),
+    ("UK_UPN", "UPN B801200110001 (typo)", "B801200110001"),
+    ("UK_CHI", "CHI 0101011234", "0101011234"),
+    ("DATE_OF_BIRTH", "DOB 02/04/2011", "02/04/2011"),
+    ("DATE_OF_BIRTH", "born 2 April 2011", "2 April 2011"),
+    ("DATE_OF_BIRTH", "date of birth: 2nd of April 2011", "2nd of April 2011"),
+    ("POLICE_REF", "crime ref CR/12345/26", "CR/12345/26"),
+    ("POLICE_REF", "see LOG 1234 23/11", "LOG 1234 23/11"),
+    ("POLICE_REF", "URN 01/123456/23", "01/123456/23"),
+    ("URL", "see https://example.org/profile/123.", "https://example.org/profile/123"),
+    ("URL", "page www.example.com/kelly", "www.example.com/kelly"),
+]
+
+
+@pytest.mark.parametrize(("entity", "text", "value"), IDENTIFIERS)
+def test_identifier_found(redactor: Redactor, entity: str, text: str, value: str) -> None:
+    # the value may be reported as a sibling identifier (an NHS-shaped CHI); it must be found
+    assert entity in entities_for(redactor, text, value) or any(
+        m == value for _, m in found(redactor, text)
+    ), found(redactor, text)
+
+
+NOT_IDENTIFIERS = [
+    # (text, entity that must not fire)
+    ("The meeting on 02/04/2025 went well", "DATE_OF_BIRTH"),
+    ("He was 2 April 2011 graduate", "DATE_OF_BIRTH"),
+    ("Seen 3 times on the street", "UK_ADDRESS"),
+    ("gave 2 cups of tea", "UK_ADDRESS"),
+    ("and 2 a week", "UK_VEHICLE_REGISTRATION"),
+    ("M1 and M62 closures", "UK_VEHICLE_REGISTRATION"),
+    ("she left.No further contact", "URL"),
+    ("Score 12345 of 67890", "UK_PHONE"),
+    ("Year 7 pupil", "UK_UPN"),
+    ("123 456 7890", "UK_PHONE"),
+    ("paid 1234567890 pence", "UK_PHONE"),
+    ("user@localhost", "EMAIL_ADDRESS"),
+    # courts and stations are not streets; nor is a titled or first-named person
+    ("Hearing at Dunmow Crown Court next week", "UK_ADDRESS"),
+    ("Remanded by Harlow Magistrates' Court", "UK_ADDRESS"),
+    ("taken to Dunstable Police Station", "UK_ADDRESS"),
+    ("The Court adjourned the case", "UK_ADDRESS"),
+    ("Mrs Ada Hill called", "UK_ADDRESS"),
+    ("Nathan Row attended", "UK_ADDRESS"),
+    ("went to Heol for the day", "UK_ADDRESS"),
+    ("Year 10 group AB12", "UK_VEHICLE_REGISTRATION"),
+]
+
+
+@pytest.mark.parametrize(("text", "entity"), NOT_IDENTIFIERS)
+def test_not_identifier(redactor: Redactor, text: str, entity: str) -> None:
+    assert entity not in {e for e, _ in found(redactor, text)}, found(redactor, text)
+
+
+NAMES = [
+    # (text, name that must be found as PERSON)
+    ("Mrs Jean Harrow called", "Jean Harrow"),
+    ("a boy called tyler pushed him", "tyler"),
+    ("her friend Rose visited", "Rose"),
+    ("Jean Harrow (neighbour) heard it", "Jean Harrow"),
+    ("Jean Harrow, a neighbour, heard it", "Jean Harrow"),
+    ("neighbour Jean Harrow heard it", "Jean Harrow"),
+    ("HARROW stated she heard shouting", "HARROW"),
+    ("Officers spoke to Jean HARROW at the door", "Jean HARROW"),
+    ("Dr Patel saw him", "Patel"),
+    ("PC Jones attended", "Jones"),
+    ("known as Will", "Will"),
+    ("Mum's boyfriend Mark Stevens stays over", "Mark Stevens"),
+    ("they saw Callum Ross at the park", "Callum Ross"),
+    # ALL-CAPS surname alone, police style
+    ("PRIESTLEY did not attend the interview", "PRIESTLEY"),
+    ("Officers then spoke to OKAFOR at the scene", "OKAFOR"),
+    # word-names mid-sentence, with a surname, or in a naming context
+    ("Nathan said that Will was outside again", "Will"),
+    ("she listed Tom Rudd and Hope as friends", "Hope"),
+    ("Will Ormsby was at the door", "Will Ormsby"),
+    ("ruby's mum collected her", "ruby"),
+    ("Faith's phone was seized", "Faith"),
+    ("her children Tasha and Ollie were present", "Ollie"),
+    # lower-case names in context
+    ("says bill keeps ringing her", "bill"),
+    ("she said rich threatened her", "rich"),
+    ("mentioned dawn from upstairs", "dawn"),
+    ("says will keeps texting", "will"),
+    ("his friend dawn came round", "dawn"),
+    ("kayla (neighbour) helped", "kayla"),
+]
+
+
+@pytest.mark.parametrize(("text", "name"), NAMES)
+def test_name_found(redactor: Redactor, text: str, name: str) -> None:
+    assert any(e == "PERSON" and name in m for e, m in found(redactor, text)), found(redactor, text)
+
+
+NOT_NAMES = [
+    # (text, word that must not be reported as a name)
+    ("Mum attended the meeting", "Mum"),
+    ("the health visitor called", "health visitor"),
+    ("I will mark the homework and hope it helps", "mark"),
+    ("the social worker spoke to Nan", "Nan"),
+    ("CAMHS stated the referral was accepted", "CAMHS"),
+    ("Referral went to MASH on Monday", "Monday"),
+    ("she will call the police", "will"),
+    ("says will be late tonight", "will"),
+    ("Will ring back tomorrow", "Will"),
+    ("seen in May and June", "May"),
+    ("they are a Christian family", "Christian"),
+    ("the DSL was informed", "DSL"),
+    ("RISK ASSESSMENT COMPLETED today", "RISK"),
+    ("their Summer term report", "Summer"),
+    ("said dawn raids upset her", "dawn"),
+    ("her partner may visit", "may"),
+]
+
+
+@pytest.mark.parametrize(("text", "word"), NOT_NAMES)
+def test_context_names_skip_roles_and_words(redactor: Redactor, text: str, word: str) -> None:
+    # spaCy may still tag "Mum"; role words are dropped later, when names are normalised
+    names = [
+        text[r.start:r.end]
+        for r in redactor._analyzer.analyze(text=text, language="en")
+        if r.recognition_metadata["recognizer_name"] == "ContextNameRecognizer"
+    ]
+    assert word not in names
+
+
+@pytest.mark.parametrize(
+    ("body", "valid"),
+    [("801200110001", True), ("201300510234", True), ("80120011000A", True),
+     ("8012001100", False), ("80120011000I", False)],
+)
+def test_upn_check_letter(body: str, valid: bool) -> None:
+    assert (upn_check_letter(body) is not None) is valid
+
+
+def test_checksum_only_raises_confidence(redactor: Redactor) -> None:
+    valid = redactor._analyzer.analyze("NHS 943 476 5919", language="en")
+    typo = redactor._analyzer.analyze("NHS 943 476 5918", language="en")
+    score = {r.entity_type: r.score for r in valid}
+    typo_score = {r.entity_type: r.score for r in typo}
+    assert typo_score["UK_NHS"] < score["UK_NHS"]
+    assert typo_score["UK_NHS"] >= redactor.settings.threshold("UK_NHS")
+
+
+def test_case_sensitive_rules_ignore_lower_case(redactor: Redactor) -> None:
+    # Presidio's strict postcode rule is case-sensitive; PostcodeFormatRecognizer catches "ls1 4ab"
+    results = redactor._analyzer.analyze(text="went to the ls1 4ab area", language="en")
+    names = {r.recognition_metadata["recognizer_name"] for r in results}
+    assert "UkPostcodeRecognizer" not in names
+    assert "PostcodeFormatRecognizer" in names
+
+
+def test_email_validation_never_touches_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tldextract
+
+    attempts: list[object] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        attempts.append(args)
+        raise OSError("network disabled in tests")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    # a fresh extractor, so nothing is already loaded
+    monkeypatch.setattr(email_recognizer, "_OFFLINE_TLD",
+                        tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None))
+    rec = OfflineEmailRecognizer()
+    results = rec.analyze("write to jo.bloggs@example.org.uk", entities=["EMAIL_ADDRESS"])
+    assert [r.score for r in results] == [1.0]
+    assert attempts == []
+
+
+CONTEXT_NAMES = [
+    # (text, name the ContextNameRecognizer must report) - new strings, one row per rule
+    ('seen with a youth called "Brakes"', "Brakes"),
+    ("co-accused Ferdie Lusk aka 'Fez'", "Fez"),
+    ('Philippa "Pip" Carrow visited', 'Philippa "Pip" Carrow'),
+    ("ESTCOURT, Ramona stated she saw it", "ESTCOURT, Ramona"),
+    ("the van driver (Obinna MADUEKE) left", "Obinna MADUEKE"),
+    ("Present: Ingrid Solberg (YOT), Jo", "Ingrid Solberg"),
+    ("Yours faithfully,\nCaradog Rees", "Caradog Rees"),
+    ("HV Marguerite Doyle visited", "Marguerite Doyle"),
+    ("Signora Benedetta Russo called", "Benedetta Russo"),
+    ("referred by Dr van der Berg", "van der Berg"),
+    ("Victim: T. Okwu (shop manager)", "T. Okwu"),
+    ("spoke to Mrs P by phone", "P"),
+    ("taken home by worker Radu", "Radu"),
+    ("neighbour Zdeněk NOVÁK shouted", "Zdeněk NOVÁK"),
+]
+
+
+@pytest.mark.parametrize(("text", "name"), CONTEXT_NAMES)
+def test_context_rules_find_names(redactor: Redactor, text: str, name: str) -> None:
+    # spaCy may report a wider span (with the title); the name must be inside one
+    assert any(e == "PERSON" and name in m for e, m in found(redactor, text)), found(redactor, text)
+
+
+NOT_CONTEXT_NAMES = [
+    # (text, word the ContextNameRecognizer must not report)
+    ("completed the DASH with her", "DASH"),
+    ("Plan agreed: RSPCA and PSR requested", "PSR"),
+    ("From: Housing Options", "Housing Options"),
+    ("Victims CARLOW and SMITH", "Victims CARLOW"),
+    ("IDVA. Hope to see her Monday", "Hope"),
+    ("Band B. Currently at home", "B. Currently"),
+]
+
+
+@pytest.mark.parametrize(("text", "word"), NOT_CONTEXT_NAMES)
+def test_context_rules_skip_acronyms_and_labels(redactor: Redactor, text: str,
+                                                word: str) -> None:
+    names = [
+        text[r.start:r.end]
+        for r in redactor._analyzer.analyze(text=text, language="en")
+        if r.recognition_metadata["recognizer_name"] == "ContextNameRecognizer"
+    ]
+    assert word not in names, names
+
+
+HELDOUT2_CLASSES = [
+    # (entity, text, value that must be found) - new strings, one row per rule class
+    ("UK_ADDRESS", "Caravan on Pitch 12, Willow Bank Site, near the river", "Pitch 12"),
+    ("UK_ADDRESS", "noise from plot 4 again last night", "plot 4"),
+    ("UK_ADDRESS", "moved to 2 Lambing Cottages in May", "2 Lambing Cottages"),
+    ("UK_ADDRESS", "ATTENDED TY NEWYDD, HEOL Y DDERWEN, TREGARON", "HEOL Y DDERWEN"),
+    ("DATE_OF_BIRTH", "DOB as given by mother 3.4.2016, unverified", "3.4.2016"),
+    ("DATE_OF_BIRTH", "DOB per passport 14/09/2009.", "14/09/2009"),
+    ("UK_UPN", "siblings' UPNs S204736291155 and O204736291166", "S204736291155"),
+    ("UK_UPN", "siblings' UPNs S204736291155 and O204736291166", "O204736291166"),
+]
+
+
+@pytest.mark.parametrize(("entity", "text", "value"), HELDOUT2_CLASSES)
+def test_rule_classes_found(redactor: Redactor, entity: str, text: str, value: str) -> None:
+    assert entity in entities_for(redactor, text, value), found(redactor, text)
+
+
+HANDLES_AND_NAMES = [
+    # (text, name or account the engine must report as a person)
+    ("messages from @lil_dre.99 every night", "@lil_dre.99"),
+    ("Snap account @Mazza_x blocked", "@Mazza_x"),
+    ("PNC: FERREIRA, MATEUS (\"MJ\") arrested", "MJ"),
+    ("she said mr pembury from no. 9 shouted", "pembury"),
+    ("Carer's partner: Tunde Oyelaran, DOB unknown", "Tunde Oyelaran"),
+    ("with co-accused Marek Zielinski", "Marek Zielinski"),
+    ("Deacon Ambrose Kettering runs the youth club", "Ambrose Kettering"),
+    ("WARRANT. HALLORAN DECLAN DOB 02/02/1990", "DECLAN"),
+    ("a man who gave name as Florin left early", "Florin"),
+    ("the interpreter Bogdan Vasilescu was late", "Bogdan Vasilescu"),
+]
+
+
+@pytest.mark.parametrize(("text", "name"), HANDLES_AND_NAMES)
+def test_handles_and_names_found(redactor: Redactor, text: str, name: str) -> None:
+    assert any(e == "PERSON" and name in m for e, m in found(redactor, text)), found(redactor, text)
+
+
+NOT_HANDLES = [
+    # (text, value that must not be a person)
+    ("email kim.roe@example.org today", "@example.org"),
+    ("meet @ 3pm at the office", "@ 3pm"),
+    ("rent due till Friday", "till"),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), NOT_HANDLES)
+def test_not_handles(redactor: Redactor, text: str, value: str) -> None:
+    assert not any(e == "PERSON" and value in m for e, m in found(redactor, text)), found(
+        redactor, text)
