@@ -702,6 +702,14 @@ def test_heldout4_same_person_key_names_real_third_parties():
             assert set(forms) <= third[ref], (ref, sorted(set(forms) - third[ref]))
             assert not seen & set(forms), (ref, sorted(seen & set(forms)))
             seen |= set(forms)
+    # Complete for police style: "SURNAME, Forename" is one person in two spans.
+    for n in HELDOUT_NOTES["heldout4"]:
+        t = [s for s in n["spans"] if s[2] == "THIRD_PARTY_PERSON"]
+        for a, b in zip(t, t[1:], strict=False):
+            if heldout4_styles._caps(a[3]) and n["text"][a[1] : b[0]] == ", ":
+                pair = {a[3].casefold(), b[3].casefold()}
+                joined = any(pair <= {x.casefold() for x in g} for g in groups[n["family_ref"]])
+                assert joined, (n["note_id"], a[3], b[3])
 
 
 def test_heldout4_style_counter_finds_each_shape():
