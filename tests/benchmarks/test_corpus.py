@@ -223,6 +223,10 @@ def test_generator_is_deterministic_and_committed_output_is_current():
 #   social-media handles are third-party identifiers.
 # - heldout3: written without reading the engine, its rules, or the other evaluation sets;
 #   same agencies as heldout2.
+# - heldout4 (issue 11): written without reading the engine, its rules, its name lists or the
+#   other sets' text; the seven core agencies; the hard styles issue 11 lists (first names
+#   alone, quoted nicknames, lower case, possessives, lists, speaker labels, sign-offs, PNC
+#   IDs ...), counted by heldout4_styles.py; keep_names carry single-word aliases.
 
 
 heldout_build = _load_script("redaction_heldout_build", "build_heldout.py")
@@ -232,6 +236,8 @@ H2_TITLES = r"(Mr|Mrs|Ms|Miss|Dr|Rev|Revd|Fr|Cllr|Imam|Sister|Father|Pastor|Bhai
 KINSHIP = r"(?i)(uncle|aunt|nan|nanna|grandad|bro)\.?\s"
 POSTCODE = r"(?i)[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"
 POSTCODE_STRICT = r"(?i)[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}"
+POLICE_REF = r"CR/\d{5}/\d{2}|LOG \d{4} \d{2}/\d{2}"
+PNC_ID = r"\d{2}/\d{7}[A-Z]"
 PHONE_PREFIXES = ("07700", "01632", "020", "0113")
 
 
@@ -254,6 +260,8 @@ class Heldout:
     phone_prefixes: tuple[str, ...]
     mixed_postcodes: bool  # some lower-case, some without a space
     both_ref_kinds: bool  # crime references and incident logs
+    police_ref: str = POLICE_REF  # what a POLICE_REF span may look like
+    aliases_in_keep_names: bool = False  # keep_names may hold one-word aliases ("Cal")
 
     @property
     def build(self):
@@ -280,6 +288,10 @@ HELDOUT3_AGENCIES = frozenset(
      "social_care", "idva", "substance_misuse", "voluntary_sector"}
 )  # fmt: skip
 PERSON_MINIMA = (("THIRD_PARTY_PERSON", 150), ("FAMILY_PERSON", 150))
+HELDOUT4_HEALTH_STYLES = frozenset(
+    {"gp_consultation", "health_visitor", "school_nurse", "emergency_department",
+     "camhs_triage", "midwife"}
+)  # fmt: skip
 HELDOUT_SETS = [
     Heldout(
         "1",
@@ -332,6 +344,25 @@ HELDOUT_SETS = [
         mixed_postcodes=False,
         both_ref_kinds=True,
     ),
+    Heldout(
+        "4",
+        min_notes=130,
+        min_families=24,
+        min_shared_third_parties=20,
+        min_shared_surnames=12,
+        min_label_counts=(("THIRD_PARTY_PERSON", 300), ("FAMILY_PERSON", 300)),
+        required_agencies=frozenset(gen.AGENCIES),
+        required_styles=HELDOUT4_HEALTH_STYLES,
+        min_styles=60,
+        name_prefixes=(H2_TITLES,),  # kinship words: see test_heldout4_hard_cases_are_there
+        postcode=POSTCODE_STRICT,
+        min_phone_formats=9,
+        phone_prefixes=PHONE_PREFIXES,
+        mixed_postcodes=True,
+        both_ref_kinds=True,
+        police_ref=rf"{POLICE_REF}|{PNC_ID}",
+        aliases_in_keep_names=True,
+    ),
 ]
 HELDOUT = {hs.name: hs for hs in HELDOUT_SETS}
 each_heldout_set = pytest.mark.parametrize("hs", HELDOUT_SETS, ids=lambda hs: hs.name)
@@ -358,7 +389,9 @@ def test_heldout_size_and_shape(hs: Heldout):
         assert set(n) == keys, n["note_id"]
         assert n["agency"] in hs.build.agencies, n["note_id"]
         assert n["source"] == hs.name, n["note_id"]
-        assert n["keep_names"] and all(len(k.split()) >= 2 for k in n["keep_names"])
+        assert n["keep_names"] and len(n["keep_names"][0].split()) >= 2, n["note_id"]
+        if not hs.aliases_in_keep_names:
+            assert all(len(k.split()) >= 2 for k in n["keep_names"]), n["note_id"]
         assert "[" not in n["text"] and "]" not in n["text"], (
             "brackets would look like placeholders"
         )
@@ -428,7 +461,12 @@ def test_heldout_is_disjoint_from_the_development_corpus():
 
 
 @pytest.mark.parametrize(
-    ("name", "earlier"), [("heldout2", ("heldout",)), ("heldout3", ("heldout", "heldout2"))]
+    ("name", "earlier"),
+    [
+        ("heldout2", ("heldout",)),
+        ("heldout3", ("heldout", "heldout2")),
+        ("heldout4", ("heldout", "heldout2", "heldout3")),
+    ],
 )
 def test_later_heldout_sets_are_disjoint_from_the_other_corpora(name, earlier):
     others = NOTES + [n for other in earlier for n in HELDOUT_NOTES[other]]
@@ -557,7 +595,7 @@ def test_heldout_identifiers_are_synthetic_and_well_formed(hs: Heldout):
     vrm = re.compile(r"(?i)[A-Z]{2}\d{2} ?[A-Z]{3}")
     assert all(vrm.fullmatch(v) for v in hs.spans_of("VEHICLE_REG"))
     assert all(re.fullmatch(r"[A-Z]\d{12}", u) for u in hs.spans_of("UPN"))
-    ref = re.compile(r"CR/\d{5}/\d{2}|LOG \d{4} \d{2}/\d{2}")
+    ref = re.compile(hs.police_ref)
     refs = hs.spans_of("POLICE_REF")
     assert all(ref.fullmatch(r) for r in refs)
     if hs.both_ref_kinds:
@@ -587,6 +625,112 @@ def test_heldout2_nino_dob_and_address_forms():
     assert any(a.casefold().startswith("flat ") for a in addresses), "flats"
     assert sum(not a[0].isdigit() and not a.casefold().startswith(("flat", "no.", "plot"))
                for a in addresses) >= 4, "house names and rural addresses"  # fmt: skip
+
+
+heldout4_styles = _load_script("redaction_heldout4_styles", "heldout4_styles.py")
+
+# The least of each style heldout4 must keep (heldout4_styles.py prints the actual counts).
+HELDOUT4_STYLE_MINIMA = {
+    "third party by one name alone (no title, not quoted)": 120,
+    "first name of a fully named third party used alone": 40,
+    "quoted street nickname": 30,
+    "lower-case third party": 8,
+    "lower-case family name": 10,
+    "possessive 's, third party": 10,
+    "possessive 's, family name": 15,
+    "possessive bare apostrophe (Jones' car)": 3,
+    "name that is also an ordinary word used as a word": 30,
+    "police style SURNAME, Forename": 40,
+    "ALL-CAPS third party": 25,
+    "ALL-CAPS family name": 50,
+    "third party sharing the family's surname": 12,
+    "list of three or more people": 6,
+    "speaker label, third party": 4,
+    "speaker label, family name": 4,
+    "name alone on a line, third party": 4,
+    "sign-off (a closing line names the writer)": 10,
+    "non-ASCII name (accents or other scripts)": 30,
+    "name in a non-Latin script": 3,
+    "handle without @": 6,
+    "street with an unusual suffix": 20,
+    "address with accents": 1,
+    "lower-case vehicle registration": 3,
+    "PNC ID": 5,
+    "date of birth with the month in words": 4,
+    "family alias or nickname": 15,
+    "families: two third parties with one first name": 4,
+    "families: five or more third-party names": 20,
+}
+
+
+def test_heldout4_hard_cases_are_there():
+    notes = HELDOUT_NOTES["heldout4"]
+    counts = heldout4_styles.style_counts(notes)
+    short = {
+        k: (counts.get(k, 0), m) for k, m in HELDOUT4_STYLE_MINIMA.items() if counts.get(k, 0) < m
+    }
+    assert not short, short
+    # A kinship word starts a person span only inside a quoted street nickname ('Uncle Fola').
+    for n in notes:
+        for start, _, label, text in n["spans"]:
+            if label.endswith("_PERSON") and re.match(KINSHIP, text):
+                assert n["text"][start - 1] in "'\"", (n["note_id"], text)
+    # Every family member is named in at least two notes and in two forms or more.
+    forms = defaultdict(set)
+    for n in notes:
+        for _, _, label, text in n["spans"]:
+            if label == "FAMILY_PERSON":
+                forms[n["family_ref"]].add(text)
+    assert all(len(v) >= 4 for v in forms.values()), {k: len(v) for k, v in forms.items()}
+
+
+def test_heldout4_same_person_key_names_real_third_parties():
+    """heldout4.yaml's same_person groups (who is who, for pseudonym scoring) hold only
+    third-party span texts of that family, each form in one group."""
+    groups = heldout4_styles.same_person()
+    third = defaultdict(set)
+    for n in HELDOUT_NOTES["heldout4"]:
+        for s in n["spans"]:
+            if s[2] == "THIRD_PARTY_PERSON":
+                third[n["family_ref"]].add(s[3].casefold())
+    assert sum(map(len, groups.values())) >= 40
+    for ref, family in groups.items():
+        seen: set[str] = set()
+        for group in family:
+            forms = [x.casefold() for x in group]
+            assert len(forms) >= 2 and len(set(forms)) == len(forms), (ref, group)
+            assert set(forms) <= third[ref], (ref, sorted(set(forms) - third[ref]))
+            assert not seen & set(forms), (ref, sorted(seen & set(forms)))
+            seen |= set(forms)
+    # Complete for police style: "SURNAME, Forename" is one person in two spans.
+    for n in HELDOUT_NOTES["heldout4"]:
+        t = [s for s in n["spans"] if s[2] == "THIRD_PARTY_PERSON"]
+        for a, b in zip(t, t[1:], strict=False):
+            if heldout4_styles._caps(a[3]) and n["text"][a[1] : b[0]] == ", ":
+                pair = {a[3].casefold(), b[3].casefold()}
+                joined = any(pair <= {x.casefold() for x in g} for g in groups[n["family_ref"]])
+                assert joined, (n["note_id"], a[3], b[3])
+
+
+def test_heldout4_style_counter_finds_each_shape():
+    """The counter behind the minima recognises each style on a note written for it."""
+    marked = (
+        "{F|SMITH}, {F|Jo} with {T|Ann}, {T|Bo Lee} and '{T|Razz}'. {F|jo}'s bike, {T|Jones}' car.\n"
+        "{T|Kim}: said {T|lil.zee} was there, reg {VRM|ab12 cde}, PNC ID {REF|11/0987654B}\n"
+        "{T|Bo}\n"
+        "{T|Dee Patel}, YJ worker"
+    )
+    text, spans = gen.parse_markup(marked)
+    note = {"note_id": "X-01", "family_ref": "X", "keep_names": ["Jo Smith", "JJ"],
+            "text": text, "spans": spans}  # fmt: skip
+    counts = heldout4_styles.style_counts([note])
+    for style in ("police style SURNAME, Forename", "list of three or more people",
+                  "quoted street nickname", "lower-case family name", "possessive 's, family name",
+                  "possessive bare apostrophe (Jones' car)", "speaker label, third party",
+                  "handle without @", "lower-case vehicle registration", "PNC ID",
+                  "name alone on a line, third party", "sign-off (a closing line names the writer)",
+                  "first name of a fully named third party used alone"):  # fmt: skip
+        assert counts.get(style) == 1, (style, counts)
 
 
 @each_heldout_set

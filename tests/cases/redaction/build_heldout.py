@@ -1,15 +1,16 @@
-"""Build the held-out redaction evaluation sets from heldout.yaml, heldout2.yaml, heldout3.yaml.
+"""Build the held-out redaction evaluation sets from heldout.yaml and heldout2-4.yaml.
 
     .venv/bin/python tests/cases/redaction/build_heldout.py                  # rewrites heldout.jsonl
     .venv/bin/python tests/cases/redaction/build_heldout.py --check          # exit 1 if it would change
     .venv/bin/python tests/cases/redaction/build_heldout.py --set 2 [--check]  # heldout2.jsonl
     .venv/bin/python tests/cases/redaction/build_heldout.py --set 3 [--check]  # heldout3.jsonl
+    .venv/bin/python tests/cases/redaction/build_heldout.py --set 4 [--check]  # heldout4.jsonl
 
-build_heldout2.py and build_heldout3.py are the same as --set 2 and --set 3.
+build_heldout2.py, build_heldout3.py and build_heldout4.py are the same as --set 2, 3 and 4.
 
 The held-out notes are hand-written only (no Faker), so the output is fully deterministic. Each
 line of a heldout*.jsonl file has the same fields as corpus.jsonl, with source "heldout",
-"heldout2" or "heldout3". The markup and label set are those of generate.py (parse_markup,
+"heldout2", "heldout3" or "heldout4". The markup and label set are those of generate.py (parse_markup,
 LABELS); corpus.jsonl and the other sets are not touched. Unlike seed.yaml, line breaks inside a
 note are kept (chronologies, e-mail headers, minutes): spacing is normalised within each line
 and blank lines are dropped.
@@ -17,7 +18,8 @@ and blank lines are dropped.
 Agencies: the first set adds adult social care, IDVA and substance misuse to generate.AGENCIES
 (the dev corpus uses only those); the second and third sets add early help, the fire service,
 faith groups and the voluntary sector. GP, health visitor, A&E and CAMHS notes are agency
-"health" with that style.
+"health" with that style. The fourth set uses only the seven agencies of generate.AGENCIES;
+its keep_names may hold single-word aliases and second spellings (a roster member's aliases).
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ SETS: dict[str, HeldoutSet] = {
     "1": _heldout_set("", AGENCIES, strict_keys=False),
     "2": _heldout_set("2", AGENCIES_2, strict_keys=True),
     "3": _heldout_set("3", AGENCIES_2, strict_keys=True),
+    "4": _heldout_set("4", tuple(gen.AGENCIES), strict_keys=True),
 }
 
 
