@@ -184,7 +184,7 @@ def test_contract_table_matches_issue():
         "agency", "family_ref", "item_ref", "subject_name", "subject_dob", "subject_role",
         "category", "recorded_on", "event_date", "status", "agency_decision", "summary",
         "fact_or_opinion", "opinion_of", "source", "source_at_risk", "confidential", "consent",
-        "consent_given_by", "consent_scope", "lawful_basis", "special_condition", "legal_power",
+        "consent_given_by", "consent_scope", "subject_view", "lawful_basis", "special_condition", "legal_power",
         "legal_duty", "risk", "rationale", "decided_by", "subject_informed", "restricted_to"]
     assert "summary" in REQUIRED_HEADERS and "subject_dob" not in REQUIRED_HEADERS
 
