@@ -74,14 +74,26 @@ def test_row_content(run, index, agency, disposition, reason, explained, reminde
         item.family_ref, item.subject_role, item.category)
 
 
-def test_every_reason_is_explained_with_its_citation(run):
+def test_every_deciding_reason_is_explained_with_its_citation(run):
     items, decisions = run
     for agency in ("police", "health"):
         for row in receipt_rows(agency, items, decisions, rules()):
             for code in row["reasons"].split("; "):
                 rc = rules().reason_codes[code]
-                assert f"{code}: " in row["explanations"]
-                assert rc.citation in row["explanations"]
+                if rc.outcome in (row["disposition"], "info") and code != "RECIPIENTS_RESTRICTED":
+                    assert f"{code}: " in row["explanations"]
+                    assert rc.citation in row["explanations"]
+
+
+def test_a_code_of_another_outcome_is_never_explained(run):
+    # item 2 is withheld on the agency's decision though its consent is valid: the receipt
+    # must not tell the agency that consent was given for sharing (issue 12, item 8)
+    items, decisions = run
+    row = receipt_rows("police", items, decisions, rules())[1]
+    assert row["disposition"] == "withheld"
+    assert "CONSENT_EXPLICIT" in row["reasons"]
+    assert "CONSENT_EXPLICIT:" not in row["explanations"]
+    assert "Explicit consent" not in row["explanations"]
 
 
 def test_agenda_reminder_shown_to_the_submitting_agency(run):
