@@ -68,7 +68,7 @@ def outcome_text(decision: Decision) -> str:
             "it is not shared until then.")
 
 
-def _explained(decision: Decision, rules: PolicyRules) -> list[str]:
+def explained_codes(decision: Decision, rules: PolicyRules) -> list[str]:
     """The reasons worth explaining for this outcome: those that decided it, then notes.
 
     A code carrying another outcome (a sharing code on a withheld row, a review code on a
@@ -91,7 +91,7 @@ def _explained(decision: Decision, rules: PolicyRules) -> list[str]:
 
 def _explanations(item: Item, decision: Decision, rules: PolicyRules) -> str:
     parts = []
-    for code in _explained(decision, rules):
+    for code in explained_codes(decision, rules):
         text = _explain(code, rules)
         if code == "AGENCY_NOT_SHARE" or code == "LEGAL_DUTY_AGENCY_NOT_SHARE":
             # 'withheld with the agency's rationale' (golden rule 7); it is their own words
@@ -112,7 +112,7 @@ def next_steps(decision: Decision, rules: PolicyRules) -> str:
     consent for this purpose); a shared item's steps are its reminders.
     """
     steps: list[str] = []
-    for code in _explained(decision, rules):
+    for code in explained_codes(decision, rules):
         rc = rules.reason_codes.get(code)
         if rc is None or not rc.next_step:
             continue
