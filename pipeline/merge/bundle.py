@@ -94,18 +94,18 @@ class BundleItem:
     redaction: tuple[tuple[str, str, int], ...] = ()
     #: how the item must be handled when it is restricted to named bodies, e.g.
     #: "Court order: for csc only" (003 3.8); None when it may go to every agency
-    handling: str | None = None
+    restriction: str | None = None
 
 
 #: How a restricted item came to be restricted, by legal_duty (003 3.7-3.8, 3.49).
-_HANDLING_BASIS = {"court_order": "Court order", "statutory_duty": "Statutory duty"}
+_RESTRICTION_BASIS = {"court_order": "Court order", "statutory_duty": "Statutory duty"}
 
 
-def handling_text(item: Item, decision: Decision) -> str | None:
-    """The handling mark of a shared item restricted to named bodies, else None."""
+def restriction_text(item: Item, decision: Decision) -> str | None:
+    """The restriction mark of a shared item restricted to named bodies, else None."""
     if not decision.recipients or "*" in decision.recipients:
         return None
-    basis = _HANDLING_BASIS.get(item.legal_duty, f"Restricted by {item.agency}")
+    basis = _RESTRICTION_BASIS.get(item.legal_duty, f"Restricted by {item.agency}")
     return f"{basis}: for {', '.join(decision.recipients)} only"
 
 
@@ -130,7 +130,7 @@ class Source:
     fact_or_opinion: str
     opinion_of: str | None  # redacted
     historic: bool
-    handling: str | None = None  # see BundleItem.handling
+    restriction: str | None = None  # see BundleItem.restriction
 
 
 @dataclass(frozen=True)
@@ -160,9 +160,9 @@ class ChronologyEntry:
         return "; ".join(dict.fromkeys(named))
 
     @property
-    def handling(self) -> str:
-        """Every source's handling mark (court order, duty, restriction); '' when none."""
-        marks = [s.handling for s in self.sources if s.handling]
+    def restriction(self) -> str:
+        """Every source's restriction mark (court order, duty, agency); '' when none."""
+        marks = [s.restriction for s in self.sources if s.restriction]
         return "; ".join(dict.fromkeys(marks))
 
 
@@ -224,7 +224,7 @@ def _source(item: BundleItem) -> Source:
         fact_or_opinion=item.fact_or_opinion,
         opinion_of=item.sharing_basis.opinion_of,
         historic=item.historic,
-        handling=item.handling,
+        restriction=item.restriction,
     )
 
 
@@ -283,7 +283,7 @@ def _bundle_item(run: MeetingRun, item: Item, decision: Decision, text: str) -> 
         reviewed_by=decision.reviewed_by,
         reviewed_at=decision.reviewed_at,
         redaction=redaction_summary(run, item.item_id),
-        handling=handling_text(item, decision),
+        restriction=restriction_text(item, decision),
         sharing_basis=SharingBasis(
             consent=item.consent,
             consent_given_by=item.consent_given_by,

@@ -38,7 +38,7 @@ def _item(i: BundleItem) -> dict[str, Any]:
         "reasons": list(i.reasons),
         "notes": list(i.notes),
         "recipients": list(i.recipients),
-        "handling": i.handling,
+        "restriction": i.restriction,
         "redaction": [{"entity_type": t, "recognizer": rec, "count": n}
                       for t, rec, n in i.redaction],
         "review": (
@@ -80,7 +80,7 @@ def _entry(e: ChronologyEntry) -> dict[str, Any]:
         "fact_or_opinion": e.fact_or_opinion,
         "text": e.text,
         "historic": e.historic,
-        "handling": e.handling or None,
+        "restriction": e.restriction or None,
         "agencies": list(e.agencies),
         "item_ids": list(e.item_ids),
         "sources": [
@@ -91,7 +91,7 @@ def _entry(e: ChronologyEntry) -> dict[str, Any]:
                 "fact_or_opinion": s.fact_or_opinion,
                 "opinion_of": s.opinion_of,
                 "historic": s.historic,
-                "handling": s.handling,
+                "restriction": s.restriction,
             }
             for s in e.sources
         ],

@@ -166,9 +166,9 @@ def check_case(case: Case, out: Outcome | None = None) -> list[str]:
 
 
 def _chronology_marking(entry: dict[str, Any] | None) -> str:
-    """Every handling mark the chair's chronology shows for the entry."""
+    """Every restriction mark the chair's chronology shows for the entry."""
     if entry is None:
         return ""
-    marks = [str(entry.get("handling") or "")]
-    marks += [str(s.get("handling") or "") for s in entry.get("sources", ())]
+    marks = [str(entry.get("restriction") or "")]
+    marks += [str(s.get("restriction") or "") for s in entry.get("sources", ())]
     return " ".join(m for m in marks if m)
