@@ -265,14 +265,14 @@ def _decide(item: Item, ctx: _Context, review: ReviewDecision | None) -> Decisio
         if consent_state == "check" and not threshold_met:
             found.add(*consent.codes)  # 3.23-3.26: a person judges the child's competence
         else:
-            found.add(*public_interest)
-            if consent_state == "none":
-                found.add(*consent.codes)  # why consent recorded as given is not relied on
             if item.confidential == "unsure":
                 # 3.13 (check with the individual) gives way when the threshold is met: a
                 # concern about serious harm is not delayed (3.43; flowchart after 3.2)
                 found.add("CONFIDENTIALITY_UNSURE_THRESHOLD_MET" if threshold_met
                           else "CONFIDENTIALITY_UNSURE")
+            found.add(*public_interest)
+            if consent_state == "none":
+                found.add(*consent.codes)  # why consent recorded as given is not relied on
         if item.legal_power:
             found.add("LEGAL_POWER_NOT_DUTY")  # 001 case 4: a power is not a duty
     if consent_state == "valid":

@@ -311,11 +311,10 @@ class SpecialCategoryText(BaseModel):
     patterns: dict[str, tuple[str, ...]] = Field(min_length=1)
     _compiled: dict[str, re.Pattern[str]] = PrivateAttr(default_factory=dict)
 
-    @model_validator(mode="after")
-    def _compile(self) -> SpecialCategoryText:
-        if set(self.labels) != set(self.patterns):
-            raise ValueError("labels and patterns must name the same classes")
-        for name, pats in self.patterns.items():
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, v: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for name, pats in v.items():
             if not pats:
                 raise ValueError(f"patterns.{name}: give at least one pattern")
             for i, p in enumerate(pats):
@@ -325,6 +324,12 @@ class SpecialCategoryText(BaseModel):
                     raise ValueError(
                         f"patterns.{name}: pattern {i + 1} ({p!r}) is not a valid regex: {exc}"
                     ) from None
+        return v
+
+    @model_validator(mode="after")
+    def _same_classes(self) -> SpecialCategoryText:
+        if set(self.labels) != set(self.patterns):
+            raise ValueError("labels and patterns must name the same classes")
         return self
 
     def model_post_init(self, __context: object) -> None:
