@@ -275,8 +275,6 @@ def _decide(item: Item, ctx: _Context, review: ReviewDecision | None) -> Decisio
                 found.add(*consent.codes)  # why consent recorded as given is not relied on
         if item.legal_power:
             found.add("LEGAL_POWER_NOT_DUTY")  # 001 case 4: a power is not a duty
-    if consent_state == "valid":
-        agency_reminders.add(*consent.reminders)
 
     # Rule 10, a child's own refusal (003 3.22-3.29), in person or through subject_view.
     child_refused = consent.child_refused
@@ -361,6 +359,11 @@ def _decide(item: Item, ctx: _Context, review: ReviewDecision | None) -> Decisio
     if disposition != "withheld" and special_in_text:
         labels = ", ".join(rules.special_category_text.labels[c] for c in special_in_text)
         notes.append(" ".join(rules.notes.special_category_in_text.split()).format(classes=labels))
+
+    # Rule 10: a parent's consent for a child of 12 or over was relied on; record the
+    # child's own view next time (003 3.23, 3.28).
+    if disposition == "shared" and consent_state == "valid":
+        agency_reminders.add(*consent.reminders)
 
     # Rule 13, informing the subject (003 3.36, 3.48; golden rule 2).
     if disposition == "shared" and consent_state != "valid" and item.subject_informed != "yes":

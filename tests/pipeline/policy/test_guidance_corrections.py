@@ -391,3 +391,10 @@ def test_consent_assessment(overrides, state, codes):
     meeting = make_meeting("marac")
     a = assess_consent(item, subject_age(item, meeting), "marac", rules())
     assert (a.state, a.codes) == (state, codes)
+
+
+def test_1_no_reminder_to_seek_the_view_when_nothing_was_shared_on_the_consent():
+    d = decide("mash", **KIM, **BY_PARENT, agency_decision="not_share", category="education",
+               risk="welfare_concern")
+    assert d.disposition == "withheld"
+    assert "SEEK_CHILD_VIEW" not in d.agency_reminders
