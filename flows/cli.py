@@ -16,6 +16,7 @@ from flows.cli_review import review_app
 from pipeline.errors import CasebundleError, ConfigError
 from pipeline.ingest import InboxFile, read_and_validate, write_template
 from pipeline.meeting import SAMPLE_INBOX, SAMPLE_MEETING, MeetingConfig, load_meeting
+from pipeline.merge import explained_codes, receipt_row
 from pipeline.models import Decision, Item, Rejection
 from pipeline.policy import PolicyRules, decide_items, explain, load_policy
 
@@ -149,19 +150,34 @@ def _print_rejections(rejections: list[Rejection]) -> None:
 
 
 def _print_decisions(items: list[Item], decisions: list[Decision], rules: PolicyRules) -> None:
+    """The receipt the agency would get: outcome, reasons, reminders and what to do next."""
     table = Table(title="What the policy would decide (before the meeting coordinator sees it)",
                   show_lines=True)
-    for col in ("sheet", "row", "family", "category", "disposition", "reasons"):
+    for col in ("sheet", "row", "family", "category", "disposition", "why", "reminders"):
         table.add_column(col, overflow="fold")
-    for item, d in zip(items, decisions, strict=True):
+    receipts = [receipt_row(item, d, rules) for item, d in zip(items, decisions, strict=True)]
+    # only the reasons that decided each outcome, as in the receipt: a withheld row is not
+    # explained by the code that would have shared it
+    why = [explained_codes(d, rules) for d in decisions]
+    for item, d, codes in zip(items, decisions, why, strict=True):
         table.add_row(item.provenance.sheet, str(item.provenance.row), item.family_ref,
-                      item.category, d.disposition, "\n".join(d.reasons))
+                      item.category, d.disposition, "\n".join(codes),
+                      "\n".join((*d.agency_reminders, *d.agenda_reminders)))
     console.print(table)
-    codes = sorted({c for d in decisions for c in d.reasons})
-    console.print("[bold]Reasons:[/]")
-    for code in codes:
-        console.print(f"  {code}: {' '.join(explain(code, rules).explanation.split())}",
-                      markup=False, soft_wrap=True)
+    console.print("[bold]Outcome and what to do next, row by row:[/]")
+    for item, r in zip(items, receipts, strict=True):
+        console.print(f"  {item.provenance.sheet} row {item.provenance.row}: {r['outcome']} "
+                      f"Next: {r['next_steps']}", markup=False, soft_wrap=True)
+    reasons = sorted({c for codes in why for c in codes})
+    reminders = sorted({c for d in decisions for c in (*d.agency_reminders,
+                                                        *d.agenda_reminders)})
+    for title, codes in (("Reasons", reasons), ("Reminders", reminders)):
+        if not codes:
+            continue
+        console.print(f"[bold]{title}:[/]")
+        for code in codes:
+            console.print(f"  {code}: {' '.join(explain(code, rules).explanation.split())}",
+                          markup=False, soft_wrap=True)
 
 
 def main() -> None:  # pragma: no cover - console entry point

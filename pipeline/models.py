@@ -69,6 +69,10 @@ Consent = Literal[
     "not_required",
 ]
 ConsentGivenBy = Literal["subject", "parent", "carer", "other"]
+#: The subject's own view when someone else (a parent or carer) gave or refused consent:
+#: a competent child's refusal is the one to consider (003 3.28); from 16 capacity is
+#: presumed (3.30); a child judged unable to decide is represented by a parent (3.26).
+SubjectView = Literal["agrees", "refuses", "unable_to_decide", "not_asked"]
 Purpose = Literal["jag", "mash", "marac", "early_help", "referral"]
 LawfulBasis = Literal[
     "public_task",
@@ -107,6 +111,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "consent": get_args(Consent),
     "consent_given_by": get_args(ConsentGivenBy),
     "consent_scope": get_args(Purpose),
+    "subject_view": get_args(SubjectView),
     "lawful_basis": get_args(LawfulBasis),
     "legal_duty": get_args(LegalDuty),
     "risk": get_args(Risk),
@@ -198,6 +203,7 @@ class Item(BaseModel):
     consent: Consent
     consent_given_by: ConsentGivenBy | None = None
     consent_scope: tuple[Purpose, ...] = ()
+    subject_view: SubjectView | None = None
     lawful_basis: LawfulBasis
     special_condition: str | None = None
     legal_power: str | None = None
@@ -218,11 +224,18 @@ class Item(BaseModel):
 CONTENT_FIELDS: tuple[str, ...] = tuple(
     name for name in Item.model_fields if name not in ("item_id", "content_hash", "provenance")
 )
+#: Columns added to the contract after review decisions were first recorded: hashed only
+#: when set, so a decision on a row that does not use them still applies.
+HASHED_WHEN_SET: frozenset[str] = frozenset({"subject_view"})
 
 
 def content_hash(values: dict[str, object]) -> str:
     """sha256 over an item's contract fields, stable across runs and file re-saves."""
-    canonical = {k: values.get(k) for k in CONTENT_FIELDS}
+    canonical = {
+        k: values.get(k)
+        for k in CONTENT_FIELDS
+        if k not in HASHED_WHEN_SET or values.get(k) is not None
+    }
     blob = json.dumps(canonical, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 

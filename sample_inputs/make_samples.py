@@ -650,7 +650,10 @@ HEALTH_ROWS = [
            risk="welfare_concern",
            rationale="Possible neglect; the family may accept early help support from the JAG partners.",
            _outcome="review", _clear=True,
-           _why="consent scope covers early_help only, not jag"),
+           # 003 3.38: consent for early help only is no consent for the JAG, so the public
+           # interest decides as it would with none; a welfare concern needs a person (3.41)
+           _why="consent covers early_help only, not jag: a welfare concern without "
+           "consent for this purpose needs a person's judgement"),
     health(family_ref="FAM-002", subject_name="Jayden Marchetti", subject_role="child",
            item_ref="SN-26-3291", category="health", recorded_on=d(2026, 10, 1),
            summary="Jayden missed the dental screening and his immunisations are incomplete.",

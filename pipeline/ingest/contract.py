@@ -77,6 +77,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("consent_given_by", "no", "vocab", "Who gave or refused consent.", ("consent_by",)),
     Column("consent_scope", "no", "vocab_list",
            "Purposes the consent covers, comma-separated.", ("consent_purposes",)),
+    Column("subject_view", "no", "vocab",
+           "When a parent or carer gave or refused consent: the subject's own view. A "
+           "competent child's refusal is the one to consider (3.28); from 16 a parent's "
+           "consent needs the young person's agreement (3.30); unable_to_decide: judged "
+           "not competent, so the parent decides (3.26).",
+           ("child_view", "young_person_view", "childs_view")),
     Column("lawful_basis", "yes", "vocab",
            "UK GDPR Article 6 / DPA 2018 Part 3 basis.", ("legal_basis", "basis")),
     Column("special_condition", "no", "text",

@@ -17,7 +17,12 @@ from pipeline.merge.bundle import (
 )
 from pipeline.merge.ledger import build_ledger, check_ledger
 from pipeline.merge.persons import PersonView
-from pipeline.merge.receipts import RECEIPT_COLUMNS, receipt_rows
+from pipeline.merge.receipts import (
+    RECEIPT_COLUMNS,
+    explained_codes,
+    receipt_row,
+    receipt_rows,
+)
 from pipeline.merge.views import CHAIR, recipient_bundle, recipients_by_item
 
 __all__ = [
@@ -39,6 +44,8 @@ __all__ = [
     "build_ledger",
     "check_ledger",
     "chronology",
+    "explained_codes",
+    "receipt_row",
     "receipt_rows",
     "recipient_bundle",
     "recipients_by_item",

@@ -25,7 +25,7 @@ from pipeline.models import (
 from pipeline.run import MeetingRun
 
 #: Version of the bundle.json layout (docs/bundle.schema.json).
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 #: Printed on every recipient view: the originating agency controls onward sharing (3.49).
 ONWARD_NOTICE = "Not to be shared onward without the agreement of the originating agency"
 #: Chronology entries whose texts are at least this similar are the same event.
@@ -92,6 +92,21 @@ class BundleItem:
     #: what redaction removed from this item's text fields: (entity_type, recognizer) ->
     #: count, never the values
     redaction: tuple[tuple[str, str, int], ...] = ()
+    #: how the item must be handled when it is restricted to named bodies, e.g.
+    #: "Court order: for csc only" (003 3.8); None when it may go to every agency
+    restriction: str | None = None
+
+
+#: How a restricted item came to be restricted, by legal_duty (003 3.7-3.8, 3.49).
+_RESTRICTION_BASIS = {"court_order": "Court order", "statutory_duty": "Statutory duty"}
+
+
+def restriction_text(item: Item, decision: Decision) -> str | None:
+    """The restriction mark of a shared item restricted to named bodies, else None."""
+    if not decision.recipients or "*" in decision.recipients:
+        return None
+    basis = _RESTRICTION_BASIS.get(item.legal_duty, f"Restricted by {item.agency}")
+    return f"{basis}: for {', '.join(decision.recipients)} only"
 
 
 def redaction_summary(run: MeetingRun, item_id: str) -> tuple[tuple[str, str, int], ...]:
@@ -115,6 +130,7 @@ class Source:
     fact_or_opinion: str
     opinion_of: str | None  # redacted
     historic: bool
+    restriction: str | None = None  # see BundleItem.restriction
 
 
 @dataclass(frozen=True)
@@ -142,6 +158,12 @@ class ChronologyEntry:
         """Whose opinion, per source, for display ('' when none recorded)."""
         named = [s.opinion_of for s in self.sources if s.opinion_of]
         return "; ".join(dict.fromkeys(named))
+
+    @property
+    def restriction(self) -> str:
+        """Every source's restriction mark (court order, duty, agency); '' when none."""
+        marks = [s.restriction for s in self.sources if s.restriction]
+        return "; ".join(dict.fromkeys(marks))
 
 
 @dataclass(frozen=True)
@@ -202,6 +224,7 @@ def _source(item: BundleItem) -> Source:
         fact_or_opinion=item.fact_or_opinion,
         opinion_of=item.sharing_basis.opinion_of,
         historic=item.historic,
+        restriction=item.restriction,
     )
 
 
@@ -260,6 +283,7 @@ def _bundle_item(run: MeetingRun, item: Item, decision: Decision, text: str) -> 
         reviewed_by=decision.reviewed_by,
         reviewed_at=decision.reviewed_at,
         redaction=redaction_summary(run, item.item_id),
+        restriction=restriction_text(item, decision),
         sharing_basis=SharingBasis(
             consent=item.consent,
             consent_given_by=item.consent_given_by,

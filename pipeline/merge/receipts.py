@@ -1,9 +1,13 @@
-"""Per-agency receipts: what happened to each item an agency submitted, and why.
+"""Per-agency receipts: what happened to each item an agency submitted, why, and what next.
 
-A receipt goes to the submitting agency only. It explains every decision in plain English
-with the guidance behind it (golden rule 7; 003_e63cd6015283d4be.txt 3.51) and carries the
-reminders meant for that agency alone (e.g. INFORM_SUBJECT, 003 3.48). It never shows
-another agency's items.
+A receipt goes to the submitting agency only. Each row states the outcome once, plainly
+(shared and with whom, withheld, or awaiting a person's decision), explains the reasons
+that decided it in plain English with the guidance behind them (golden rule 7;
+003_e63cd6015283d4be.txt 3.51), says what the agency should do next, and carries the
+reminders meant for that agency alone (e.g. INFORM_SUBJECT, 003 3.48). A row that was not
+shared never carries the explanation of a code that would have shared it (a withheld row
+does not say "so it is shared", nor that "a person must weigh" it). It never shows another
+agency's items.
 """
 
 from __future__ import annotations
@@ -23,13 +27,23 @@ RECEIPT_COLUMNS: tuple[str, ...] = (
     "subject_role",
     "category",
     "disposition",
+    "outcome",
     "reasons",
     "explanations",
+    "next_steps",
     "reminders",
 )
 
 _SEP = "; "
 _EXPLAIN_SEP = " | "
+#: what the agency should do when nothing else is asked of it
+_NOTHING_MORE = {
+    "shared": "Nothing more, beyond any reminder below.",
+    "withheld": "Nothing more.",
+    "review": "Nothing for now: the coordinator will contact you if the reviewer needs more.",
+}
+#: info codes whose explanation only holds for a shared item
+_SHARED_ONLY = frozenset({"RECIPIENTS_RESTRICTED", "CHILD_REFUSAL_OVERRIDDEN"})
 
 
 def _explain(code: str, rules: PolicyRules) -> str:
@@ -40,22 +54,96 @@ def _explain(code: str, rules: PolicyRules) -> str:
     return f"{code}: {text} [{rc.citation}]"
 
 
+def outcome_text(decision: Decision) -> str:
+    """The outcome in one plain sentence, as the submitting agency should read it."""
+    if decision.disposition == "shared":
+        if decision.recipients == ("*",) or "*" in decision.recipients:
+            return ("Shared at the meeting: in the chair's bundle and with each agency that "
+                    "needs to know it.")
+        return (f"Shared at the meeting: in the chair's bundle and only with "
+                f"{', '.join(decision.recipients)}.")
+    if decision.disposition == "withheld":
+        return "Withheld: not shared at this meeting."
+    return ("Awaiting review: a person will decide before the meeting whether to share it; "
+            "it is not shared until then.")
+
+
+def explained_codes(decision: Decision, rules: PolicyRules) -> list[str]:
+    """The reasons worth explaining for this outcome: those that decided it, then notes.
+
+    A code carrying another outcome (a sharing code on a withheld row, a review code on a
+    withheld row) did not decide the item, and its explanation would contradict the outcome.
+    """
+    codes = []
+    for code in decision.reasons:
+        rc = rules.reason_codes.get(code)
+        outcome = rc.outcome if rc is not None else "info"
+        if outcome == "info":
+            if code in _SHARED_ONLY and decision.disposition != "shared":
+                continue
+        elif outcome != decision.disposition:
+            continue
+        codes.append(code)
+    if decision.historic and "HISTORIC" not in codes:
+        codes.append("HISTORIC")
+    return codes
+
+
 def _explanations(item: Item, decision: Decision, rules: PolicyRules) -> str:
     parts = []
-    for code in decision.reasons:
+    for code in explained_codes(decision, rules):
         text = _explain(code, rules)
-        if code == "AGENCY_NOT_SHARE":
+        if code == "AGENCY_NOT_SHARE" or code == "LEGAL_DUTY_AGENCY_NOT_SHARE":
             # 'withheld with the agency's rationale' (golden rule 7); it is their own words
             text += f" Your rationale: {' '.join(item.rationale.split()) or '(none recorded)'}"
         elif code in ("REVIEW_DECISION_SHARE", "REVIEW_DECISION_WITHHOLD") and decision.reviewed_by:
             when = decision.reviewed_at.date().isoformat() if decision.reviewed_at else "?"
             text += f" Reviewed by {decision.reviewed_by} on {when}: {decision.review_reason}"
-        elif code == "RECIPIENTS_RESTRICTED" and decision.disposition == "shared":
+        elif code == "RECIPIENTS_RESTRICTED":
             text += f" Shown to: {', '.join(decision.recipients) or 'no agency at this meeting'}."
         parts.append(text)
-    if decision.historic and "HISTORIC" not in decision.reasons:
-        parts.append(_explain("HISTORIC", rules))
     return _EXPLAIN_SEP.join(parts)
+
+
+def next_steps(decision: Decision, rules: PolicyRules) -> str:
+    """What the agency should do next: the steps of the codes that decided the outcome.
+
+    Info codes contribute a step only when the item was not shared (for example, seek
+    consent for this purpose); a shared item's steps are its reminders.
+    """
+    steps: list[str] = []
+    for code in explained_codes(decision, rules):
+        rc = rules.reason_codes.get(code)
+        if rc is None or not rc.next_step:
+            continue
+        if rc.outcome == "info" and decision.disposition == "shared":
+            continue
+        step = " ".join(rc.next_step.split())
+        if step not in steps:
+            steps.append(step)
+    return " ".join(steps) or _NOTHING_MORE[decision.disposition]
+
+
+def receipt_row(item: Item, decision: Decision, rules: PolicyRules) -> dict[str, str]:
+    """One receipt row (RECEIPT_COLUMNS) for an item and its decision."""
+    reminders = (*decision.agency_reminders, *decision.agenda_reminders)
+    prov = item.provenance
+    return {
+        "item_id": item.item_id,
+        "item_ref": item.item_ref or "",
+        "file": prov.file,
+        "sheet": prov.sheet,
+        "row": "" if prov.row is None else str(prov.row),
+        "family_ref": item.family_ref,
+        "subject_role": item.subject_role,
+        "category": item.category,
+        "disposition": decision.disposition,
+        "outcome": outcome_text(decision),
+        "reasons": _SEP.join(decision.reasons),
+        "explanations": _explanations(item, decision, rules),
+        "next_steps": next_steps(decision, rules),
+        "reminders": _EXPLAIN_SEP.join(_explain(c, rules) for c in reminders),
+    }
 
 
 def receipt_rows(
@@ -77,22 +165,5 @@ def receipt_rows(
         decision = by_id.get(item.item_id)
         if decision is None:
             raise ValueError(f"item {item.item_id} of agency {agency} has no policy decision")
-        reminders = (*decision.agency_reminders, *decision.agenda_reminders)
-        prov = item.provenance
-        rows.append(
-            {
-                "item_id": item.item_id,
-                "item_ref": item.item_ref or "",
-                "file": prov.file,
-                "sheet": prov.sheet,
-                "row": "" if prov.row is None else str(prov.row),
-                "family_ref": item.family_ref,
-                "subject_role": item.subject_role,
-                "category": item.category,
-                "disposition": decision.disposition,
-                "reasons": _SEP.join(decision.reasons),
-                "explanations": _explanations(item, decision, rules),
-                "reminders": _EXPLAIN_SEP.join(_explain(c, rules) for c in reminders),
-            }
-        )
+        rows.append(receipt_row(item, decision, rules))
     return rows

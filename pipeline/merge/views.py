@@ -1,8 +1,9 @@
 """Recipient views: each agency's copy of a family bundle, cut to what it needs to know.
 
 An item reaches an agency only if the policy's decision allows that agency and the
-need-to-know table lets the agency's kind receive the item's category; a decision that
-names the agency (restricted_to, legal duty) overrides the table (NeedToKnow.receives).
+need-to-know table lets the agency's kind receive the item's category, or the agency
+manages the risk the item shows; a decision that names the agency (restricted_to, legal
+duty) overrides the table (NeedToKnow.receives).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def _visible(
     meeting_type = run.meeting.meeting.type
 
     def visible(item: Item, decision: Decision) -> bool:
-        return need_to_know.receives(meeting_type, agency, item, decision)
+        return need_to_know.receives(meeting_type, agency, item, decision, run.meeting)
 
     return visible
 

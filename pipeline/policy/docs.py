@@ -1,7 +1,7 @@
 """The docs generator for docs/policy.md: its tables come from redaction_rules/policy.yaml.
 
 Regenerate them after editing policy.yaml: `.venv/bin/python -m pipeline.policy.docs [DOC]`;
-tests/pipeline/test_policy.py fails while they are stale.
+tests/pipeline/policy/test_engine.py fails while they are stale.
 """
 
 from __future__ import annotations
@@ -24,13 +24,14 @@ def _cell(text: str) -> str:
 def reason_code_table(rules: PolicyRules) -> str:
     """The Markdown table of reason codes for docs/policy.md, generated from the rules."""
     lines = [
-        "| Code | Rule | Outcome | Explanation (shown to the agency) | Citation |",
-        "|---|---|---|---|---|",
+        "| Code | Rule | Outcome | Explanation (shown to the agency) | Next step (for the agency) "
+        "| Citation |",
+        "|---|---|---|---|---|---|",
     ]
     for code, rc in rules.reason_codes.items():
         lines.append(
             f"| `{code}` | {_cell(rc.rule)} | {rc.outcome} | {_cell(rc.explanation)} "
-            f"| {_cell(rc.citation)} |"
+            f"| {_cell(rc.next_step or '')} | {_cell(rc.citation)} |"
         )
     return "\n".join(lines)
 

@@ -12,7 +12,10 @@ precedence and where each rule comes from in the guidance:
 * 000_eb978277be808925.txt: Ruby, Bev and Paula
 
 Precedence: withheld beats review beats shared, except that a legal duty to share (003
-3.7-3.9) is never blocked by the consent rules (4, 5, 6, 8's consent test, 10, 11).
+3.7-3.9) is never blocked by the consent rules (4, 5, 6, 8's consent test, 10, 11), and an
+agency's own "not share" cannot silently drop a duty (3.1, 3.8: a person decides).
+Consent that is missing, refused, invalid or out of scope is all the same to the public
+interest test (3.38): only the notes differ (pipeline/policy/consent.py).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Literal
 from pipeline.errors import ConfigError
 from pipeline.meeting import MeetingConfig
 from pipeline.models import Decision, Item
+from pipeline.policy.consent import assess_consent
 from pipeline.policy.review import ReviewDecision
 from pipeline.policy.rules import PolicyRules, ReasonCode, load_policy_rules
 
@@ -45,7 +49,6 @@ _RANK = {"shared": 0, "review": 1, "withheld": 2}
 _CHILD_ROLES = ("child", "unborn_child")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
-ConsentState = Literal["valid", "doubtful", "none"]
 Outcome = Literal["shared", "withheld", "review"]
 
 
@@ -157,42 +160,6 @@ def decide_items(
     return [_decide(item, ctx, reviews.get(item.item_id)) for item in items]
 
 
-def _is_child(item: Item, age: int | None, rules: PolicyRules) -> bool | None:
-    """True/False when known (glossary 'Child': under 18); None when it cannot be told."""
-    if age is not None:
-        return age < rules.ages.adult
-    if item.subject_role in _CHILD_ROLES:
-        return True
-    return None
-
-
-def _consent(item: Item, age: int | None, ctx: _Context) -> tuple[ConsentState, list[str]]:
-    """Rule 4 and the first half of rule 10: is there consent that covers this meeting?"""
-    if item.consent not in ("explicit", "implied"):
-        # refused, withdrawn (3.21: counts as refused), not_sought_*, lacks_capacity, and
-        # not_required (a claim that needs a basis: a legal duty or the public interest)
-        return "none", []
-    rules = ctx.rules
-    problems: list[str] = []
-    child = _is_child(item, age, rules)
-    giver = item.consent_given_by
-    if giver is None or giver == "other":
-        problems.append("CONSENT_GIVER_UNCLEAR")  # 003 3.22
-    elif giver == "subject":
-        if item.subject_role == "unborn_child":
-            problems.append("CONSENT_GIVER_UNCLEAR")
-        elif child and (age is None or age < rules.ages.child_competence):
-            problems.append("CHILD_CONSENT_COMPETENCE")  # 003 3.23-3.26
-    elif not child:
-        # a parent or carer consents for a child (003 3.26-3.27), not for an adult (3.30)
-        problems.append("CONSENT_GIVER_UNCLEAR")
-    if ctx.meeting.meeting.type not in item.consent_scope:
-        problems.append("CONSENT_SCOPE_NOT_COVERED")  # 003 3.18, 3.21; 001 case 2
-    if problems:
-        return "doubtful", problems
-    return "valid", ["CONSENT_EXPLICIT" if item.consent == "explicit" else "CONSENT_IMPLIED"]
-
-
 def _affects_child(item: Item, ctx: _Context) -> bool:
     """Rule 6: is a child, or may a child be, affected by this adult's risk to themselves?
 
@@ -264,14 +231,22 @@ def _decide(item: Item, ctx: _Context, review: ReviewDecision | None) -> Decisio
         else:
             found.add("NOT_NECESSARY_FOR_PURPOSE")
 
-    # Rule 2, the agency's own decision (003 3.1; golden rule 7).
+    # Rule 2, the agency's own decision (003 3.1; golden rule 7). A legal duty is not a
+    # matter of discretion (3.1, 3.8): "not share" on a duty goes to a person, and the
+    # agenda says so, instead of being withheld.
+    agenda: list[str] = []
     if item.agency_decision == "not_share":
-        found.add("AGENCY_NOT_SHARE")
+        if legal_duty:
+            found.add("LEGAL_DUTY_AGENCY_NOT_SHARE")
+            agenda.append("LEGAL_DUTY_NOT_SHARED")
+        else:
+            found.add("AGENCY_NOT_SHARE")
         if is_boilerplate(item.rationale, rules):
             agency_reminders.add("RECORD_NOT_SHARE_RATIONALE")
 
     # Rules 3-7 and 10: the basis for sharing.
-    consent_state, consent_codes = _consent(item, age, ctx)
+    consent = assess_consent(item, age, meeting.meeting.type, rules)
+    consent_state = consent.state
     if legal_duty:
         # Rule 7 (003 3.7-3.9, 3.37): a duty is never blocked by the consent rules, but
         # applies to the named bodies only.
@@ -279,22 +254,30 @@ def _decide(item: Item, ctx: _Context, review: ReviewDecision | None) -> Decisio
     elif item.confidential == "no":
         found.add("NOT_CONFIDENTIAL")  # rule 3
         if consent_state == "valid":
-            found.add(*consent_codes)
-    elif consent_state != "none":
-        found.add(*consent_codes)  # rule 4 (and 10's under-12 consent)
+            found.add(*consent.codes)
+    elif consent_state == "valid":
+        found.add(*consent.codes)  # rule 4
     else:
-        if item.confidential == "unsure":
-            found.add("CONFIDENTIALITY_UNSURE")  # 003 3.13
-        found.add(*_without_consent(item, age, ctx))  # rules 5 and 6
+        # Rules 5 and 6. Missing, refused, invalid or out-of-scope consent: the public
+        # interest decides exactly as with no consent (3.38); only the notes differ.
+        public_interest = _without_consent(item, age, ctx)
+        threshold_met = _disposition(public_interest, rules) == "shared"
+        if consent_state == "check" and not threshold_met:
+            found.add(*consent.codes)  # 3.23-3.26: a person judges the child's competence
+        else:
+            if item.confidential == "unsure":
+                # 3.13 (check with the individual) gives way when the threshold is met: a
+                # concern about serious harm is not delayed (3.43; flowchart after 3.2)
+                found.add("CONFIDENTIALITY_UNSURE_THRESHOLD_MET" if threshold_met
+                          else "CONFIDENTIALITY_UNSURE")
+            found.add(*public_interest)
+            if consent_state == "none":
+                found.add(*consent.codes)  # why consent recorded as given is not relied on
         if item.legal_power:
             found.add("LEGAL_POWER_NOT_DUTY")  # 001 case 4: a power is not a duty
 
-    # Rule 10, a child's own refusal (003 3.22-3.29).
-    child_refused = (
-        item.consent in ("refused", "withdrawn")
-        and item.consent_given_by == "subject"
-        and _is_child(item, age, rules) is True
-    )
+    # Rule 10, a child's own refusal (003 3.22-3.29), in person or through subject_view.
+    child_refused = consent.child_refused
     if child_refused:
         found.add("CHILD_REFUSED")
 
@@ -302,18 +285,29 @@ def _decide(item: Item, ctx: _Context, review: ReviewDecision | None) -> Decisio
     historic = item.when < ctx.historic_before
     if historic:
         found.add("HISTORIC")
-        if item.risk in rules.historic.harm_risks:
+        past = rules.historic
+        if item.risk in past.harm_risks:
             found.add("HISTORIC_RISK_OF_HARM")
         elif (
-            item.category in rules.historic.sensitive_categories
+            item.category in past.sensitive_categories
             and consent_state != "valid"
             and not legal_duty
         ):
-            found.add("HISTORIC_SENSITIVE")
+            may_pose_risk = past.possible_risk
+            if (
+                item.subject_role in may_pose_risk.roles
+                and item.category in may_pose_risk.categories
+                and item.risk in may_pose_risk.risks
+            ):
+                # 001 case 8: bring historic violence together with current information
+                found.add("HISTORIC_POSSIBLE_RISK")
+            else:
+                found.add("HISTORIC_SENSITIVE")
 
     # Checks before anything is shared; pointless once a rule withholds the item.
     restricted = tuple(dict.fromkeys(a.strip().lower() for a in item.restricted_to if a.strip()))
     allowed = tuple(a for a in restricted if a in meeting.agencies)
+    special_in_text: tuple[str, ...] = ()
     if _disposition(found.codes, rules) != "withheld":
         if consent_state != "valid" and is_boilerplate(item.rationale, rules):
             found.add("RATIONALE_NOT_RECORDED")  # rule 9: golden rule 7, 003 3.51
@@ -326,6 +320,17 @@ def _decide(item: Item, ctx: _Context, review: ReviewDecision | None) -> Decisio
         )
         if item.category in rules.special_categories and not explicit and not condition:
             found.add("SPECIAL_CATEGORY_NO_CONDITION")  # rule 11
+        special_in_text = (
+            ()
+            if item.category in rules.special_categories
+            else rules.special_category_text.found(item.summary, item.rationale)
+        )
+        if special_in_text and not (
+            explicit or item.risk in rules.public_interest.share or legal_duty
+        ):
+            # rule 11 by text: recorded under another category, the agency's power or
+            # condition was not recorded with this detail in mind (003 glossary, 3.41)
+            found.add("SPECIAL_CATEGORY_IN_TEXT")
         if item.source_at_risk:
             found.add("SOURCE_AT_RISK")  # rule 12, 003 3.50
         if restricted:
@@ -351,6 +356,14 @@ def _decide(item: Item, ctx: _Context, review: ReviewDecision | None) -> Decisio
     if disposition == "shared" and child_refused:
         found.add("CHILD_REFUSAL_OVERRIDDEN")
         notes.append(" ".join(rules.notes.child_views_not_followed.split()))
+    if disposition != "withheld" and special_in_text:
+        labels = ", ".join(rules.special_category_text.labels[c] for c in special_in_text)
+        notes.append(" ".join(rules.notes.special_category_in_text.split()).format(classes=labels))
+
+    # Rule 10: a parent's consent for a child of 12 or over was relied on; record the
+    # child's own view next time (003 3.23, 3.28).
+    if disposition == "shared" and consent_state == "valid":
+        agency_reminders.add(*consent.reminders)
 
     # Rule 13, informing the subject (003 3.36, 3.48; golden rule 2).
     if disposition == "shared" and consent_state != "valid" and item.subject_informed != "yes":
@@ -360,7 +373,6 @@ def _decide(item: Item, ctx: _Context, review: ReviewDecision | None) -> Decisio
             agency_reminders.add("INFORM_SUBJECT")
 
     # Rule 14, significant harm (003 flowchart after 3.2; 2.5).
-    agenda: list[str] = []
     if (
         item.risk in rules.csc_referral.risks
         and meeting.meeting.type not in rules.csc_referral.except_meeting_types

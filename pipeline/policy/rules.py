@@ -30,6 +30,7 @@ from pipeline.models import (
     MeetingType,
     Risk,
     SubjectInformed,
+    SubjectRole,
 )
 from pipeline.rules_file import RULES_DIR, describe_errors, load_model
 
@@ -52,14 +53,17 @@ ENGINE_CODES: dict[str, Literal["decisive", "info", "reminder"]] = {
     # rule 2: the agency's own decision
     "AGENCY_NOT_SHARE": "decisive",
     "RECORD_NOT_SHARE_RATIONALE": "reminder",
+    "LEGAL_DUTY_AGENCY_NOT_SHARE": "decisive",
+    "LEGAL_DUTY_NOT_SHARED": "reminder",
     # rule 3: confidentiality
     "NOT_CONFIDENTIAL": "decisive",
     "CONFIDENTIALITY_UNSURE": "decisive",
-    # rule 4: consent
+    "CONFIDENTIALITY_UNSURE_THRESHOLD_MET": "info",
+    # rule 4: consent (consent that is not valid is noted; the public interest decides)
     "CONSENT_EXPLICIT": "decisive",
     "CONSENT_IMPLIED": "decisive",
-    "CONSENT_SCOPE_NOT_COVERED": "decisive",
-    "CONSENT_GIVER_UNCLEAR": "decisive",
+    "CONSENT_SCOPE_NOT_COVERED": "info",
+    "CONSENT_GIVER_UNCLEAR": "info",
     # rule 5: public interest
     "PI_SIGNIFICANT_HARM": "decisive",
     "PI_SERIOUS_HARM_ADULT": "decisive",
@@ -80,14 +84,18 @@ ENGINE_CODES: dict[str, Literal["decisive", "info", "reminder"]] = {
     "HISTORIC": "info",
     "HISTORIC_SENSITIVE": "decisive",
     "HISTORIC_RISK_OF_HARM": "info",
+    "HISTORIC_POSSIBLE_RISK": "decisive",
     # rule 9: recording
     "RATIONALE_NOT_RECORDED": "decisive",
     # rule 10: children's consent
     "CHILD_CONSENT_COMPETENCE": "decisive",
     "CHILD_REFUSED": "info",
     "CHILD_REFUSAL_OVERRIDDEN": "info",
+    "YOUNG_PERSON_DECIDES": "info",
+    "SEEK_CHILD_VIEW": "reminder",
     # rule 11: special category and offence data
     "SPECIAL_CATEGORY_NO_CONDITION": "decisive",
+    "SPECIAL_CATEGORY_IN_TEXT": "decisive",
     # rule 12: sources
     "SOURCE_AT_RISK": "decisive",
     # rule 13: informing the subject
@@ -123,6 +131,8 @@ class ReasonCode(BaseModel):
     citation: str = Field(min_length=5)
     #: the rule in docs/policy.md this code belongs to (for grouping the docs table)
     rule: str = Field(min_length=1)
+    #: what the submitting agency should do next (shown in its receipt and by `validate`)
+    next_step: str | None = Field(default=None, min_length=10)
 
     @field_validator("code")
     @classmethod
@@ -192,6 +202,17 @@ class PublicInterest(BaseModel):
         return self
 
 
+class PossibleRisk(BaseModel):
+    """Rule 8: old records about someone who may pose a risk go to a person (001 case 8)."""
+
+    model_config = FROZEN
+
+    roles: tuple[SubjectRole, ...] = Field(min_length=1)
+    categories: tuple[Category, ...] = Field(min_length=1)
+    #: current risks that leave it unclear whether the history matters now
+    risks: tuple[Risk, ...] = Field(min_length=1)
+
+
 class Historic(BaseModel):
     """Rule 8: historic information (000 example 2; 001 case 8)."""
 
@@ -199,6 +220,17 @@ class Historic(BaseModel):
 
     sensitive_categories: tuple[Category, ...] = Field(min_length=1)
     harm_risks: tuple[Risk, ...] = Field(min_length=1)
+    possible_risk: PossibleRisk
+
+    @model_validator(mode="after")
+    def _possible_risk_is_not_harm(self) -> Historic:
+        both = sorted(set(self.possible_risk.risks) & set(self.harm_risks))
+        if both:
+            raise ValueError(
+                f"possible_risk.risks: {', '.join(both)} already show a risk of harm "
+                "(harm_risks); list only risks that leave the history's relevance unclear"
+            )
+        return self
 
 
 class Rationale(BaseModel):
@@ -236,6 +268,14 @@ class Ages(BaseModel):
 
     adult: int = Field(ge=16, le=21)
     child_competence: int = Field(ge=8, le=16)
+    #: capacity to consent is presumed in law from this age (3.30)
+    presumed_capacity: int = Field(ge=12, le=18)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Ages:
+        if not self.child_competence <= self.presumed_capacity <= self.adult:
+            raise ValueError("expected child_competence <= presumed_capacity <= adult")
+        return self
 
 
 class InformSubject(BaseModel):
@@ -256,10 +296,61 @@ class CscReferral(BaseModel):
     except_meeting_types: tuple[MeetingType, ...] = ()
 
 
+class SpecialCategoryText(BaseModel):
+    """Rule 11 by text: special category content in an item of another category.
+
+    Each class (a kind of special category data, 003 glossary 'Sensitive information') has
+    regular expressions matched case-insensitively against the item's summary and
+    rationale; a compiled pattern is built on load, so a bad one fails naming the class.
+    """
+
+    model_config = FROZEN
+
+    #: class name -> plain-English label used in the note (e.g. "religious beliefs")
+    labels: dict[str, str] = Field(min_length=1)
+    patterns: dict[str, tuple[str, ...]] = Field(min_length=1)
+    _compiled: dict[str, re.Pattern[str]] = PrivateAttr(default_factory=dict)
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, v: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for name, pats in v.items():
+            if not pats:
+                raise ValueError(f"patterns.{name}: give at least one pattern")
+            for i, p in enumerate(pats):
+                try:
+                    re.compile(p)
+                except re.error as exc:
+                    raise ValueError(
+                        f"patterns.{name}: pattern {i + 1} ({p!r}) is not a valid regex: {exc}"
+                    ) from None
+        return v
+
+    @model_validator(mode="after")
+    def _same_classes(self) -> SpecialCategoryText:
+        if set(self.labels) != set(self.patterns):
+            raise ValueError("labels and patterns must name the same classes")
+        return self
+
+    def model_post_init(self, __context: object) -> None:
+        self._compiled = {
+            name: re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in pats) + r")\b",
+                             re.IGNORECASE)
+            for name, pats in self.patterns.items()
+        }
+
+    def found(self, *texts: str | None) -> tuple[str, ...]:
+        """The classes whose patterns occur in any of the texts, in file order."""
+        joined = "\n".join(t for t in texts if t)
+        return tuple(n for n, rx in self._compiled.items() if rx.search(joined))
+
+
 class Notes(BaseModel):
     model_config = FROZEN
 
     child_views_not_followed: str = Field(min_length=20)
+    #: "{classes}" is replaced by the labels of the classes found
+    special_category_in_text: str = Field(min_length=20, pattern=r"\{classes\}")
 
 
 class PolicyRules(BaseModel):
@@ -276,6 +367,7 @@ class PolicyRules(BaseModel):
     historic: Historic
     #: rule 11: special category and offence data
     special_categories: tuple[Category, ...] = Field(min_length=1)
+    special_category_text: SpecialCategoryText
     rationale: Rationale
     ages: Ages
     inform_subject: InformSubject

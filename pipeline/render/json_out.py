@@ -38,6 +38,7 @@ def _item(i: BundleItem) -> dict[str, Any]:
         "reasons": list(i.reasons),
         "notes": list(i.notes),
         "recipients": list(i.recipients),
+        "restriction": i.restriction,
         "redaction": [{"entity_type": t, "recognizer": rec, "count": n}
                       for t, rec, n in i.redaction],
         "review": (
@@ -79,6 +80,7 @@ def _entry(e: ChronologyEntry) -> dict[str, Any]:
         "fact_or_opinion": e.fact_or_opinion,
         "text": e.text,
         "historic": e.historic,
+        "restriction": e.restriction or None,
         "agencies": list(e.agencies),
         "item_ids": list(e.item_ids),
         "sources": [
@@ -89,6 +91,7 @@ def _entry(e: ChronologyEntry) -> dict[str, Any]:
                 "fact_or_opinion": s.fact_or_opinion,
                 "opinion_of": s.opinion_of,
                 "historic": s.historic,
+                "restriction": s.restriction,
             }
             for s in e.sources
         ],

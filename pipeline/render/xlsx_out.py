@@ -161,6 +161,7 @@ _CHRONOLOGY = (
     Column("What happened (redacted)", 70),
     Column("Agencies", 18),
     Column("Item ids", 26),
+    Column("Restricted to (court order, duty, agency)", 30),
 )
 _BASIS = (
     Column("Item id", 22),
@@ -184,6 +185,7 @@ _BASIS = (
     Column("Decision notes", 40),
     Column("Historic", 10),
     Column("Recipients", 18),
+    Column("Restricted to", 30),
     Column("Reviewed by", 18),
     Column("Reviewed at", 18),
 )
@@ -242,6 +244,7 @@ def bundle_xlsx(b: FamilyBundle, started_at: datetime) -> bytes:
             e.text,
             e.agencies,
             e.item_ids,
+            e.restriction or None,
         )
         for e in b.chronology
     ]
@@ -272,6 +275,7 @@ def bundle_xlsx(b: FamilyBundle, started_at: datetime) -> bytes:
                 "\n".join(i.notes),
                 i.historic,
                 i.recipients,
+                i.restriction,
                 i.reviewed_by,
                 i.reviewed_at,
             )

@@ -100,3 +100,29 @@ def test_run_with_missing_inbox_is_a_clear_error(tmp_path):
                                  str(tmp_path / "nope"), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "inbox folder not found" in result.output
+
+
+def test_validate_shows_outcome_reminders_and_next_steps(tmp_path):
+    # issue 12, item 8: the preview is the receipt the agency will get: the outcome once,
+    # the reasons that decided it, the reminders (003 3.48: tell the subject) and what next
+    tony = {"family_ref": "FAM-001", "subject_name": "Tony Harrowfield",
+            "subject_dob": "14/05/2009"}
+    rows = [
+        dict(GOOD_ROW, **tony, confidential="yes", consent="refused", consent_given_by="parent",
+             risk="significant_harm_child", subject_informed="not_yet"),
+        dict(GOOD_ROW, **tony, item_ref="P-2", agency_decision="not_share", summary="",
+             consent="explicit", consent_given_by="parent", consent_scope="jag",
+             rationale="Disclosure would identify a covert source; held for tasking only."),
+    ]
+    f = write_csv_file(tmp_path / "police" / "two.csv", rows)
+    result = runner.invoke(app, ["validate", str(f), "--meeting", str(SAMPLE_MEETING)],
+                           terminal_width=250)
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "Reminders:" in out
+    assert "INFORM_SUBJECT: This item is shared without the subject's consent." in out
+    assert "CONFIRM_CSC_REFERRAL" in out
+    assert "row 2: Shared at the meeting" in out
+    assert "row 3: Withheld: not shared at this meeting. Next: Nothing: your decision" in out
+    # the withheld row is not explained by the consent that would have shared it
+    assert "CONSENT_EXPLICIT" not in out

@@ -55,6 +55,7 @@ INVALID = [
     ("event_date", "05/11/2026", "EVENT_AFTER_RECORDED"),
     ("status", "open", "INVALID_VALUE"),
     ("agency_decision", "maybe", "INVALID_VALUE"),
+    ("subject_view", "not bothered", "INVALID_VALUE"),
     ("summary", "", "MISSING_VALUE"),
     ("fact_or_opinion", "", "MISSING_VALUE"),
     ("fact_or_opinion", "rumour", "INVALID_VALUE"),
@@ -184,7 +185,7 @@ def test_contract_table_matches_issue():
         "agency", "family_ref", "item_ref", "subject_name", "subject_dob", "subject_role",
         "category", "recorded_on", "event_date", "status", "agency_decision", "summary",
         "fact_or_opinion", "opinion_of", "source", "source_at_risk", "confidential", "consent",
-        "consent_given_by", "consent_scope", "lawful_basis", "special_condition", "legal_power",
+        "consent_given_by", "consent_scope", "subject_view", "lawful_basis", "special_condition", "legal_power",
         "legal_duty", "risk", "rationale", "decided_by", "subject_informed", "restricted_to"]
     assert "summary" in REQUIRED_HEADERS and "subject_dob" not in REQUIRED_HEADERS
 
@@ -192,3 +193,19 @@ def test_contract_table_matches_issue():
 @pytest.mark.parametrize("text", ["", "n/a", "13/13/2020", "2020-02-30"])
 def test_parse_date_refuses_non_dates(text):
     assert parse_date(text) is None
+
+
+@pytest.mark.parametrize("text,value", [("Refuses", "refuses"), ("unable to decide",
+                                        "unable_to_decide"), ("", None)])
+def test_subject_view_is_read(meeting, text, value):
+    # 003 3.28: a competent child's refusal is the one to consider, even if a parent consents
+    out = _check(meeting, {"subject_view": text, "consent": "explicit",
+                           "consent_given_by": "parent", "consent_scope": "jag",
+                           "confidential": "yes"})
+    assert isinstance(out, Item), out
+    assert out.subject_view == value
+
+
+def test_subject_view_is_found_under_its_synonyms():
+    assert canonical_header("Child's view") == "subject_view"
+    assert canonical_header("Young person view") == "subject_view"

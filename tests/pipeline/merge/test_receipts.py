@@ -74,14 +74,26 @@ def test_row_content(run, index, agency, disposition, reason, explained, reminde
         item.family_ref, item.subject_role, item.category)
 
 
-def test_every_reason_is_explained_with_its_citation(run):
+def test_every_deciding_reason_is_explained_with_its_citation(run):
     items, decisions = run
     for agency in ("police", "health"):
         for row in receipt_rows(agency, items, decisions, rules()):
             for code in row["reasons"].split("; "):
                 rc = rules().reason_codes[code]
-                assert f"{code}: " in row["explanations"]
-                assert rc.citation in row["explanations"]
+                if rc.outcome in (row["disposition"], "info") and code != "RECIPIENTS_RESTRICTED":
+                    assert f"{code}: " in row["explanations"]
+                    assert rc.citation in row["explanations"]
+
+
+def test_a_code_of_another_outcome_is_never_explained(run):
+    # item 2 is withheld on the agency's decision though its consent is valid: the receipt
+    # must not tell the agency that consent was given for sharing (issue 12, item 8)
+    items, decisions = run
+    row = receipt_rows("police", items, decisions, rules())[1]
+    assert row["disposition"] == "withheld"
+    assert "CONSENT_EXPLICIT" in row["reasons"]
+    assert "CONSENT_EXPLICIT:" not in row["explanations"]
+    assert "Explicit consent" not in row["explanations"]
 
 
 def test_agenda_reminder_shown_to_the_submitting_agency(run):
@@ -106,3 +118,79 @@ def test_missing_decision_is_an_error(run):
     items, decisions = run
     with pytest.raises(ValueError, match="has no policy decision"):
         receipt_rows("police", items, decisions[:1], rules())
+
+
+# --- issue 12, item 8: the outcome once, plainly, and what to do next ----------------------
+# Golden rule 7 (003 2.9) and 3.51: "record your decision and the reasons for it". A receipt
+# that says both "withheld" and "so it is shared", or that a withheld item is for "a person
+# [to] weigh", records no decision at all.
+
+OLD = {"recorded_on": datetime(2015, 5, 1).date()}
+RECEIPTS = [
+    # (overrides, meeting, disposition, outcome starts, must contain, must not contain)
+    pytest.param({"category": "mental_health", "risk": "welfare_concern", **REFUSED, **OLD},
+                 "mash", "withheld", "Withheld: not shared",
+                 ("HISTORIC_SENSITIVE:", "short current summary"),
+                 ("must weigh", "PI_JUDGEMENT_NEEDED:"), id="bev-withheld-000-ex2"),
+    pytest.param({"agency_decision": "not_share",
+                  "rationale": "Disclosure would compromise an ongoing covert investigation."},
+                 "marac", "withheld", "Withheld: not shared",
+                 ("AGENCY_NOT_SHARE:", "Your rationale: Disclosure"),
+                 ("Explicit consent", "CONSENT_EXPLICIT:"), id="not-share-003-3.1"),
+    pytest.param({"legal_duty": "court_order", "restricted_to": ("csc",),
+                  "agency_decision": "not_share",
+                  "rationale": "We are challenging the order on legal advice this week."},
+                 "marac", "review", "Awaiting review",
+                 ("LEGAL_DUTY_AGENCY_NOT_SHARE:", "legal adviser"),
+                 ("so it is shared", "LEGAL_DUTY:"), id="duty-not-share-003-3.8"),
+    pytest.param({"risk": "welfare_concern", **REFUSED}, "marac", "review", "Awaiting review",
+                 ("PI_JUDGEMENT_NEEDED:", "what might happen if it is shared"),
+                 ("Shared without consent",), id="judgement-003-3.41"),
+    pytest.param({"risk": "significant_harm_child", "rationale": "n/a", **REFUSED}, "mash",
+                 "review", "Awaiting review", ("RATIONALE_NOT_RECORDED:", "Record in rationale"),
+                 ("PI_SIGNIFICANT_HARM:",), id="no-rationale-golden-rule-7"),
+    pytest.param({"consent_scope": ("early_help",), "risk": "none_identified"}, "marac",
+                 "withheld", "Withheld", ("seek consent for this meeting's purpose",),
+                 ("Explicit consent",), id="out-of-scope-seek-consent-003-3.21"),
+    pytest.param({"risk": "significant_harm_child", "subject_informed": "not_yet",
+                  "restricted_to": ("csc", "health"), **REFUSED}, "marac", "shared",
+                 "Shared at the meeting: in the chair's bundle and only with csc, health.",
+                 ("PI_SIGNIFICANT_HARM:", "Shown to: csc, health."), ("must weigh",),
+                 id="paula-shared-000-ex3"),
+    pytest.param({}, "marac", "shared", "Shared at the meeting", ("CONSENT_EXPLICIT:",),
+                 ("Withheld", "Awaiting"), id="consent-003-3.19"),
+]
+
+
+@pytest.mark.parametrize("overrides,mtype,disposition,outcome,has,lacks", RECEIPTS)
+def test_receipt_states_the_outcome_once_and_what_next(overrides, mtype, disposition, outcome,
+                                                       has, lacks):
+    item = make_item(**overrides)
+    d = decide_items([item], make_meeting(mtype), rules())[0]
+    r = receipt_rows(item.agency, [item], [d], rules())[0]
+    assert r["disposition"] == disposition, d.reasons
+    assert r["outcome"].startswith(outcome)
+    text = " ".join((r["explanations"], r["next_steps"]))
+    for phrase in has:
+        assert phrase in text, phrase
+    for phrase in lacks:
+        assert phrase not in r["explanations"] and phrase not in r["outcome"], phrase
+    assert r["next_steps"]
+    # the outcome is stated once: no explanation contradicts it
+    for code in d.reasons:
+        rc = rules().reason_codes[code]
+        if rc.outcome in ("shared", "withheld", "review") and rc.outcome != disposition:
+            assert f"{code}:" not in r["explanations"], code
+
+
+def test_every_code_that_holds_an_item_back_says_what_to_do_next():
+    missing = [code for code, rc in rules().reason_codes.items()
+               if rc.outcome in ("withheld", "review") and not rc.next_step]
+    assert missing == []
+
+
+def test_a_shared_item_with_nothing_asked_says_so():
+    item = make_item()
+    d = decide_items([item], make_meeting(), rules())[0]
+    r = receipt_rows("police", [item], [d], rules())[0]
+    assert r["next_steps"] == "Nothing more, beyond any reminder below."

@@ -92,9 +92,11 @@ RULE_2 = [
          id="not-share-with-consent-003-3.1"),
     case("marac", {"agency_decision": "not_share", "risk": "significant_harm_child", **REFUSED},
          "withheld", "AGENCY_NOT_SHARE", id="not-share-beats-public-interest"),
+    # 003 3.1: judgement decides "unless there is a statutory duty or a court order to
+    # share"; 3.8: "you must share": a person decides, the duty is not silently dropped.
     case("marac", {"agency_decision": "not_share", "legal_duty": "statutory_duty",
                    "restricted_to": ("csc",)},
-         "withheld", "AGENCY_NOT_SHARE", id="not-share-with-legal-duty-003-3.8"),
+         "review", "LEGAL_DUTY_AGENCY_NOT_SHARE", id="not-share-with-legal-duty-003-3.8"),
 ]
 
 
@@ -137,21 +139,25 @@ RULE_4 = [
     case("marac", {}, "shared", "CONSENT_EXPLICIT", id="explicit-001-case9"),
     # 003 3.19: implied consent where sharing is intrinsic to the service.
     case("marac", {"consent": "implied"}, "shared", "CONSENT_IMPLIED", id="implied-003-3.19"),
-    # 001 case 2: Cathy's consent for the nursery did not cover the health visitor.
-    case("marac", {"consent_scope": ("early_help",)}, "review", "CONSENT_SCOPE_NOT_COVERED",
+    # 001 case 2: Cathy's consent for the nursery did not cover the health visitor. Without
+    # consent for this purpose the public interest decides (003 3.38): serious harm, shared.
+    case("marac", {"consent_scope": ("early_help",)}, "shared", "CONSENT_SCOPE_NOT_COVERED",
          id="other-purpose-001-case2"),
-    case("marac", {"consent_scope": ()}, "review", "CONSENT_SCOPE_NOT_COVERED",
+    case("marac", {"consent_scope": ("early_help",), "risk": "welfare_concern"}, "review",
+         "PI_JUDGEMENT_NEEDED", id="other-purpose-welfare-003-3.41"),
+    case("marac", {"consent_scope": ()}, "shared", "PI_SERIOUS_HARM_ADULT",
          id="scope-not-recorded-003-3.18"),
     # 003 3.21: consent can be withdrawn; withdrawn counts as refused.
     case("marac", {"consent": "withdrawn", "risk": "none_identified"}, "withheld", "PI_NO_RISK",
          id="withdrawn-is-refused-003-3.21"),
-    # 003 3.30: an adult's own consent is needed; a parent cannot give it.
-    case("marac", {"consent_given_by": "parent"}, "review", "CONSENT_GIVER_UNCLEAR",
+    # 003 3.30: an adult's own consent is needed; a parent cannot give it. No valid consent,
+    # so the public interest decides (3.38): serious harm to an adult is shared.
+    case("marac", {"consent_given_by": "parent"}, "shared", "CONSENT_GIVER_UNCLEAR",
          id="parent-for-adult-003-3.30"),
-    case("marac", {"consent_given_by": None}, "review", "CONSENT_GIVER_UNCLEAR",
-         id="giver-not-recorded-003-3.22"),
-    case("marac", {"consent_given_by": "other"}, "review", "CONSENT_GIVER_UNCLEAR",
-         id="giver-other-003-3.22"),
+    case("marac", {"consent_given_by": None, "risk": "welfare_concern"}, "review",
+         "CONSENT_GIVER_UNCLEAR", id="giver-not-recorded-003-3.22"),
+    case("marac", {"consent_given_by": "other", "risk": "none_identified"}, "withheld",
+         "CONSENT_GIVER_UNCLEAR", id="giver-other-003-3.22"),
     # 001 case 10: Sarah consents for her son Ryan; 003 3.26-3.27.
     case("mash", {**SAM, "consent_given_by": "parent", "category": "education",
                   "risk": "welfare_concern"},
@@ -543,7 +549,7 @@ def test_precedence(mtype, overrides, disposition, first):
     [
         ("PI_SIGNIFICANT_HARM", "shared", "3.42-3.43"),
         ("ADULT_SELF_RISK_ONLY", "withheld", "3.44"),
-        ("CONSENT_SCOPE_NOT_COVERED", "review", "case example 2"),
+        ("CONSENT_SCOPE_NOT_COVERED", "info", "case example 2"),
         ("SOURCE_AT_RISK", "review", "3.50"),
         ("INFORM_SUBJECT", "reminder", "3.48"),
     ],
@@ -633,6 +639,24 @@ BROKEN = [
                  "pattern 2 ('(unclosed') is not a valid regex", id="bad-regex"),
     pytest.param(_set("ages.adult", 12),
                  "rule ages.adult: Input should be greater than or equal to 16", id="bad-age"),
+    pytest.param(_set("historic.possible_risk.risks", ["unknown", "serious_crime"]),
+                 "possible_risk.risks: serious_crime already show a risk of harm",
+                 id="possible-risk-overlaps-harm"),
+    pytest.param(_set("special_category_text.patterns.health", ["gp", "(unclosed"]),
+                 "patterns.health: pattern 2 ('(unclosed') is not a valid regex",
+                 id="special-text-bad-regex"),
+    pytest.param(_set("special_category_text.labels.health", _DELETE),
+                 "labels and patterns must name the same classes", id="special-text-unlabelled"),
+    pytest.param(_set("notes.special_category_in_text", "A note that names no classes at all."),
+                 "rule notes.special_category_in_text: String should match pattern",
+                 id="note-without-placeholder"),
+    pytest.param(lambda d: (_set("ages.child_competence", 16)(d),
+                            _set("ages.presumed_capacity", 14)(d)),
+                 "expected child_competence <= presumed_capacity <= adult",
+                 id="presumed-capacity-order"),
+    pytest.param(_set("reason_codes.PI_NO_RISK.next_step", "Nothing."),
+                 "reason_codes.PI_NO_RISK.next_step: String should have at least 10",
+                 id="next-step-too-short"),
     pytest.param(_set("surprise", True), "rule surprise: Extra inputs are not permitted",
                  id="unknown-key"),
     pytest.param(_set("version", 2), "rule version: Input should be 1", id="bad-version"),
@@ -746,7 +770,11 @@ def test_engine_is_total_and_deterministic(mtype, fields, seed):
         # nothing goes anywhere unless shared; shared always goes somewhere
         assert (d.recipients != ()) == (d.disposition == "shared")
         if item.agency_decision == "not_share":
-            assert d.disposition == "withheld"
+            # never shared on the rules alone; withheld unless a legal duty sends it to a
+            # person (003 3.1, 3.8)
+            assert d.disposition == ("withheld" if item.legal_duty == "none"
+                                     else d.disposition)
+            assert d.disposition != "shared"
         if d.disposition != "shared":
             assert "INFORM_SUBJECT" not in d.agency_reminders
         assert d.reviewed_by is None

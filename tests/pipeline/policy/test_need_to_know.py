@@ -10,10 +10,12 @@ import pytest
 import yaml
 
 from pipeline.errors import ConfigError
-from pipeline.models import Category, Decision
+from pipeline.meeting import MeetingConfig
+from pipeline.models import Category, Decision, Item
 from pipeline.policy import load_need_to_know
 from pipeline.policy.need_to_know import NEED_TO_KNOW_PATH
 from pipeline.rules_file import RULES_DIR
+from tests.pipeline.policy.helpers import make_item, make_meeting
 from tests.pipeline.render.sample_run import build_sample
 
 REAL = yaml.safe_load((RULES_DIR / "need_to_know.yaml").read_text())
@@ -121,3 +123,104 @@ def test_receives(agency: str, category: str, recipients: tuple[str, ...], expec
     item = build_sample().run.items[0].model_copy(update={"category": category})
     decision = Decision(item_id=item.item_id, disposition="shared", reasons=(), recipients=recipients)
     assert ntk.receives("jag", agency, item, decision) is expected
+
+
+# --- risk items reach the agencies that manage the risk (issue 12, item 7) -------------------
+# 003 3.49: "share the information only with the person or people who need to know"; 2.2:
+# information "about those who may pose a risk of harm to a child" and, in domestic abuse,
+# "where there is indication of high risk of death or serious injury"; 3.46: "refer your
+# concerns to children's social care and/or the police".
+
+def _shared(item: Item, recipients: tuple[str, ...] = ("*",)) -> Decision:
+    return Decision(item_id=item.item_id, disposition="shared", reasons=(),
+                    recipients=recipients)
+
+
+RISK_VIEWS = [
+    # MARAC: the perpetrator's mental-health risk reaches police, probation, housing, IDVA
+    ("marac", "F1", "mental_health", "serious_harm_adult", ("*",),
+     {"police": True, "probation": True, "housing": True, "idva": True, "csc": True,
+      "health": True, "education": False}),
+    # ... but not a welfare concern: per category, health and social care only
+    ("marac", "F1", "mental_health", "welfare_concern", ("*",),
+     {"police": False, "probation": False, "housing": False, "idva": True,
+      "education": False}),
+    # MASH: a threat to a child reaches the police, and the school for a child at school
+    ("mash", "F1", "mental_health", "significant_harm_child", ("*",),
+     {"police": True, "education": True, "probation": False, "housing": False}),
+    # JAG: a mother's threat to her child reaches the police and the school
+    ("jag", "F1", "health", "significant_harm_child", ("*",),
+     {"police": True, "education": True, "housing": False}),
+    # no child of school age (F2: adults only; F3: no date of birth): no school
+    ("mash", "F2", "mental_health", "significant_harm_child", ("*",),
+     {"police": True, "education": False}),
+    ("mash", "F3", "mental_health", "significant_harm_child", ("*",),
+     {"police": True, "education": False}),
+    # the school gets risks to a child only, not an adult's risk
+    ("marac", "F1", "mental_health", "serious_harm_adult", ("*",), {"education": False}),
+    # sexual health stays away from the school and housing even with a risk
+    ("marac", "F1", "sexual_health", "significant_harm_child", ("*",),
+     {"police": True, "education": False, "housing": False}),
+    # restricted_to still decides alone: never widened by a managed risk
+    ("marac", "F1", "mental_health", "serious_harm_adult", ("health", "idva"),
+     {"police": False, "probation": False, "housing": False, "idva": True, "health": True}),
+]
+
+
+@pytest.mark.parametrize("mtype,family,category,risk,recipients,expected", RISK_VIEWS)
+def test_risk_items_reach_those_who_manage_the_risk(mtype, family, category, risk, recipients,
+                                                    expected):
+    ntk = load_need_to_know()
+    meeting = make_meeting(mtype)
+    item = make_item(family_ref=family, category=category, risk=risk)
+    decision = _shared(item, recipients)
+    for agency, receives in expected.items():
+        assert ntk.receives(mtype, agency, item, decision, meeting) is receives, agency
+
+
+def test_without_the_meeting_the_school_rule_sends_nothing():
+    ntk = load_need_to_know()
+    item = make_item(category="mental_health", risk="significant_harm_child")
+    assert ntk.receives("mash", "education", item, _shared(item)) is False
+    assert ntk.receives("mash", "police", item, _shared(item)) is True
+
+
+@pytest.mark.parametrize(
+    "dob,at_school",
+    [("2022-11-21", False), ("2022-11-20", True), ("2009-11-21", True), ("2008-11-20", False),
+     (None, False)],
+    ids=["3", "4", "17", "18", "no-dob"],
+)
+def test_child_at_school_by_age_at_the_meeting(dob, at_school):
+    meeting = MeetingConfig.model_validate({
+        "meeting": {"id": "M", "type": "mash", "date": "2026-11-20",
+                    "purpose": "Decide whether the child is at risk."},
+        "agencies": ["police", "school"],
+        "families": [{"ref": "F", "members": [
+            {"name": "Parent One", "dob": "1990-01-01", "role": "parent"},
+            {"name": "Child One", "dob": dob, "role": "child"}]}],
+    })
+    assert load_need_to_know().child_at_school(meeting, "F") is at_school
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("risk_managers.0.kinds", ["police", "wizards"], "risk_managers.0.kinds: unknown kind(s) wizards"),
+        ("risk_managers.0.categories", ["gossip"], "risk_managers.0.categories.0: Input should be"),
+        ("risk_managers.0.risks", ["high"], "risk_managers.0.risks.0: Input should be"),
+        ("risk_managers.0.meeting_types", [], "risk_managers.0.meeting_types: Tuple should have at least 1"),
+        ("risk_managers.0.why", "", "risk_managers.0.why: String should have at least 10"),
+        ("school_age", {"min": 0, "max": 17}, "school_age.min: Input should be greater than or equal to 2"),
+    ],
+)
+def test_bad_risk_managers_fail_at_load(tmp_path: Path, path: str, value: Any, message: str) -> None:
+    data = copy.deepcopy(REAL)
+    node: Any = data
+    *parents, last = path.split(".")
+    for key in parents:
+        node = node[int(key)] if key.isdigit() else node[key]
+    node[last] = value
+    with pytest.raises(ConfigError) as exc:
+        load_need_to_know(_write(tmp_path, data))
+    assert message in str(exc.value)
