@@ -10,13 +10,15 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from flows.cli_audit import audit_app
 from flows.cli_review import review_app
 from pipeline.errors import CasebundleError, ConfigError
+from pipeline.identity import Matcher, apply_identity, describe, load_matcher, match_items
 from pipeline.ingest import InboxFile, read_and_validate, write_template
 from pipeline.meeting import SAMPLE_INBOX, SAMPLE_MEETING, MeetingConfig, load_meeting
-from pipeline.models import Decision, Item, Rejection
+from pipeline.models import Decision, Item, Rejection, SubjectMatch
 from pipeline.policy import PolicyRules, decide_items, explain, load_policy
 
 app = typer.Typer(
@@ -76,6 +78,13 @@ def run(
                   str(c["review"]), str(c["rejected"]))
     console.print(table)
     console.print(f"rows in = ledger rows = {summary['rows_in']}")
+    ident = summary.get("identity", {})
+    if ident:
+        console.print("Subjects: " + ", ".join(f"{k.replace('_', ' ')} {v}"
+                                               for k, v in ident.items()), markup=False)
+    for line in summary.get("attention", []):
+        console.print(f"Attention: {line}", style="bold yellow", markup=False,
+                      soft_wrap=True)
     console.print(f"Outputs: {out / summary['meeting_id']}")
 
 
@@ -119,6 +128,7 @@ def validate(
     try:
         cfg = load_meeting(meeting)
         rules = load_policy()
+        matcher = load_matcher()
     except CasebundleError as exc:
         _fail(exc)
         return
@@ -127,11 +137,30 @@ def validate(
     _print_rejections(rejections)
     for note in read.notes:
         console.print(f"Note: {note}", style="yellow", markup=False, soft_wrap=True)
+    unlinked = 0
     if items:
-        _print_decisions(items, decide_items(items, cfg, rules), rules)
+        matches, decisions = _identity_and_decisions(items, cfg, rules, matcher)
+        _print_decisions(items, decisions, rules, matches)
+        unlinked = sum(not m.linked for m in matches.values())
     total = len(items) + len(rejections)
     console.print(f"{file.name}: {total} rows: {len(items)} valid, {len(rejections)} rejected.")
+    if unlinked:
+        console.print(f"{unlinked} valid rows name someone who is not matched to the family's "
+                      "roster: they will wait for the coordinator and are not shared until "
+                      "checked. Fix family_ref, subject_name or subject_dob if they are wrong.",
+                      style="bold yellow", markup=False, soft_wrap=True)
     raise typer.Exit(code=1 if rejections else 0)
+
+
+def _identity_and_decisions(items: list[Item], cfg: MeetingConfig, rules: PolicyRules,
+                            matcher: Matcher
+                            ) -> tuple[dict[str, SubjectMatch], list[Decision]]:
+    """What the run would decide: the identity step, the policy, the identity applied.
+    No review decisions: the agency sees what happens before the coordinator looks."""
+    matches = match_items(items, cfg, matcher)
+    by_id = {d.item_id: d for d in decide_items(items, cfg, rules)}
+    applied, matches = apply_identity(by_id, items, matches, {}, cfg)
+    return matches, [applied[i.item_id] for i in items]
 
 
 def _print_rejections(rejections: list[Rejection]) -> None:
@@ -148,14 +177,17 @@ def _print_rejections(rejections: list[Rejection]) -> None:
                           f"{found} Fix: {pr.fix}", markup=False, soft_wrap=True)
 
 
-def _print_decisions(items: list[Item], decisions: list[Decision], rules: PolicyRules) -> None:
+def _print_decisions(items: list[Item], decisions: list[Decision], rules: PolicyRules,
+                     matches: dict[str, SubjectMatch]) -> None:
     table = Table(title="What the policy would decide (before the meeting coordinator sees it)",
                   show_lines=True)
-    for col in ("sheet", "row", "family", "category", "disposition", "reasons"):
+    for col in ("sheet", "row", "family", "subject match", "category", "disposition",
+                "reasons"):
         table.add_column(col, overflow="fold")
     for item, d in zip(items, decisions, strict=True):
         table.add_row(item.provenance.sheet, str(item.provenance.row), item.family_ref,
-                      item.category, d.disposition, "\n".join(d.reasons))
+                      Text(describe(matches[item.item_id])), item.category, d.disposition,
+                      "\n".join(d.reasons))
     console.print(table)
     codes = sorted({c for d in decisions for c in d.reasons})
     console.print("[bold]Reasons:[/]")

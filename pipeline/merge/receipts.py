@@ -8,9 +8,10 @@ another agency's items.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from pipeline.models import Decision, Item
+from pipeline.identity import IDENTITY_CODES
+from pipeline.models import Decision, Item, SubjectMatch
 from pipeline.policy import PolicyRules
 
 RECEIPT_COLUMNS: tuple[str, ...] = (
@@ -40,10 +41,17 @@ def _explain(code: str, rules: PolicyRules) -> str:
     return f"{code}: {text} [{rc.citation}]"
 
 
-def _explanations(item: Item, decision: Decision, rules: PolicyRules) -> str:
+_IDENTITY_CODES = frozenset(IDENTITY_CODES.values())
+
+
+def _explanations(item: Item, decision: Decision, rules: PolicyRules,
+                  match: SubjectMatch | None = None) -> str:
     parts = []
     for code in decision.reasons:
         text = _explain(code, rules)
+        if code in _IDENTITY_CODES and match is not None:
+            # family refs, levels and scores only: no roster member is named to the agency
+            text += f" Detail: {match.why}."
         if code == "AGENCY_NOT_SHARE":
             # 'withheld with the agency's rationale' (golden rule 7); it is their own words
             text += f" Your rationale: {' '.join(item.rationale.split()) or '(none recorded)'}"
@@ -63,8 +71,12 @@ def receipt_rows(
     items: Sequence[Item],
     decisions: Sequence[Decision],
     rules: PolicyRules,
+    identities: Mapping[str, SubjectMatch] | None = None,
 ) -> list[dict[str, str]]:
     """One row per item the agency submitted, in item order, with the RECEIPT_COLUMNS.
+
+    With `identities`, an item whose subject is not linked to the roster says why (which
+    comparisons failed, or which family it matches instead), so the agency can fix it.
 
     Raises ValueError if an item of the agency has no decision: a receipt must account for
     every row (the ledger's invariant), so a gap is a bug, not something to skip.
@@ -91,7 +103,8 @@ def receipt_rows(
                 "category": item.category,
                 "disposition": decision.disposition,
                 "reasons": _SEP.join(decision.reasons),
-                "explanations": _explanations(item, decision, rules),
+                "explanations": _explanations(item, decision, rules,
+                                              (identities or {}).get(item.item_id)),
                 "reminders": _EXPLAIN_SEP.join(_explain(c, rules) for c in reminders),
             }
         )

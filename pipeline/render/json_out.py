@@ -66,6 +66,8 @@ def _item(i: BundleItem) -> dict[str, Any]:
             "row": p.row,
             "sha256": p.sha256,
             "received_at": iso(p.received_at),
+            "subject_name_as_submitted": p.subject_name_as_submitted,
+            "subject_match": p.subject_match,
         },
     }
 
@@ -89,6 +91,7 @@ def _entry(e: ChronologyEntry) -> dict[str, Any]:
                 "fact_or_opinion": s.fact_or_opinion,
                 "opinion_of": s.opinion_of,
                 "historic": s.historic,
+                "subject_name_as_submitted": s.subject_name_as_submitted,
             }
             for s in e.sources
         ],
