@@ -145,9 +145,10 @@ def validate(
     total = len(items) + len(rejections)
     console.print(f"{file.name}: {total} rows: {len(items)} valid, {len(rejections)} rejected.")
     if unlinked:
-        console.print(f"{unlinked} valid rows name someone who is not matched to the family's "
-                      "roster: they will wait for the coordinator and are not shared until "
-                      "checked. Fix family_ref, subject_name or subject_dob if they are wrong.",
+        rows = "1 valid row names" if unlinked == 1 else f"{unlinked} valid rows name"
+        console.print(f"{rows} someone who is not matched to the family's roster: they wait "
+                      "for the coordinator and are not shared until checked. Fix family_ref, "
+                      "subject_name or subject_dob if they are wrong.",
                       style="bold yellow", markup=False, soft_wrap=True)
     raise typer.Exit(code=1 if rejections else 0)
 
@@ -177,6 +178,14 @@ def _print_rejections(rejections: list[Rejection]) -> None:
                           f"{found} Fix: {pr.fix}", markup=False, soft_wrap=True)
 
 
+def _match_label(match: SubjectMatch) -> str:
+    if match.linked:
+        return match.member or ""
+    return {"weak": "WEAK MATCH", "ambiguous": "AMBIGUOUS",
+            "not_on_roster": "NOT ON ROSTER",
+            "other_family": f"PROBABLY {match.other_family}"}[match.outcome]
+
+
 def _print_decisions(items: list[Item], decisions: list[Decision], rules: PolicyRules,
                      matches: dict[str, SubjectMatch]) -> None:
     table = Table(title="What the policy would decide (before the meeting coordinator sees it)",
@@ -186,9 +195,13 @@ def _print_decisions(items: list[Item], decisions: list[Decision], rules: Policy
         table.add_column(col, overflow="fold")
     for item, d in zip(items, decisions, strict=True):
         table.add_row(item.provenance.sheet, str(item.provenance.row), item.family_ref,
-                      Text(describe(matches[item.item_id])), item.category, d.disposition,
+                      Text(_match_label(matches[item.item_id])), item.category, d.disposition,
                       "\n".join(d.reasons))
     console.print(table)
+    console.print("[bold]Who each row is about (the family's roster in the meeting config):[/]")
+    for item in items:
+        console.print(f"  sheet {item.provenance.sheet} row {item.provenance.row}: "
+                      f"{describe(matches[item.item_id])}", markup=False, soft_wrap=True)
     codes = sorted({c for d in decisions for c in d.reasons})
     console.print("[bold]Reasons:[/]")
     for code in codes:

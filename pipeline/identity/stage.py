@@ -119,10 +119,10 @@ def apply_identity(
             })
         elif d.disposition == "review":
             out_decisions[item.item_id] = d.model_copy(
-                update={"reasons": (code, *extra, *d.reasons)})
+                update={"reasons": (code, *extra, *d.reasons), "recipients": ()})
         else:
             out_decisions[item.item_id] = d.model_copy(
-                update={"reasons": (*d.reasons, code, *extra)})
+                update={"reasons": (*d.reasons, code, *extra), "recipients": ()})
     return out_decisions, out_matches
 
 
