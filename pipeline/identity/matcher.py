@@ -167,14 +167,17 @@ class Matcher:
 
     # --- one subject against one member -------------------------------------------------
 
-    def compare(self, subject: Subject, member: RosterMember) -> Comparison:
+    @staticmethod
+    def readings(name: str) -> tuple[PersonName, ...]:
+        """The ways to read a name: as written, and reversed when nothing shows its order."""
+        parsed = parse_name(name)
+        other = None if has_order_cue(name) else swapped(parsed)
+        return (parsed,) if other is None else (parsed, other)
+
+    def compare(self, subject: Subject, member: RosterMember,
+                readings: tuple[PersonName, ...] | None = None) -> Comparison:
         """The best reading of the subject's name against one member."""
-        parsed = parse_name(subject.name)
-        readings = [parsed]
-        if not has_order_cue(subject.name):
-            other = swapped(parsed)
-            if other is not None:
-                readings.append(other)
+        readings = readings or self.readings(subject.name)
         w = self.settings.weights
         dob = dob_level(subject.dob, member.dob)
         role = role_level(subject.role, member.role)
@@ -195,9 +198,10 @@ class Matcher:
               ) -> SubjectMatch:
         """Who the subject of an item filed under `family_ref` is (module docstring)."""
         t = self.settings.thresholds
-        own = sorted((self.compare(subject, m) for m in roster.family(family_ref)),
+        readings = self.readings(subject.name)
+        own = sorted((self.compare(subject, m, readings) for m in roster.family(family_ref)),
                      key=lambda c: -c.score)
-        other = sorted((self.compare(subject, m) for m in roster.others(family_ref)),
+        other = sorted((self.compare(subject, m, readings) for m in roster.others(family_ref)),
                        key=lambda c: -c.score)
         best = own[0] if own else None
         rivals = [c for c in own[1:] if best and c.score >= t.review

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 #: "Anthony (Tony) Harrowfield", 'Charlie "Chaz" Wrexley', "Gavin 'Gav' Sloan"
@@ -58,16 +59,18 @@ class PersonName:
     def middles(self) -> tuple[str, ...]:
         return self.forenames[1:]
 
-    @property
+    @cached_property
     def surname_parts(self) -> frozenset[str]:
         """The pieces of a hyphenated or double-barrelled surname (two letters or more)."""
         return frozenset(p for w in (*self.surname, *self.former_surnames)
                          for p in w.split("-") if len(p) > 1)
 
-    def surname_keys(self) -> frozenset[str]:
+    @cached_property
+    def keys(self) -> frozenset[str]:
         """The surname as one key with spaces and hyphens removed ("smith-jones" ->
         "smithjones"); with a middle name, also the last two words joined, since
-        "Tony Smith Jones" may be a double-barrelled surname written without its hyphen."""
+        "Tony Smith Jones" may be a double-barrelled surname written without its hyphen;
+        and any former surname."""
         keys = {f.replace("-", "") for f in self.former_surnames}
         if not self.surname:
             return frozenset(keys)
@@ -75,6 +78,9 @@ class PersonName:
         if self.middles and len(self.surname) == 1:
             keys.add((self.middles[-1] + self.surname[0]).replace("-", ""))
         return frozenset(keys)
+
+    def surname_keys(self) -> frozenset[str]:
+        return self.keys
 
 
 def _words(text: str) -> list[str]:

@@ -3,7 +3,7 @@ parsed once for matching."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from pipeline.identity.names import PersonName, fold, parse_name
@@ -12,7 +12,7 @@ from pipeline.meeting import MeetingConfig
 
 @dataclass(frozen=True)
 class RosterMember:
-    """One person a meeting is about, as the coordinator listed them."""
+    """One person a meeting is about, as the coordinator listed them (names parsed once)."""
 
     family_ref: str
     name: str  # as written in the meeting config: the name bundles show
@@ -21,26 +21,22 @@ class RosterMember:
     parsed: PersonName
     #: the member's other names (config `aliases`): nicknames, former or other surnames
     aliases: tuple[PersonName, ...]
+    #: first names the member also goes by: aliases, and names in brackets
+    alias_forenames: frozenset[str] = field(init=False)
+    surname_keys: frozenset[str] = field(init=False)
+    surname_parts: frozenset[str] = field(init=False)
 
-    @property
-    def alias_forenames(self) -> frozenset[str]:
-        """First names the member also goes by: aliases, and names in brackets."""
-        firsts = {a.first for a in self.aliases if a.first}
-        return frozenset(firsts | set(self.parsed.aka))
-
-    @property
-    def surname_keys(self) -> frozenset[str]:
+    def __post_init__(self) -> None:
+        firsts = {a.first for a in self.aliases if a.first} | set(self.parsed.aka)
         keys = set(self.parsed.surname_keys())
-        for a in self.aliases:
-            keys |= a.surname_keys()
-        return frozenset(keys)
-
-    @property
-    def surname_parts(self) -> frozenset[str]:
         parts = set(self.parsed.surname_parts)
         for a in self.aliases:
+            keys |= a.surname_keys()
             parts |= a.surname_parts
-        return frozenset(parts)
+        # frozen: computed once here, never changed
+        object.__setattr__(self, "alias_forenames", frozenset(firsts))
+        object.__setattr__(self, "surname_keys", frozenset(keys))
+        object.__setattr__(self, "surname_parts", frozenset(parts))
 
 
 class Roster:

@@ -25,7 +25,7 @@ from pipeline.models import (
 from pipeline.run import MeetingRun
 
 #: Version of the bundle.json layout (docs/bundle.schema.json).
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 #: Printed on every recipient view: the originating agency controls onward sharing (3.49).
 ONWARD_NOTICE = "Not to be shared onward without the agreement of the originating agency"
 #: Chronology entries whose texts are at least this similar are the same event.
