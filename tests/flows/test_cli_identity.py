@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.cli_review import review_app
-from pipeline.identity import describe, load_matcher, match_items
+from pipeline.identity import apply_identity, describe, load_matcher, match_items
 from pipeline.ingest import collect, discover, read_and_validate
 from pipeline.meeting import SAMPLE_INBOX, SAMPLE_MEETING, load_meeting
 from pipeline.policy import (
@@ -47,13 +47,13 @@ def test_validate_shows_each_rows_match(tmp_path):
     assert "2 valid rows name someone who is not matched" in out
 
 
-@pytest.fixture
-def queued(tmp_path):
-    """The sample meeting's review queue as a run writes it, and empty state."""
+@pytest.fixture(scope="module")
+def queue_dir(tmp_path_factory):
+    """The sample meeting's review queue as a run writes it (built once)."""
+    tmp_path = tmp_path_factory.mktemp("queue")
     meeting = load_meeting(SAMPLE_MEETING)
     items = collect([read_and_validate(f, meeting, TODAY) for f in discover(SAMPLE_INBOX)]).items
     matches = match_items(items, meeting, load_matcher())
-    from pipeline.identity import apply_identity
     decisions, _ = apply_identity({d.item_id: d for d in decide_items(items, meeting,
                                                                        load_policy())},
                                   items, matches, {}, meeting)
@@ -66,8 +66,13 @@ def queued(tmp_path):
         w.writerows(review_queue_rows(items, decisions, identity))
     kelsey = next(i for i in items if not matches[i.item_id].linked
                   and matches[i.item_id].outcome == "not_on_roster")
-    return {"out": tmp_path / "out", "state": tmp_path / "state", "item": kelsey,
-            "id": meeting.meeting.id}
+    return {"out": tmp_path / "out", "item": kelsey, "id": meeting.meeting.id}
+
+
+@pytest.fixture
+def queued(queue_dir, tmp_path):
+    """The queue, and empty review state for each test."""
+    return {**queue_dir, "state": tmp_path / "state"}
 
 
 def _review(q, *args):
