@@ -126,7 +126,9 @@ class Matcher:
         if s.placeholder or m.parsed.placeholder:
             if s.placeholder and m.parsed.placeholder:
                 return "placeholder"
-            return "missing" if s.first is None else "different"
+            if s.placeholder or s.first is not None:
+                return "different"  # an unnamed baby is not a named member, nor the reverse
+            return "missing"
         first, m_first = s.first, m.parsed.first
         if first is None or m_first is None:
             return "missing"

@@ -99,3 +99,13 @@ def test_namesake_in_another_family_makes_a_missing_date_ambiguous():
 ])
 def test_dob_levels(subject, member, level):
     assert dob_level(subject, member) == level
+
+
+def test_an_unnamed_baby_is_not_a_named_member():
+    ben = next(m for m in ROSTER.family("FAM-003") if m.name == "Ben Wrexley")
+    baby = next(m for m in ROSTER.family("FAM-003") if m.role == "unborn_child")
+    subject = Subject("Baby Wrexley", None, "unborn_child")
+    assert MATCHER.compare(subject, ben).forename == "different"
+    assert MATCHER.compare(subject, baby).forename == "placeholder"
+    assert MATCHER.compare(Subject("Ben Wrexley", None, "child"), baby).forename == "different"
+    assert MATCHER.compare(Subject("WREXLEY", None, "victim"), baby).forename == "missing"
