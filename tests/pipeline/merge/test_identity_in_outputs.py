@@ -102,3 +102,21 @@ def test_agenda_and_workbook_report_an_empty_inbox() -> None:
     wb = openpyxl.load_workbook(io.BytesIO(agenda_xlsx(agenda, STARTED_AT)))
     assert wb.sheetnames[0] == "Notices"
     assert "The inbox was empty" in wb["Notices"]["A3"].value
+
+
+def test_run_summary_attention_lines(sample: Sample) -> None:
+    from pipeline.publish import attention
+
+    run = sample.run
+    _all_linked(run)
+    assert attention(run) == []
+    rows = 0
+    for item in run.items:
+        if item.agency == "police":
+            _link(run, item.item_id, None, outcome="not_on_roster")
+            rows += 1
+    assert attention(run) == [f"police: none of its {rows} valid rows matched a family's "
+                              "roster (check family_ref, subject_name and subject_dob)"]
+    empty = MeetingRun(run_id="r", started_at=STARTED_AT, meeting=run.meeting,
+                       meeting_config_path="m", inbox="i")
+    assert attention(empty) == ["inbox empty: no agency submitted a file"]
