@@ -20,7 +20,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from pipeline.errors import CasebundleError
-from pipeline.identity import apply_identity, match_items
+from pipeline.identity import apply_identity, match_items, outcome_counts
 from pipeline.ingest import InboxFile, collect, discover, read_and_validate
 from pipeline.merge import build_ledger, check_ledger
 from pipeline.models import Decision, SubjectMatch
@@ -140,6 +140,7 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
     decisions = decide_task(run.run_id, state_dir)
     run.decisions = {d.item_id: d for d in decisions}
     run.decisions, run.identities = apply_identity_task(run.run_id, state_dir)
+    logger.info("subjects: %s", outcome_counts(run.identities))  # counts only, no names
     run.reminder_text = {code: explain(code, rules.policy).explanation
                          for d in decisions for code in d.agenda_reminders}
     for ref in sorted({i.family_ref for i in run.items}):
