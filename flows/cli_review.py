@@ -130,10 +130,10 @@ def _roster_member(config: MeetingConfig, row: dict[str, str], member: str | Non
     names = ", ".join(m.name for m in roster.family(family)) or "none"
     if member is None:
         if set(_codes(row["reasons"])) & _IDENTITY_CODES:
-            found = row.get("identity", "").rstrip(".")
+            said = row.get("identity", "").rstrip(".")
             _fail(f"item {row['item_id']} is not matched to a member of {family}, so sharing "
                   "it needs --member naming who it is about (members of "
-                  f"{family}: {names}). {found + '. ' if found else ''}Fix: add --member "
+                  f"{family}: {names}). {said + '. ' if said else ''}Fix: add --member "
                   "\"ROSTER NAME\"; if the person belongs to the family but is not listed, "
                   "add them to the family's members in the meeting config and run again; if "
                   "it is filed under the wrong family, withhold it and ask the agency to "
