@@ -36,6 +36,7 @@ lock: setup
 bench: setup
 	$(BIN)/python benchmarks/redaction_eval.py
 	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/identity_eval.py
 
 samples: setup
 	$(BIN)/python sample_inputs/make_samples.py

@@ -10,14 +10,16 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from flows.cli_audit import audit_app
 from flows.cli_review import review_app
 from pipeline.errors import CasebundleError, ConfigError
+from pipeline.identity import Matcher, apply_identity, describe, load_matcher, match_items
 from pipeline.ingest import InboxFile, read_and_validate, write_template
 from pipeline.meeting import SAMPLE_INBOX, SAMPLE_MEETING, MeetingConfig, load_meeting
 from pipeline.merge import explained_codes, receipt_row
-from pipeline.models import Decision, Item, Rejection
+from pipeline.models import Decision, Item, Rejection, SubjectMatch
 from pipeline.policy import PolicyRules, decide_items, explain, load_policy
 
 app = typer.Typer(
@@ -77,6 +79,13 @@ def run(
                   str(c["review"]), str(c["rejected"]))
     console.print(table)
     console.print(f"rows in = ledger rows = {summary['rows_in']}")
+    ident = summary.get("identity", {})
+    if ident:
+        console.print("Subjects: " + ", ".join(f"{k.replace('_', ' ')} {v}"
+                                               for k, v in ident.items()), markup=False)
+    for line in summary.get("attention", []):
+        console.print(f"Attention: {line}", style="bold yellow", markup=False,
+                      soft_wrap=True)
     console.print(f"Outputs: {out / summary['meeting_id']}")
 
 
@@ -120,6 +129,7 @@ def validate(
     try:
         cfg = load_meeting(meeting)
         rules = load_policy()
+        matcher = load_matcher()
     except CasebundleError as exc:
         _fail(exc)
         return
@@ -128,11 +138,31 @@ def validate(
     _print_rejections(rejections)
     for note in read.notes:
         console.print(f"Note: {note}", style="yellow", markup=False, soft_wrap=True)
+    unlinked = 0
     if items:
-        _print_decisions(items, decide_items(items, cfg, rules), rules)
+        matches, decisions = _identity_and_decisions(items, cfg, rules, matcher)
+        _print_decisions(items, decisions, rules, matches)
+        unlinked = sum(not m.linked for m in matches.values())
     total = len(items) + len(rejections)
     console.print(f"{file.name}: {total} rows: {len(items)} valid, {len(rejections)} rejected.")
+    if unlinked:
+        rows = "1 valid row names" if unlinked == 1 else f"{unlinked} valid rows name"
+        console.print(f"{rows} someone who is not matched to the family's roster: they wait "
+                      "for the coordinator and are not shared until checked. Fix family_ref, "
+                      "subject_name or subject_dob if they are wrong.",
+                      style="bold yellow", markup=False, soft_wrap=True)
     raise typer.Exit(code=1 if rejections else 0)
+
+
+def _identity_and_decisions(items: list[Item], cfg: MeetingConfig, rules: PolicyRules,
+                            matcher: Matcher
+                            ) -> tuple[dict[str, SubjectMatch], list[Decision]]:
+    """What the run would decide: the identity step, the policy, the identity applied.
+    No review decisions: the agency sees what happens before the coordinator looks."""
+    matches = match_items(items, cfg, matcher)
+    by_id = {d.item_id: d for d in decide_items(items, cfg, rules)}
+    applied, matches = apply_identity(by_id, items, matches, {}, cfg)
+    return matches, [applied[i.item_id] for i in items]
 
 
 def _print_rejections(rejections: list[Rejection]) -> None:
@@ -149,21 +179,38 @@ def _print_rejections(rejections: list[Rejection]) -> None:
                           f"{found} Fix: {pr.fix}", markup=False, soft_wrap=True)
 
 
-def _print_decisions(items: list[Item], decisions: list[Decision], rules: PolicyRules) -> None:
-    """The receipt the agency would get: outcome, reasons, reminders and what to do next."""
+def _match_label(match: SubjectMatch) -> str:
+    if match.linked:
+        return match.member or ""
+    return {"weak": "WEAK MATCH", "ambiguous": "AMBIGUOUS",
+            "not_on_roster": "NOT ON ROSTER",
+            "other_family": f"PROBABLY {match.other_family}"}[match.outcome]
+
+
+def _print_decisions(items: list[Item], decisions: list[Decision], rules: PolicyRules,
+                     matches: dict[str, SubjectMatch]) -> None:
+    """The receipt the agency would get: who each row is about, outcome, reasons, reminders
+    and what to do next."""
     table = Table(title="What the policy would decide (before the meeting coordinator sees it)",
                   show_lines=True)
-    for col in ("sheet", "row", "family", "category", "disposition", "why", "reminders"):
+    for col in ("sheet", "row", "family", "subject match", "category", "disposition", "why",
+                "reminders"):
         table.add_column(col, overflow="fold")
-    receipts = [receipt_row(item, d, rules) for item, d in zip(items, decisions, strict=True)]
+    receipts = [receipt_row(item, d, rules, matches.get(item.item_id))
+                for item, d in zip(items, decisions, strict=True)]
     # only the reasons that decided each outcome, as in the receipt: a withheld row is not
     # explained by the code that would have shared it
     why = [explained_codes(d, rules) for d in decisions]
     for item, d, codes in zip(items, decisions, why, strict=True):
         table.add_row(item.provenance.sheet, str(item.provenance.row), item.family_ref,
-                      item.category, d.disposition, "\n".join(codes),
+                      Text(_match_label(matches[item.item_id])), item.category,
+                      d.disposition, "\n".join(codes),
                       "\n".join((*d.agency_reminders, *d.agenda_reminders)))
     console.print(table)
+    console.print("[bold]Who each row is about (the family's roster in the meeting config):[/]")
+    for item in items:
+        console.print(f"  sheet {item.provenance.sheet} row {item.provenance.row}: "
+                      f"{describe(matches[item.item_id])}", markup=False, soft_wrap=True)
     console.print("[bold]Outcome and what to do next, row by row:[/]")
     for item, r in zip(items, receipts, strict=True):
         console.print(f"  {item.provenance.sheet} row {item.provenance.row}: {r['outcome']} "

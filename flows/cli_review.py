@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pipeline.errors import CasebundleError
+from pipeline.identity import IDENTITY_CODES, Roster
 from pipeline.meeting import MeetingConfig, load_meeting
 from pipeline.policy import (
     QUEUE_COLUMNS,
@@ -118,6 +119,34 @@ def _where(row: dict[str, str]) -> str:
     return where
 
 
+_IDENTITY_CODES = frozenset(IDENTITY_CODES.values())
+
+
+def _roster_member(config: MeetingConfig, row: dict[str, str], member: str | None) -> str | None:
+    """The roster name --member confirms, checked against the item's family; required to
+    share an item whose subject is not matched to the roster."""
+    family = row["family_ref"]
+    roster = Roster(config)
+    names = ", ".join(m.name for m in roster.family(family)) or "none"
+    if member is None:
+        if set(_codes(row["reasons"])) & _IDENTITY_CODES:
+            said = row.get("identity", "").rstrip(".")
+            _fail(f"item {row['item_id']} is not matched to a member of {family}, so sharing "
+                  "it needs --member naming who it is about (members of "
+                  f"{family}: {names}). {said + '. ' if said else ''}Fix: add --member "
+                  "\"ROSTER NAME\"; if the person belongs to the family but is not listed, "
+                  "add them to the family's members in the meeting config and run again; if "
+                  "it is filed under the wrong family, withhold it and ask the agency to "
+                  "correct family_ref.")
+        return None
+    found = roster.member(family, member)
+    if found is None:
+        _fail(f"{member!r} is not a member of {family} in the meeting config (members: "
+              f"{names}). Fix: use a roster name, or add the person to the family's members "
+              "in the meeting config and run again.")
+    return found.name
+
+
 @review_app.command("list")
 def list_items(
     meeting: MeetingOpt,
@@ -139,13 +168,13 @@ def list_items(
         if iid not in reviews or reviews[iid].content_hash != row["content_hash"]
     ]
     table = Table(title=f"{meeting_id}: items awaiting a decision ({len(waiting)})")
-    for col in ("item", "agency / family", "category", "where", "reasons"):
+    for col in ("item", "agency / family", "category", "where", "reasons", "who it is about"):
         table.add_column(col, no_wrap=col in ("item", "reasons"), overflow="fold")
     for row in waiting:
         table.add_row(
             Text(row["item_id"]), Text(f"{row['agency']} / {row['family_ref']}"),
             Text(f"{row['category']} ({row['subject_role']})"), Text(_where(row)),
-            Text("\n".join(_codes(row["reasons"]))),
+            Text("\n".join(_codes(row["reasons"]))), Text(row.get("identity", "")),
         )
     console.print(table)
     codes = sorted({c for row in waiting for c in _codes(row["reasons"])})
@@ -157,10 +186,16 @@ def list_items(
             "Decide with: casebundle review decide ITEM --meeting "
             f"{meeting} --share|--withhold --reason \"...\" --by ROLE"
         ))
+        if any(set(_codes(r["reasons"])) & _IDENTITY_CODES for r in waiting):
+            console.print(Text(
+                "An item whose subject is not matched to the roster is shared only with "
+                "--share --member \"ROSTER NAME\" (a member of the item's family). Someone "
+                "who belongs to the family but is not on its roster is added to the "
+                "family's members in the meeting config; then run again."))
 
     if reviews:
         done = Table(title=f"{meeting_id}: decisions recorded ({len(reviews)})")
-        for col in ("item", "decision", "by", "at", "reason", "status"):
+        for col in ("item", "decision", "member", "by", "at", "reason", "status"):
             done.add_column(col, no_wrap=col == "item", overflow="fold")
         for iid, rev in sorted(reviews.items()):
             queued = queue.get(iid)
@@ -169,7 +204,7 @@ def list_items(
             else:
                 status = "applies from the next run" if queued is not None else "applied"
             done.add_row(
-                Text(iid), Text(rev.disposition), Text(rev.by),
+                Text(iid), Text(rev.disposition), Text(rev.member or ""), Text(rev.by),
                 Text(rev.at.isoformat(timespec="minutes")), Text(rev.reason), Text(status),
             )
         console.print(done)
@@ -185,12 +220,17 @@ def decide(
     by: Annotated[str, typer.Option("--by", help="Your role (not your name).")],
     share: Annotated[bool, typer.Option("--share", help="Share the item.")] = False,
     withhold: Annotated[bool, typer.Option("--withhold", help="Withhold the item.")] = False,
+    member: Annotated[str | None, typer.Option(
+        "--member", help="With --share: the roster member (name as in the meeting config) "
+        "the item is about; required when its subject is not matched to the roster.")] = None,
     out: OutOpt = DEFAULT_OUT,
     state: StateOpt = DEFAULT_STATE,
 ) -> None:
     """Record a decision to share or withhold an item awaiting review."""
     if share == withhold:
         _fail("choose exactly one of --share or --withhold.")
+    if member is not None and not share:
+        _fail("--member goes with --share: it confirms who a shared item is about.")
     config, rules = _load(meeting)
     if is_boilerplate(reason, rules):
         _fail(
@@ -206,6 +246,7 @@ def decide(
     if row is None:
         _fail(f"item {item_id} is not in the review queue of {meeting_id}. "
               "Fix: check the id with `casebundle review list`.")
+    member = _roster_member(config, row, member) if share else None
     decision = ReviewDecision(
         item_id=item_id,
         content_hash=row["content_hash"],
@@ -213,6 +254,7 @@ def decide(
         reason=" ".join(reason.split()),
         by=by.strip(),
         at=datetime.now(UTC),
+        member=member,
     )
     path = review_store_path(state, meeting_id)
     try:
@@ -221,6 +263,8 @@ def decide(
     except (CasebundleError, OSError) as exc:
         _fail(f"{path}: the decision could not be recorded ({exc}).")
     note = " It supersedes the earlier decision." if earlier else ""
+    if member:
+        note += f" The item is confirmed as about {member} ({row['family_ref']})."
     Console().print(Text(
         f"Recorded: {item_id} {decision.disposition} by {decision.by}.{note} "
         "It applies from the next run, while the item is unchanged."

@@ -1,4 +1,5 @@
-"""The `prepare_meeting` Prefect flow: ingest, decide, redact, merge, write, audit.
+"""The `prepare_meeting` Prefect flow: ingest, match subjects, decide, redact, merge, write,
+audit.
 
 Prefect must not become a second copy of the data: flow and task parameters are paths and
 ids only (tasks look the run's records up in the in-process `_ACTIVE` registry); task
@@ -19,10 +20,11 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from pipeline.errors import CasebundleError
+from pipeline.identity import apply_identity, match_items, outcome_counts
 from pipeline.ingest import InboxFile, collect, discover, read_and_validate
 from pipeline.merge import build_ledger, check_ledger
-from pipeline.models import Decision
-from pipeline.policy import decide, explain
+from pipeline.models import Decision, SubjectMatch
+from pipeline.policy import decide, explain, load_reviews, review_store_path
 from pipeline.publish import publish
 from pipeline.redact import RedactionOutcome, apply_redaction_failures, redact_family
 from pipeline.rulebook import Rules, load_rules
@@ -69,6 +71,22 @@ def read_file_task(run_id: str, path: str, name: str, agency_folder: str) -> Any
     return read_and_validate(f, rules.meeting, run.started_at.date())
 
 
+@task(name="match-subjects", **_TASK)  # type: ignore[call-overload]
+@_guard("match-subjects")
+def match_task(run_id: str) -> dict[str, SubjectMatch]:
+    run, rules = _state(run_id)
+    return match_items(run.items, rules.meeting, rules.identity)
+
+
+@task(name="apply-identity", **_TASK)  # type: ignore[call-overload]
+@_guard("apply-identity")
+def apply_identity_task(run_id: str, state_dir: str
+                        ) -> tuple[dict[str, Decision], dict[str, SubjectMatch]]:
+    run, rules = _state(run_id)
+    reviews = load_reviews(review_store_path(Path(state_dir), rules.meeting.meeting.id))
+    return apply_identity(run.decisions, run.items, run.identities, reviews, rules.meeting)
+
+
 @task(name="decide", **_TASK)  # type: ignore[call-overload]
 @_guard("decide")
 def decide_task(run_id: str, state_dir: str) -> list[Decision]:
@@ -80,7 +98,8 @@ def decide_task(run_id: str, state_dir: str) -> list[Decision]:
 @_guard("redact")
 def redact_task(run_id: str, family_ref: str) -> RedactionOutcome:
     run, rules = _state(run_id)
-    return redact_family(rules.redactor, rules.meeting, family_ref, run.items, run.decisions)
+    return redact_family(rules.redactor, rules.meeting, family_ref, run.items, run.decisions,
+                         run.identities)
 
 
 @task(name="write-outputs", **_TASK)  # type: ignore[call-overload]
@@ -116,8 +135,12 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
     inputs = collect([fut.result() for fut in futures])
     run.items, run.rejections = inputs.items, inputs.rejections
     run.files, run.duplicates, run.notes = inputs.files, inputs.duplicates, inputs.notes
+    # who each item is about, before the policy; applied to its decisions after it
+    run.identities = match_task(run.run_id)
     decisions = decide_task(run.run_id, state_dir)
     run.decisions = {d.item_id: d for d in decisions}
+    run.decisions, run.identities = apply_identity_task(run.run_id, state_dir)
+    logger.info("subjects: %s", outcome_counts(run.identities))  # counts only, no names
     run.reminder_text = {code: explain(code, rules.policy).explanation
                          for d in decisions for code in d.agenda_reminders}
     for ref in sorted({i.family_ref for i in run.items}):

@@ -344,3 +344,51 @@ REDACTED_FIELDS: tuple[str, ...] = ("summary", "rationale", "opinion_of")
 def text_key(item_id: str, field: str) -> str:
     """Key of one redacted free-text field of one item, e.g. 'police-ab12:summary'."""
     return f"{item_id}:{field}"
+
+
+# --- identity: who each item is about (pipeline/identity/, docs/identity.md) -------------
+
+#: matched: linked to a roster member automatically; confirmed: linked by a person's review
+#: decision; weak, ambiguous, not_on_roster, other_family: awaiting a person (never shared
+#: automatically, the subject's name never kept as a family name).
+MatchOutcome = Literal["matched", "confirmed", "weak", "ambiguous", "not_on_roster",
+                       "other_family"]
+LINKED_OUTCOMES: tuple[str, ...] = ("matched", "confirmed")
+
+
+class MatchCandidate(BaseModel):
+    """A roster member the subject may be, with the match weight and its reasons."""
+
+    model_config = FROZEN
+
+    family_ref: str
+    member: str  # the roster name
+    score: float
+    why: str  # e.g. "forename nickname; surname exact; date of birth exact; role agrees"
+
+
+class SubjectMatch(BaseModel):
+    """The identity step's outcome for one item: which roster member it is about.
+
+    Carries roster names only: the agency's spelling stays on the Item.
+    """
+
+    model_config = FROZEN
+
+    item_id: str
+    family_ref: str  # the family the item was filed under
+    outcome: MatchOutcome
+    #: the linked roster member's name (matched or confirmed), else None
+    member: str | None = None
+    #: the best match weight among the family's members (None: the family has no members)
+    score: float | None = None
+    #: plain-English reason for the outcome, naming no one
+    why: str
+    #: the members it could be, best first (own family first, then others)
+    candidates: tuple[MatchCandidate, ...] = ()
+    #: for other_family: the family whose member the subject matches
+    other_family: str | None = None
+
+    @property
+    def linked(self) -> bool:
+        return self.outcome in LINKED_OUTCOMES

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.audit import record_run, write_head
+from pipeline.identity import describe, outcome_counts, unmatched_agencies
 from pipeline.merge import receipt_rows, recipients_by_item
 from pipeline.models import LEDGER_COLUMNS, LedgerRow
 from pipeline.policy import QUEUE_COLUMNS, QUEUE_NAME, review_queue_rows
@@ -36,10 +37,12 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
     with atomic_dir(out / meeting_id) as tmp:
         write_meeting_outputs(run, tmp, rules.need_to_know)
         write_ledger(tmp / "ledger.csv", run.ledger)
-        write_csv(tmp / QUEUE_NAME, QUEUE_COLUMNS, review_queue_rows(run.items, run.decisions))
+        identity = {i: describe(m) for i, m in run.identities.items() if not m.linked}
+        write_csv(tmp / QUEUE_NAME, QUEUE_COLUMNS,
+                  review_queue_rows(run.items, run.decisions, identity))
         decisions = [run.decisions[i.item_id] for i in run.items]
         for agency in sorted(run.meeting.agencies):  # valid items come from these only
-            rows = receipt_rows(agency, run.items, decisions, rules.policy)
+            rows = receipt_rows(agency, run.items, decisions, rules.policy, run.identities)
             if rows:
                 write_csv(tmp / "receipts" / f"{agency}.csv", list(rows[0]), rows)
         recipients = recipients_by_item(run, rules.need_to_know)
@@ -49,9 +52,22 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
         summary = {"run_id": run.run_id, "meeting_id": meeting_id,
                    "started_at": run.started_at.isoformat(), "rows_in": len(run.ledger),
                    "counts": counts, "files": run.files, "duplicates": run.duplicates,
-                   "notes": run.notes}
+                   "notes": run.notes, "identity": outcome_counts(run.identities),
+                   "attention": attention(run)}
         write_text(tmp / "run_summary.json", json.dumps(summary, indent=2, sort_keys=True))
     return summary
+
+
+def attention(run: MeetingRun) -> list[str]:
+    """What the coordinator must not miss (also on the agenda): an empty inbox, and
+    agencies none of whose rows matched a family's roster. Codes and counts, no names."""
+    out = []
+    if not run.files and not run.items and not run.rejections:
+        out.append("inbox empty: no agency submitted a file")
+    for agency, rows in unmatched_agencies(run.items, run.identities).items():
+        out.append(f"{agency}: none of its {rows} valid rows matched a family's roster "
+                   "(check family_ref, subject_name and subject_dob)")
+    return out
 
 
 def disposition_counts(run: MeetingRun) -> dict[str, int]:

@@ -17,6 +17,7 @@ from pipeline.models import (
     PersonOfConcern,
     RedactedText,
     Rejection,
+    SubjectMatch,
     text_key,
 )
 
@@ -34,6 +35,8 @@ class MeetingRun:
     rejections: list[Rejection] = field(default_factory=list)
     #: by item_id; exactly one per item
     decisions: dict[str, Decision] = field(default_factory=dict)
+    #: by item_id: who each item is about (pipeline/identity/); after review confirmations
+    identities: dict[str, SubjectMatch] = field(default_factory=dict)
     #: by text_key(item_id, field) for every free-text field of every shared item
     redactions: dict[str, RedactedText] = field(default_factory=dict)
     #: by family_ref
@@ -68,6 +71,15 @@ class MeetingRun:
         if decision.disposition == "shared" and self.redacted(item.item_id, "summary") is None:
             return "review"
         return decision.disposition
+
+    def subject_name(self, item: Item) -> str:
+        """The name outputs show for the item's subject: the roster name of the linked
+        member; the agency's spelling stays in provenance. Without an identity record (a
+        run built without the identity step) the agency's spelling."""
+        match = self.identities.get(item.item_id)
+        if match is not None and match.linked and match.member:
+            return match.member
+        return item.subject_name
 
     def items_of_family(self, family_ref: str) -> list[Item]:
         return [i for i in self.items if i.family_ref == family_ref]

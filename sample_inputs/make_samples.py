@@ -137,6 +137,7 @@ FAMILY_NAMES: tuple[str, ...] = (
     "Kyle MARCHETTI", "Kyle Marchetti", "Kyle", "Mia", "Jayden", "MARCHETTI", "Marchetti",
     "Denise WREXLEY", "Denise", "Ms Wrexley", "Lee STANNARD", "Lee Stannard", "Lee",
     "Mr Stannard", "Charlie WREXLEY", "Charlie", "Chaz", "Ben WREXLEY", "Ben", "WREXLEY",
+    "Gaz MARCHETTI", "Gaz",
     "Ray CALLOWAY", "Ray Calloway", "Ray", "Tina CALLOWAY", "Tina", "Jackie CALLOWAY",
     "Jackie", "Brett CALLOWAY", "Brett", "Connor CALLOWAY", "Connor", "Con", "CALLOWAY",
     "Calloway",
@@ -472,6 +473,29 @@ POLICE_ROWS = [
            "No offending recorded since.",
            consent="not_sought_crime", risk="unknown", rationale="n/a", subject_informed="not_yet",
            _outcome="review", _clear=True, _why="boilerplate rationale 'n/a' (and risk unknown)"),
+    # a sibling's row pasted into another family: Kyle is in FAM-002, not FAM-004
+    police(**{**KYLE, "family_ref": "FAM-004"}, item_ref="POL-26-0461", category="asb",
+           recorded_on=d(2026, 11, 4), event_date=d(2026, 11, 3),
+           summary="Kyle MARCHETTI (14) stopped by PCSOs near the skate park at 22:05 with two "
+           "older youths and given words of advice about being out late.",
+           consent="explicit", consent_given_by="parent", consent_scope="jag",
+           risk="crime_disorder",
+           rationale="Another late-night sighting; the JAG needs the pattern for its plan. "
+           "Parent consented to JAG sharing.",
+           _outcome="review", _clear=True, _identity="other_family:FAM-002",
+           _why="filed under FAM-004 but the subject is FAM-002's Kyle: probably the wrong "
+           "family (SUBJECT_PROBABLY_MISFILED); never in FAM-004's bundle or views"),
+    # a nickname: "Gaz" is Gary Marchetti (UK diminutive from redaction_rules/diminutives.yaml)
+    police(**{**GARY, "subject_name": "Gaz Marchetti"}, item_ref="POL-26-0466",
+           category="asb", recorded_on=d(2026, 11, 6), event_date=d(2026, 11, 5),
+           summary="Gaz MARCHETTI swore at PCSOs on patrol outside the shops and was given "
+           "words of advice. Gaz said the family is being 'harassed'.",
+           consent="not_required", risk="crime_disorder",
+           rationale="Part of the pattern of abuse by both parents towards neighbours and "
+           "officers; the JAG needs it to decide on tenancy enforcement.",
+           _outcome="shared", _clear=True, _identity="matched:Gary Marchetti",
+           _why="'Gaz' is a diminutive of Gary: linked to the roster member Gary Marchetti; "
+           "the bundle shows the roster name, provenance keeps 'Gaz Marchetti'"),
 ]
 
 SCHOOL_ROWS = [
@@ -585,6 +609,20 @@ SCHOOL_ROWS = [
            rationale="Charlie is NEET; the JAG can refer him for education and training "
            "advice. Charlie agreed.",
            _outcome="shared", _clear=True, _why="explicit consent by a 17-year-old, jag scope"),
+    # a misfiled row (issue 10): a child who is not in FAM-001, filed under FAM-001
+    school(family_ref="FAM-001", subject_name="Kelsey Doughty", subject_dob=d(2011, 6, 3),
+           subject_role="child", item_ref="BA-SG-1190", category="mental_health",
+           recorded_on=d(2026, 11, 13), confidential="yes",
+           summary="Kelsey told the school nurse she has been cutting her forearms for two "
+           "months and feels she cannot talk to anyone at home. Wounds dressed; CAMHS referral "
+           "made.",
+           consent="not_sought_unsafe", risk="significant_harm_child", subject_informed="no_unsafe",
+           rationale="A 15-year-old who is self-harming is at risk of significant harm; "
+           "partners need to know to keep her safe. Telling her parents now could increase "
+           "the risk.",
+           _outcome="review", _clear=True, _identity="not_on_roster",
+           _why="subject not on FAM-001's roster (misfiled): never shared automatically; her "
+           "name is in no bundle and no recipient view (SUBJECT_NOT_ON_ROSTER)"),
 ]
 
 HEALTH_ROWS = [
@@ -1147,6 +1185,9 @@ def build(root: Path = HERE) -> dict[str, Any]:
                                 "expected_code": r["_code"], "why": r["_why"]})
             else:
                 entry["clear"] = r["_clear"]
+                # who the row is about (pipeline/identity/): "matched:<roster name>",
+                # "not_on_roster" or "other_family:<family_ref>"
+                entry["identity"] = r.get("_identity", f"matched:{r['subject_name']}")
             outcomes.append(entry)
 
     dup_rel, orig_rel = DUPLICATE
@@ -1259,6 +1300,12 @@ README_HARD = """\
   `(0113) 496 0587`, `+44 7700 900514`, `020 7946 0321`; NHS numbers spaced and unspaced;
   NI numbers spaced and unspaced; family members' own contact details (addresses, phones, an
   email, an NI number) are planted too and must also be redacted.
+- **Who each row is about** (the identity step): the school's last row is about Kelsey
+  Doughty, a child who is not in FAM-001, filed under FAM-001 (not on the roster: never
+  shared, her name in no bundle or view); the police's second-last row is FAM-002's Kyle
+  filed under FAM-004 (flagged as probably the wrong family, naming FAM-002); the police's
+  last row calls Gary Marchetti "Gaz" (a UK diminutive: linked to Gary, the bundle shows
+  "Gary Marchetti" and provenance keeps "Gaz Marchetti").
 - **Money and quotes**: `£` signs and quoted speech in the free text.
 - **Street names without a number** (`Officers attended Quarry Lane`, `the Tamarisk Court
   garages`) are listed as identifiers, so an address recogniser must catch a street name on

@@ -66,7 +66,7 @@ def decision_record(
         review = {"by": decision.reviewed_by,
                   "at": decision.reviewed_at.isoformat() if decision.reviewed_at else None,
                   "reason": decision.review_reason}
-    body = {
+    body: dict[str, Any] = {
         "run_id": run.run_id, "meeting": _meeting(run), "item_id": item.item_id,
         "content_hash": item.content_hash, "agency": item.agency, "family_ref": item.family_ref,
         "item_ref": item.item_ref,
@@ -94,6 +94,10 @@ def decision_record(
         "review": review,
         "decided_at": run.started_at.isoformat(),
     }
+    match = run.identities.get(item.item_id)
+    if match is not None:  # who the item was found to be about (pipeline/identity/)
+        body["identity"] = {"outcome": match.outcome, "member": match.member,
+                            "score": match.score, "why": match.why}
     content = None
     if decision.disposition == "shared":
         shared = {f: t for f in REDACTED_FIELDS if f != "rationale"
@@ -101,7 +105,8 @@ def decision_record(
         content = canonical_json(shared)
     return NewRecord(
         kind="decision", run_id=run.run_id, meeting_id=run.meeting.meeting.id,
-        item_id=item.item_id, subject_key=subject_key(item.subject_name),
+        # one person, one key: the roster name of a linked subject, whatever the spelling
+        item_id=item.item_id, subject_key=subject_key(run.subject_name(item)),
         subject_dob=item.subject_dob.isoformat() if item.subject_dob else None,
         body=canonical_json(body), recorded_at=at, content=content)
 

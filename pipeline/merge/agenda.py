@@ -8,9 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from pipeline.identity import unmatched_agencies
 from pipeline.merge.persons import PersonView, person_views
 from pipeline.models import MARKING, highest_risk, risk_rank
 from pipeline.run import MeetingRun
+
+#: Shown at the top of the agenda when the inbox held no file at all.
+EMPTY_INBOX = ("The inbox was empty: no agency submitted a file for this meeting. Check the "
+               "inbox folder and chase every agency before the meeting.")
+#: SilentAgency.status of an agency none of whose rows matched a family's roster.
+NO_ROW_MATCHED = "rows received, none matched a family's roster"
 
 #: Agenda reminder codes set by the policy -> wording for the coordinator.
 #: Wording of agenda reminders when the run carries none (run.reminder_text, filled from
@@ -37,7 +44,8 @@ class AgendaFamily:
 @dataclass(frozen=True)
 class SilentAgency:
     agency: str
-    status: str  # "no file received" | "all rows rejected"
+    #: "no file received" | "all rows rejected" | NO_ROW_MATCHED (with the row count)
+    status: str
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,8 @@ class Agenda:
     purpose: str
     families: tuple[AgendaFamily, ...]
     silent_agencies: tuple[SilentAgency, ...]
+    #: things the coordinator must see before anything else (e.g. EMPTY_INBOX)
+    notices: tuple[str, ...] = ()
 
     @property
     def markings(self) -> tuple[str, ...]:
@@ -80,11 +90,18 @@ def build_agenda(run: MeetingRun) -> Agenda:
     families.sort(key=lambda f: (risk_rank(f.highest_risk), -len(f.agencies), f.family_ref))
     with_items = {i.agency for i in run.items}
     in_ledger = {r.agency for r in run.ledger} | {r.agency for r in run.rejections if r.agency}
-    silent = tuple(
+    silent = [
         SilentAgency(a, "all rows rejected" if a in in_ledger else "no file received")
         for a in sorted(run.meeting.agencies)
         if a not in with_items
-    )
+    ]
+    # an agency whose every valid row names someone not on the family's roster (wrong
+    # family references, or a list of the wrong people) has, in effect, sent nothing
+    for agency, rows in unmatched_agencies(run.items, run.identities).items():
+        silent.append(SilentAgency(agency, f"{NO_ROW_MATCHED} ({rows} rows)"))
+    silent.sort(key=lambda s: s.agency)
+    inbox_empty = not run.files and not run.items and not run.rejections
+    notices = (EMPTY_INBOX,) if inbox_empty else ()
     meeting = run.meeting.meeting
     return Agenda(
         meeting_id=meeting.id,
@@ -92,5 +109,6 @@ def build_agenda(run: MeetingRun) -> Agenda:
         meeting_date=meeting.date,
         purpose=meeting.purpose,
         families=tuple(families),
-        silent_agencies=silent,
+        silent_agencies=tuple(silent),
+        notices=notices,
     )

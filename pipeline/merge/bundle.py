@@ -67,6 +67,10 @@ class ProvenanceView:
     row: int | None
     sha256: str
     received_at: datetime
+    #: the agency's spelling of the subject; the bundle shows the roster name
+    subject_name_as_submitted: str = ""
+    #: how the subject was linked to the roster member: "matched" or "confirmed", with why
+    subject_match: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,7 @@ class Source:
     opinion_of: str | None  # redacted
     historic: bool
     restriction: str | None = None  # see BundleItem.restriction
+    subject_name_as_submitted: str = ""  # the agency's spelling (provenance)
 
 
 @dataclass(frozen=True)
@@ -225,6 +230,7 @@ def _source(item: BundleItem) -> Source:
         opinion_of=item.sharing_basis.opinion_of,
         historic=item.historic,
         restriction=item.restriction,
+        subject_name_as_submitted=item.provenance.subject_name_as_submitted,
     )
 
 
@@ -263,12 +269,18 @@ def chronology(items: Iterable[BundleItem]) -> tuple[ChronologyEntry, ...]:
     return tuple(entries)
 
 
+def _subject_match(run: MeetingRun, item: Item) -> str:
+    match = run.identities.get(item.item_id)
+    return "" if match is None else f"{match.outcome}: {match.why}"
+
+
 def _bundle_item(run: MeetingRun, item: Item, decision: Decision, text: str) -> BundleItem:
     p = item.provenance
     return BundleItem(
         item_id=item.item_id,
         agency=item.agency,
-        subject_name=item.subject_name,
+        # one person, one name: the roster's, whatever the agency's spelling (provenance)
+        subject_name=run.subject_name(item),
         subject_role=item.subject_role,
         category=item.category,
         recorded_on=item.recorded_on,
@@ -306,6 +318,8 @@ def _bundle_item(run: MeetingRun, item: Item, decision: Decision, text: str) -> 
             row=p.row,
             sha256=p.sha256,
             received_at=p.received_at,
+            subject_name_as_submitted=item.subject_name,
+            subject_match=_subject_match(run, item),
         ),
     )
 
@@ -319,6 +333,9 @@ def shared_items(
         decision = run.decisions.get(item.item_id)
         if decision is None or decision.disposition != "shared":
             continue
+        match = run.identities.get(item.item_id)
+        if match is not None and not match.linked:
+            continue  # never bundle an item whose subject is not on the roster (fail closed)
         text = run.redacted(item.item_id, "summary")
         if text is None:
             continue

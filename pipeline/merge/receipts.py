@@ -12,9 +12,10 @@ agency's items.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from pipeline.models import Decision, Item
+from pipeline.identity import IDENTITY_CODES
+from pipeline.models import Decision, Item, SubjectMatch
 from pipeline.policy import PolicyRules
 
 RECEIPT_COLUMNS: tuple[str, ...] = (
@@ -89,10 +90,17 @@ def explained_codes(decision: Decision, rules: PolicyRules) -> list[str]:
     return codes
 
 
-def _explanations(item: Item, decision: Decision, rules: PolicyRules) -> str:
+_IDENTITY_CODES = frozenset(IDENTITY_CODES.values())
+
+
+def _explanations(item: Item, decision: Decision, rules: PolicyRules,
+                  match: SubjectMatch | None = None) -> str:
     parts = []
     for code in explained_codes(decision, rules):
         text = _explain(code, rules)
+        if code in _IDENTITY_CODES and match is not None:
+            # family refs, levels and scores only: no roster member is named to the agency
+            text += f" Detail: {match.why}."
         if code == "AGENCY_NOT_SHARE" or code == "LEGAL_DUTY_AGENCY_NOT_SHARE":
             # 'withheld with the agency's rationale' (golden rule 7); it is their own words
             text += f" Your rationale: {' '.join(item.rationale.split()) or '(none recorded)'}"
@@ -124,8 +132,10 @@ def next_steps(decision: Decision, rules: PolicyRules) -> str:
     return " ".join(steps) or _NOTHING_MORE[decision.disposition]
 
 
-def receipt_row(item: Item, decision: Decision, rules: PolicyRules) -> dict[str, str]:
-    """One receipt row (RECEIPT_COLUMNS) for an item and its decision."""
+def receipt_row(item: Item, decision: Decision, rules: PolicyRules,
+                match: SubjectMatch | None = None) -> dict[str, str]:
+    """One receipt row (RECEIPT_COLUMNS) for an item and its decision (and, for an item whose
+    subject is not linked to the roster, its identity outcome)."""
     reminders = (*decision.agency_reminders, *decision.agenda_reminders)
     prov = item.provenance
     return {
@@ -140,7 +150,7 @@ def receipt_row(item: Item, decision: Decision, rules: PolicyRules) -> dict[str,
         "disposition": decision.disposition,
         "outcome": outcome_text(decision),
         "reasons": _SEP.join(decision.reasons),
-        "explanations": _explanations(item, decision, rules),
+        "explanations": _explanations(item, decision, rules, match),
         "next_steps": next_steps(decision, rules),
         "reminders": _EXPLAIN_SEP.join(_explain(c, rules) for c in reminders),
     }
@@ -151,8 +161,12 @@ def receipt_rows(
     items: Sequence[Item],
     decisions: Sequence[Decision],
     rules: PolicyRules,
+    identities: Mapping[str, SubjectMatch] | None = None,
 ) -> list[dict[str, str]]:
     """One row per item the agency submitted, in item order, with the RECEIPT_COLUMNS.
+
+    With `identities`, an item whose subject is not linked to the roster says why (which
+    comparisons failed, or which family it matches instead), so the agency can fix it.
 
     Raises ValueError if an item of the agency has no decision: a receipt must account for
     every row (the ledger's invariant), so a gap is a bug, not something to skip.
@@ -165,5 +179,5 @@ def receipt_rows(
         decision = by_id.get(item.item_id)
         if decision is None:
             raise ValueError(f"item {item.item_id} of agency {agency} has no policy decision")
-        rows.append(receipt_row(item, decision, rules))
+        rows.append(receipt_row(item, decision, rules, (identities or {}).get(item.item_id)))
     return rows

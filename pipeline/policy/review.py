@@ -39,6 +39,9 @@ class ReviewDecision(BaseModel):
     reason: str = Field(min_length=1)
     by: str = Field(min_length=1, description="The reviewer's role, not their name.")
     at: datetime
+    #: with a share decision: the roster member the reviewer confirms the item is about
+    #: (pipeline/identity/stage.py); the roster name from the meeting config
+    member: str | None = None
 
     @field_validator("reason", "by")
     @classmethod
@@ -47,6 +50,11 @@ class ReviewDecision(BaseModel):
         if not v:
             raise ValueError("must not be blank")
         return v
+
+    @field_validator("member")
+    @classmethod
+    def _member(cls, v: str | None) -> str | None:
+        return " ".join(v.split()) or None if v is not None else None
 
 
 def review_store_path(state_dir: Path, meeting_id: str) -> Path:
@@ -109,12 +117,18 @@ def record_review(path: Path, decision: ReviewDecision) -> None:
 #: The review queue each run writes beside the ledger, read by `casebundle review list`.
 QUEUE_NAME = "review_queue.csv"
 QUEUE_COLUMNS: tuple[str, ...] = ("item_id", "content_hash", "agency", "family_ref",
-                                  "subject_role", "category", "file", "sheet", "row", "reasons")
+                                  "subject_role", "category", "file", "sheet", "row", "reasons",
+                                  "identity")
 
 
-def review_queue_rows(items: Sequence[Item], decisions: Mapping[str, Decision]
-                      ) -> list[dict[str, object]]:
-    """One row per item awaiting review: where it came from and why, never its text."""
+def review_queue_rows(items: Sequence[Item], decisions: Mapping[str, Decision],
+                      identity: Mapping[str, str] | None = None) -> list[dict[str, object]]:
+    """One row per item awaiting review: where it came from and why, never its text.
+
+    `identity` (item id -> line) says who the item may be about, in roster names only
+    (pipeline/identity `describe`); the agency's spelling of the subject is never written.
+    """
+    identity = identity or {}
     rows: list[dict[str, object]] = []
     for item in items:
         d = decisions[item.item_id]
@@ -125,5 +139,6 @@ def review_queue_rows(items: Sequence[Item], decisions: Mapping[str, Decision]
                      "agency": item.agency, "family_ref": item.family_ref,
                      "subject_role": item.subject_role, "category": item.category,
                      "file": p.file, "sheet": p.sheet, "row": p.row,
-                     "reasons": ";".join(d.reasons)})
+                     "reasons": ";".join(d.reasons),
+                     "identity": identity.get(item.item_id, "")})
     return rows

@@ -113,6 +113,13 @@ ENGINE_CODES: dict[str, Literal["decisive", "info", "reminder"]] = {
     "REVIEW_DECISION_STALE": "info",
     # set after the policy by pipeline/redact/stage.py when redacting a shared item failed
     "REDACTION_FAILED": "decisive",
+    # identity: set after the policy by pipeline/identity/stage.py (who the item is about)
+    "SUBJECT_NOT_ON_ROSTER": "decisive",
+    "SUBJECT_MATCH_WEAK": "decisive",
+    "SUBJECT_MATCH_AMBIGUOUS": "decisive",
+    "SUBJECT_PROBABLY_MISFILED": "decisive",
+    "SUBJECT_MATCH_CONFIRMED": "info",
+    "SUBJECT_CONFIRMATION_NOT_APPLIED": "info",
 }
 
 _CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")

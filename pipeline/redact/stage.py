@@ -4,24 +4,38 @@ closed (a text the engine could not redact is never released; its item goes to r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from pipeline.identity import linked_subject_names
 from pipeline.meeting import MeetingConfig
-from pipeline.models import REDACTED_FIELDS, Decision, Item, PersonOfConcern, RedactedText, text_key
+from pipeline.models import (
+    REDACTED_FIELDS,
+    Decision,
+    Item,
+    PersonOfConcern,
+    RedactedText,
+    SubjectMatch,
+    text_key,
+)
 from pipeline.redact.redactor import Redactor
 from pipeline.redact.types import FamilyText, RedactionInput
 
 
-def keep_names(meeting: MeetingConfig, family_ref: str, items: Sequence[Item]) -> tuple[str, ...]:
-    """The people a family's bundle is about: config members (and aliases) and subjects."""
+def keep_names(meeting: MeetingConfig, family_ref: str, items: Sequence[Item],
+               identities: Mapping[str, SubjectMatch]) -> tuple[str, ...]:
+    """The people a family's bundle is about: roster members (and aliases), and the
+    agencies' spellings of subjects linked to a member (pipeline/identity/). A subject
+    that is not linked (not on the roster, weak, ambiguous, other family) is not kept: its
+    name is a third party's until a person confirms the match or adds them to the roster.
+    """
     names: list[str] = []
     fam = meeting.family(family_ref)
     if fam is not None:
         for m in fam.members:
             names.append(m.name)
             names.extend(m.aliases)
-    names.extend(i.subject_name for i in items if i.family_ref == family_ref)
+    names.extend(linked_subject_names(family_ref, items, identities))
     return tuple(sorted(set(names)))
 
 
@@ -36,7 +50,8 @@ class RedactionOutcome:
 
 
 def redact_family(redactor: Redactor, meeting: MeetingConfig, family_ref: str,
-                  items: Sequence[Item], decisions: dict[str, Decision]) -> RedactionOutcome:
+                  items: Sequence[Item], decisions: dict[str, Decision],
+                  identities: Mapping[str, SubjectMatch]) -> RedactionOutcome:
     """Redact the family's free text in one batch: all fields of shared items, and the
     rationale of the others (for the audit record). A failure for one text
     marks it failed (fail closed); a failure of the whole batch marks every text failed.
@@ -56,7 +71,7 @@ def redact_family(redactor: Redactor, meeting: MeetingConfig, family_ref: str,
     if not inputs:
         return RedactionOutcome(family_ref, {}, (), {})
     request = FamilyText(family_ref=family_ref,
-                         keep_names=keep_names(meeting, family_ref, fam_items),
+                         keep_names=keep_names(meeting, family_ref, fam_items, identities),
                          items=tuple(inputs),
                          link_across_agencies=redactor.link_across_agencies(
                              meeting.meeting.type))

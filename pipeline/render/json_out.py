@@ -67,6 +67,8 @@ def _item(i: BundleItem) -> dict[str, Any]:
             "row": p.row,
             "sha256": p.sha256,
             "received_at": iso(p.received_at),
+            "subject_name_as_submitted": p.subject_name_as_submitted,
+            "subject_match": p.subject_match,
         },
     }
 
@@ -92,6 +94,7 @@ def _entry(e: ChronologyEntry) -> dict[str, Any]:
                 "opinion_of": s.opinion_of,
                 "historic": s.historic,
                 "restriction": s.restriction,
+                "subject_name_as_submitted": s.subject_name_as_submitted,
             }
             for s in e.sources
         ],

@@ -197,6 +197,8 @@ _PROVENANCE = (
     Column("Row", 8),
     Column("SHA-256", 70),
     Column("Received at", 18),
+    Column("Subject as submitted", 24),
+    Column("Subject match", 40),
 )
 
 
@@ -282,7 +284,8 @@ def bundle_xlsx(b: FamilyBundle, started_at: datetime) -> bytes:
         )
     add_table(wb, "Sharing basis", _BASIS, basis, b.markings, f"{head}: sharing basis")
     prov = [
-        (i.item_id, i.agency, p.file, p.sheet, p.row, p.sha256, p.received_at)
+        (i.item_id, i.agency, p.file, p.sheet, p.row, p.sha256, p.received_at,
+         p.subject_name_as_submitted, p.subject_match)
         for i in b.items
         for p in (i.provenance,)
     ]
@@ -304,13 +307,17 @@ _AGENDA = (
     Column("Reminders", 50),
     Column("Possible persons of concern", 36),
 )
-_SILENT = (Column("Agency", 20), Column("Submission", 24))
+_SILENT = (Column("Agency", 20), Column("Submission", 44))
+_NOTICES = (Column("Notice", 100),)
 
 
 def agenda_xlsx(agenda: Agenda, started_at: datetime) -> bytes:
     """The agenda workbook: families in discussion order, then agencies to chase."""
     wb = _new_workbook(started_at, f"{agenda.meeting_id} agenda")
     head = f"{agenda.meeting_type.upper()} {agenda.meeting_id} {agenda.meeting_date.isoformat()}"
+    if agenda.notices:  # first sheet, so it is what opens
+        add_table(wb, "Notices", _NOTICES, [(n,) for n in agenda.notices], agenda.markings,
+                  f"{head}: read first")
     rows = [
         (
             n,

@@ -196,3 +196,90 @@ def test_audit_chain_verifies_against_the_run_head(sample_run, monkeypatch):
     result = verify_store(store, [head_file])
     assert result.ok, result
     assert head["length"] >= len(_ledger(sample_run))
+
+
+# --- identity (issue 10): who each row is about ------------------------------------------
+
+def _identity_rows(kind: str) -> list[dict]:
+    return [o for o in MANIFEST["intended_outcomes"]
+            if o.get("identity", "").startswith(kind)]
+
+
+def _family_files(sample_run, family_ref: str) -> list[Path]:
+    """The family's chair bundle and every recipient view of it, in every format."""
+    d = sample_run["dir"]
+    files = sorted(d.glob(f"bundles/{family_ref}.*")) + sorted(
+        d.glob(f"recipients/*/{family_ref}.*"))
+    assert {p.suffix for p in files} == {".json", ".html", ".xlsx"}
+    return files
+
+
+def test_every_valid_row_has_its_intended_identity_outcome(sample_run):
+    ledger = {(r["file"], r["sheet"], r["row"]): r for r in _ledger(sample_run)}
+    codes = {"not_on_roster": "SUBJECT_NOT_ON_ROSTER", "other_family": "SUBJECT_PROBABLY_MISFILED"}
+    checked = 0
+    for o in MANIFEST["intended_outcomes"]:
+        if "identity" not in o:
+            continue
+        line = ledger[(o["file"], o["sheet"], str(o["row"]))]
+        kind = o["identity"].split(":")[0]
+        reasons = line["reasons"].split(";")
+        if kind == "matched":
+            assert not [c for c in reasons if c.startswith("SUBJECT_")], (o, reasons)
+        else:
+            assert reasons[0] == codes[kind], (o, reasons)
+            assert line["disposition"] == "review", (o, line)
+        checked += 1
+    assert checked == len(MANIFEST["intended_outcomes"]) - len(MANIFEST["invalid_rows"])
+    assert sample_run["summary"]["identity"]["not_on_roster"] == 1
+    assert sample_run["summary"]["identity"]["other_family"] == 1
+
+
+def test_misfiled_subject_is_in_no_bundle_and_no_recipient_view(sample_run):
+    (row,) = _identity_rows("not_on_roster")
+    assert row["subject_name"] == "Kelsey Doughty" and row["family_ref"] == "FAM-001"
+    every = all_output_files(sample_run["dir"])
+    views = [p for p in every if p.parent.name == "bundles" or "recipients" in p.parts]
+    assert len(views) > 20
+    for path in every:  # bundles, recipient views, agenda, ledger, queue, receipts
+        text = _texts(path)
+        for form in ("Kelsey", "Doughty", "DOUGHTY"):
+            assert not re.search(rf"(?<!\w){form}(?!\w)", text), (path, form)
+    # and the row waits for a person, with the reason and no name in the queue
+    queue = (sample_run["dir"] / "review_queue.csv").read_text(encoding="utf-8")
+    assert "SUBJECT_NOT_ON_ROSTER" in queue and "not on FAM-001's roster" in queue
+
+
+def test_row_filed_under_the_wrong_family_is_flagged_and_kept_out_of_that_family(sample_run):
+    (row,) = _identity_rows("other_family")
+    assert row["identity"] == "other_family:FAM-002" and row["family_ref"] == "FAM-004"
+    for path in _family_files(sample_run, "FAM-004"):
+        assert "Kyle" not in _texts(path), path
+    with (sample_run["dir"] / "review_queue.csv").open(encoding="utf-8") as fh:
+        queued = [r for r in csv.DictReader(fh) if r["row"] == str(row["row"])
+                  and r["file"] == row["file"]]
+    assert len(queued) == 1
+    assert queued[0]["reasons"].startswith("SUBJECT_PROBABLY_MISFILED")
+    assert "probably FAM-002, not FAM-004" in queued[0]["identity"]
+    receipt = (sample_run["dir"] / "receipts" / "police.csv").read_text(encoding="utf-8")
+    assert "matches a member of FAM-002" in receipt
+
+
+def test_nickname_row_is_linked_to_the_roster_member(sample_run):
+    (row,) = [o for o in MANIFEST["intended_outcomes"]
+              if o.get("identity") == "matched:Gary Marchetti"
+              and o["subject_name"] == "Gaz Marchetti"]
+    bundle = json.loads((sample_run["dir"] / "bundles" / "FAM-002.json").read_text())
+    (item,) = [i for i in bundle["items"] if i["provenance"]["file"] == row["file"]
+               and i["provenance"]["row"] == row["row"]]
+    assert item["subject_name"] == "Gary Marchetti"
+    assert item["provenance"]["subject_name_as_submitted"] == "Gaz Marchetti"
+    assert item["provenance"]["subject_match"].startswith("matched:")
+    assert "forename nickname" in item["provenance"]["subject_match"]
+    # the linked subject's spelling is a kept family name: "Gaz" survives redaction
+    assert "Gaz MARCHETTI swore" in item["text"]
+    # one person in the chronology: the roster name, the agency's spelling in the source
+    gary = [e for e in bundle["chronology"] if e["subject_name"] == "Gary Marchetti"]
+    spellings = {s["subject_name_as_submitted"] for e in gary for s in e["sources"]}
+    assert spellings == {"Gary Marchetti", "Gaz Marchetti"}
+    assert not [e for e in bundle["chronology"] if e["subject_name"] == "Gaz Marchetti"]

@@ -157,7 +157,7 @@ def test_store_lines_are_json(tmp_path):
     path = tmp_path / "r.jsonl"
     record_review(path, review_of(make_item()))
     row = json.loads(path.read_text())
-    assert set(row) == {"item_id", "content_hash", "disposition", "reason", "by", "at"}
+    assert set(row) == {"item_id", "content_hash", "disposition", "reason", "by", "at", "member"}
 
 
 # --- the CLI --------------------------------------------------------------------------------------

@@ -183,6 +183,7 @@ def test_bundle_workbook_structure(out: Path) -> None:
     prov = wb["Provenance"]
     assert [c.value for c in prov[2]] == [
         "Item id", "Agency", "File", "Sheet", "Row", "SHA-256", "Received at",
+        "Subject as submitted", "Subject match",
     ]
     assert prov["G3"].is_date
     assert wb.properties.creator == "casebundle"
