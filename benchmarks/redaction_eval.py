@@ -180,15 +180,15 @@ class NetworkGuard:
             return self._getaddrinfo(host, *a, **k)
 
         self._getaddrinfo = socket.getaddrinfo
-        socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
+        socket.getaddrinfo = getaddrinfo
         socket.socket.connect = connect  # type: ignore[method-assign,assignment]
-        socket.create_connection = create_connection  # type: ignore[assignment]
+        socket.create_connection = create_connection
         return self
 
     def __exit__(self, *exc: object) -> None:
         socket.socket.connect = self._connect  # type: ignore[method-assign]
-        socket.create_connection = self._create  # type: ignore[assignment]
-        socket.getaddrinfo = self._getaddrinfo  # type: ignore[assignment]
+        socket.create_connection = self._create
+        socket.getaddrinfo = self._getaddrinfo
 
 
 def offline_tldextract() -> None:
@@ -199,7 +199,8 @@ def offline_tldextract() -> None:
     extractor = tldextract.TLDExtract(
         suffix_list_urls=(), cache_dir=os.environ["TLDEXTRACT_CACHE"], fallback_to_snapshot=True
     )
-    tldextract.extract = extractor  # the recognizer calls tldextract.extract(...) at match time
+    # the recognizer calls tldextract.extract(...) at match time; a TLDExtract is callable
+    tldextract.extract = extractor  # type: ignore[assignment]
     tldextract.tldextract.TLD_EXTRACTOR = extractor
 
 
@@ -286,7 +287,11 @@ def load_casebundle() -> tuple[str, Callable[[list[Note]], dict[str, str]]]:
                 link_across_agencies=True,
             )
             result = redactor.redact_family(ft)
-            out.update({n.note_id: result.texts[n.note_id].text for n in fam})
+            for n in fam:
+                text = result.texts[n.note_id].text
+                if text is None:  # failed closed: nothing to score, and a defect to report
+                    raise RuntimeError(f"casebundle failed to redact note {n.note_id}")
+                out[n.note_id] = text
         return out
 
     return "casebundle", redact
@@ -383,7 +388,7 @@ def _overlaps(a: Gold | Pred, b: Gold | Pred) -> bool:
 
 
 def _fully_covered(g: Gold, preds: list[Pred]) -> bool:
-    covered = set()
+    covered: set[int] = set()
     for p in preds:
         covered.update(range(max(p.start, g.start), min(p.end, g.end)))
     return all(i in covered for i in range(g.start, g.end) if g_text_char(g, i).isalnum())

@@ -40,7 +40,7 @@ SAM = {"subject_name": "Sam Smith", "subject_role": "child"}  # 10
 KIM = {"subject_name": "Kim Smith", "subject_role": "child"}  # 15
 PAT = {"family_ref": "F2", "subject_name": "Pat Jones", "subject_role": "household_member"}  # 46
 CHRIS = {"family_ref": "F3", "subject_name": "Chris Doe", "subject_role": "household_member"}
-REFUSED = {"consent": "refused", "consent_given_by": "subject", "consent_scope": ()}
+REFUSED: dict[str, Any] = {"consent": "refused", "consent_given_by": "subject", "consent_scope": ()}
 
 
 def decide(meeting_type: str = "marac", **overrides: Any):
@@ -242,7 +242,7 @@ def test_subject_age_from_family_or_item():
 
 # --- rule 7: legal duty and powers (003 3.7-3.9, 3.37) ----------------------------------------
 
-DUTY = {"legal_duty": "statutory_duty", "restricted_to": ("csc",)}
+DUTY: dict[str, Any] = {"legal_duty": "statutory_duty", "restricted_to": ("csc",)}
 
 RULE_7 = [
     case("marac", {**DUTY, **REFUSED, "risk": "none_identified"}, "shared", "LEGAL_DUTY",
