@@ -273,3 +273,17 @@ def test_audit_chain_verifies_against_the_run_head(sample_run, monkeypatch):
     result = verify_store(store, [head_file])
     assert result.ok, result
     assert head["length"] >= len(_ledger(sample_run))
+
+
+def test_the_flow_writes_what_the_stages_write_in_process(sample_run, tmp_path, monkeypatch):
+    """Same inputs, same outputs: the real flow run and a Prefect-free run of the stages
+    (tests/support/stages.py) differ only in run id and timestamps."""
+    from tests.support.outputs import differences
+    from tests.support.stages import prepare_in_process
+
+    monkeypatch.setenv("CASEBUNDLE_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.delenv("CASEBUNDLE_AUDIT_URL", raising=False)
+    summary = prepare_in_process(REPO / MANIFEST["meeting"], REPO / MANIFEST["inbox"],
+                                 tmp_path / "out", tmp_path / "state", run_id="in0process00")
+    assert summary["run_id"] != sample_run["summary"]["run_id"]
+    assert differences(sample_run["dir"], tmp_path / "out" / summary["meeting_id"]) == []
