@@ -3,7 +3,9 @@
 Only what differs between runs by design is ignored: the run id, timestamps (date and time
 together; plain dates are compared), and the hashes in `audit_head.json`, which hash the
 run's audit records and so their run id and times. An .xlsx file is compared member by
-member (the sheets, styles and properties inside the zip), not as zip bytes.
+member (the sheets, styles and properties inside the zip), not as zip bytes; in a sheet a
+timestamp is a cell value of days since 1900 with a time of day (a file's received time
+is 46356.845... in a cell formatted yyyy-mm-dd hh:mm).
 
     python -m tests.support.outputs OUT_A/<meeting_id> OUT_B/<meeting_id>
 """
@@ -20,15 +22,21 @@ from pathlib import Path
 #: a date with a time of day, as ISO 8601 or with a space ("2026-11-23T08:30:00+00:00")
 TIMESTAMP = re.compile(
     rb"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+#: an Excel date-time serial in a sheet's XML: 5-digit days (1909-2173) and a time of day;
+#: casebundle writes no other numbers with a fractional part
+XLSX_TIMESTAMP = re.compile(rb"<v>\d{5}\.\d+</v>")
 #: the hash fields of audit_head.json (hex digests of run-specific records)
 HEAD_HASH = re.compile(rb'("[a-z_]*hash[a-z_]*": )"[0-9a-f]{16,}"')
 
 
 def normalise(data: bytes, run_id: str, name: str = "") -> bytes:
-    """`data` with the run id and timestamps replaced by fixed markers."""
+    """`data` with the run id and timestamps replaced by fixed markers (`name`: the file's
+    name, or the member's path inside an .xlsx)."""
     if run_id:
         data = data.replace(run_id.encode(), b"<run-id>")
     data = TIMESTAMP.sub(b"<timestamp>", data)
+    if name.startswith("xl/worksheets/"):
+        data = XLSX_TIMESTAMP.sub(b"<v><timestamp></v>", data)
     if name == "audit_head.json":
         data = HEAD_HASH.sub(rb'\1"<hash>"', data)
     return data
@@ -45,7 +53,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         if path.suffix == ".xlsx":
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 for member in sorted(z.namelist()):
-                    files[f"{rel}::{member}"] = normalise(z.read(member), run_id)
+                    files[f"{rel}::{member}"] = normalise(z.read(member), run_id, member)
         else:
             files[rel] = normalise(data, run_id, path.name)
     return files
