@@ -29,7 +29,7 @@ types: setup
 
 # import contracts in pyproject.toml [tool.importlinter], plus module-level cycles
 imports: setup
-	$(BIN)/lint-imports --no-cache
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/python -m tests.support.imports pipeline flows
 
 check: lint types imports test
