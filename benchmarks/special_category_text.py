@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from typing import Any
 from pathlib import Path
 
 import yaml
@@ -28,7 +29,7 @@ LABELLED = ROOT / "tests" / "cases" / "policy" / "special_category_text.yaml"
 CORPORA = sorted((ROOT / "tests" / "cases" / "redaction").glob("*.jsonl"))
 
 
-def score(rows: list[dict[str, object]]) -> dict[str, object]:
+def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Item-level precision/recall and per-class true/false positives and misses."""
     found_fn = load_policy().special_category_text.found
     tp = fp = fn = tn = 0
@@ -36,7 +37,7 @@ def score(rows: list[dict[str, object]]) -> dict[str, object]:
     misses: list[str] = []
     for row in rows:
         text = str(row["text"])
-        want = set(row["classes"])  # type: ignore[arg-type]
+        want = set(row["classes"])
         got = set(found_fn(text))
         if want and got:
             tp += 1
@@ -78,10 +79,10 @@ def main() -> int:
             f"{name:<12} {s['n']:>3} sentences: precision {s['precision']:.3f}, recall "
             f"{s['recall']:.3f} (tp {s['tp']}, fp {s['fp']}, fn {s['fn']}, tn {s['tn']})\n"
         )
-        for c, counts in sorted(s["per_class"].items()):  # type: ignore[union-attr]
+        for c, counts in sorted(s["per_class"].items()):
             sys.stdout.write(f"    {c:<24} tp {counts['tp']:>2}  fp {counts['fp']:>2}  "
                              f"fn {counts['fn']:>2}\n")
-        for m in s["misses"]:  # type: ignore[union-attr]
+        for m in s["misses"]:
             sys.stdout.write(f"    - {m}\n")
     n, fired = corpus_rate()
     none = fired.pop("(none)", 0)

@@ -239,17 +239,17 @@ def main(argv: list[str] | None = None) -> int:
             results = measure_interleaved(ready, fams, args.rounds)
         else:
             results = {name: measure_pool(name, fams, args.processes) for name in ready}
-        cores: dict[str, int] = {}
+        used: dict[str, int] = {}  # cores each engine ran on
         for name, (rate, items) in results.items():
             rates[name] = rate
-            cores[name] = args.processes
+            used[name] = args.processes
             if name == "casebundle redact_families":
                 loaded = _LOADED.get(name)
                 per = loaded[1] if loaded else (CB_CORES or 1)
-                cores[name] = args.processes * per
-            print(f"{name:<30} {rate:8.1f} items/s  ({items} items, {cores[name]} core(s))")
+                used[name] = args.processes * per
+            print(f"{name:<30} {rate:8.1f} items/s  ({items} items, {used[name]} core(s))")
     cb1, cbn, va, _, sp = (rates.get(k) for k in ENGINES)
-    n_cb = cores.get("casebundle redact_families", 1)
+    n_cb = used.get("casebundle redact_families", 1)
     n_one = args.processes
     ok = True
     print()

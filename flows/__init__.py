@@ -1,7 +1,9 @@
 """Prefect flows and the command line, wrapping the Prefect-free stages in `pipeline/`.
 
 Importing this package sets Prefect's offline, privacy-preserving defaults before Prefect
-is imported: no telemetry, no logs shipped to the API database, no persisted results.
+is imported: no telemetry, no logs shipped to the API database, no persisted results, and a
+generous start-up timeout for Prefect's temporary local server. Each is a default only: a
+value already in the environment wins.
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ _PREFECT_DEFAULTS = {
     "PREFECT_SERVER_UI_ENABLED": "false",
     "PREFECT_TELEMETRY_ENABLE_RESOURCE_METRICS": "false",
     "PREFECT_UI_ENABLED": "false",
+    # the temporary local server takes 7-15 s to start on an idle 2-core machine and timed
+    # out at Prefect's default of 20 s on a busy one (setting server.ephemeral.
+    # startup_timeout_seconds in Prefect 3.8.8); flows.prepare.server_start_failure explains
+    # a start-up that still fails
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 for _k, _v in _PREFECT_DEFAULTS.items():
     os.environ.setdefault(_k, _v)

@@ -63,13 +63,19 @@ def run(
     except CasebundleError as exc:
         _fail(exc)
         return
-    from flows.prepare import prepare_meeting  # Prefect starts only for this command
+    from flows.prepare import prepare_meeting, server_start_failure  # Prefect starts here
 
     try:
         summary = prepare_meeting(meeting_config=str(meeting), inbox=str(inbox), out=str(out),
                                   state_dir=str(state))
     except CasebundleError as exc:
         _fail(exc)
+        return
+    except RuntimeError as exc:
+        failure = server_start_failure(exc)
+        if failure is None:
+            raise
+        _fail(failure)
         return
     table = Table(title=f"Meeting {summary['meeting_id']} (run {summary['run_id']})")
     for col in ("rows in", "shared", "withheld", "review", "rejected"):

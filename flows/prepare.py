@@ -10,6 +10,7 @@ name files, rows and counts, never cell values; `_guard` strips foreign exceptio
 from __future__ import annotations
 
 import functools
+import re
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,8 +19,9 @@ from typing import Any, ParamSpec, TypeVar
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.settings import PREFECT_HOME, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
 
-from pipeline.errors import CasebundleError
+from pipeline.errors import CasebundleError, TransientError
 from pipeline.identity import apply_identity, match_items, outcome_counts
 from pipeline.ingest import InboxFile, collect, discover, read_and_validate
 from pipeline.merge import build_ledger, check_ledger
@@ -33,6 +35,30 @@ from pipeline.run import MeetingRun
 P = ParamSpec("P")
 R = TypeVar("R")
 
+#: how Prefect 3.8.8 (prefect/server/api/server.py) reports a temporary server that never
+#: answered its health check
+_SERVER_TIMEOUT = "Timed out while attempting to connect to ephemeral Prefect API server"
+
+
+class PrefectServerError(TransientError):
+    """Prefect's temporary local server did not start, so the flow never ran."""
+
+
+def server_start_failure(exc: BaseException) -> PrefectServerError | None:
+    """What to tell the user when Prefect's temporary server failed to start; else None."""
+    text = str(exc)
+    if not (isinstance(exc, RuntimeError) and text.startswith(_SERVER_TIMEOUT)):
+        return None
+    exited = re.search(r"exited with code (-?\d+)", text)
+    how = f" (its process exited with code {exited.group(1)})" if exited else ""
+    timeout = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
+    return PrefectServerError(
+        f"Prefect's temporary local server did not start within {timeout} s{how}, so the "
+        "meeting was not prepared: no inputs were read and no outputs were written. Try: run "
+        "the command again (a busy machine can be slow to start it); allow it longer, e.g. "
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=300; check that PREFECT_HOME "
+        f"({PREFECT_HOME.value()}) is on a writable disk with free space; or set "
+        "PREFECT_API_URL to a Prefect server that is already running.")
 
 
 def _guard(stage: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

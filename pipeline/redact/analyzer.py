@@ -126,9 +126,9 @@ def _build_recognizer(rule: RecognizerRule, settings: RedactionSettings,
     if rule.type == "casebundle":
         cls = getattr(casebundle_recognizers, cls_name)
         if cls_name == "ContextNameRecognizer":
-            return cls(settings.names, read_first_names(settings, rules_path), **kwargs)  # type: ignore[no-any-return]
+            return cls(settings.names, read_first_names(settings, rules_path), **kwargs)
         if cls_name == "UkAddressRecognizer":
-            return cls(settings.address, titles=settings.names.titles,  # type: ignore[no-any-return]
+            return cls(settings.address, titles=settings.names.titles,
                        first_names=read_first_names(settings, rules_path), **kwargs)
     else:
         cls = getattr(predefined, cls_name, None)
@@ -184,7 +184,7 @@ def nlp_batch(analyzer: AnalyzerEngine, texts: Sequence[str], language: str,
     """NlpArtifacts for each text via nlp.pipe; a text whose NLP fails gets None."""
     engine = analyzer.nlp_engine
     try:
-        return [art for _, art in engine.process_batch(  # type: ignore[misc]
+        return [art for _, art in engine.process_batch(
             list(texts), language, batch_size=batch_size)]
     except Exception:  # noqa: BLE001 - fall back to one text at a time, fail closed per text
         out: list[NlpArtifacts | None] = []

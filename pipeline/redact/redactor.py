@@ -20,6 +20,7 @@ import os
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -38,6 +39,10 @@ logger = logging.getLogger(__name__)
 
 _RECOGNIZER = RecognizerResult.RECOGNIZER_NAME_KEY
 
+#: how `Redactor.redact_families` last ran: in worker processes, in this process by choice
+#: (one process or one family), or in this process because the pool broke
+FamiliesPath = Literal["pool", "in_process", "fallback"]
+
 
 class Redactor(NameSpans):
     """A loaded redaction engine. Build with `load_redactor`.
@@ -55,6 +60,9 @@ class Redactor(NameSpans):
         self._context = SpanContext(settings)
         self._pool: multiprocessing.pool.Pool | None = None
         self._pool_size = 0
+        #: how the last `redact_families` call ran, and how often the pool has broken
+        self.last_families_path: FamiliesPath | None = None
+        self.pool_failures = 0
 
     def link_across_agencies(self, meeting_type: str) -> bool:
         """Whether one pseudonym covers a person across agencies for this meeting type."""
@@ -121,19 +129,26 @@ class Redactor(NameSpans):
 
         With more than one process, a pool of forked workers (each with a copy of this
         engine, loaded once) redacts whole families; the output is the same as in process.
-        If the pool breaks, the families are redacted here instead.
+        If the pool breaks, the families are redacted here instead: logged, counted in
+        `pool_failures`, and `last_families_path` says which way the call ran.
         """
         n = self.processes if processes is None else max(1, processes)
         if n == 1 or len(families) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            self.last_families_path = "in_process"
             return [self.redact_family(f) for f in families]
         try:
             pool = self._get_pool(n)
             chunk = max(1, len(families) // (n * 4))
-            return pool.map(_redact_in_worker, families, chunksize=chunk)
+            out = pool.map(_redact_in_worker, families, chunksize=chunk)
+            self.last_families_path = "pool"
+            return out
         except Exception as exc:  # noqa: BLE001 - a broken pool must not stop redaction
-            logger.warning("redaction pool failed (%s); redacting in process",
-                           type(exc).__name__)
+            self.pool_failures += 1
+            logger.warning("redaction pool of %d processes failed (%s, failure %d); redacting "
+                           "%d families in process", n, type(exc).__name__, self.pool_failures,
+                           len(families))
             self.close()
+            self.last_families_path = "fallback"
             return [self.redact_family(f) for f in families]
 
     def _get_pool(self, n: int) -> multiprocessing.pool.Pool:

@@ -140,7 +140,7 @@ def _to_bytes(wb: Workbook, started_at: datetime) -> bytes:
                 data = _DEFINED_NAMES.sub(b"", data)
             elif info.filename == "docProps/core.xml":
                 data = _MODIFIED.sub(rb"\g<1>" + modified + rb"\g<2>", data)
-            entry = zipfile.ZipInfo(info.filename, date_time=zip_time)  # type: ignore[arg-type]
+            entry = zipfile.ZipInfo(info.filename, date_time=zip_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
             dst.writestr(entry, data)

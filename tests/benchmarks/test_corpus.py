@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -58,6 +59,12 @@ def test_spans_match_text_and_do_not_overlap():
             assert text == text.strip(), (n["note_id"], text)
             assert start >= end, f"{n['note_id']}: overlapping or unsorted spans at {text!r}"
             end = stop
+
+
+def test_one_label_list_for_the_corpus_tools_and_the_benchmark():
+    ev = sys.modules["casebundle_redaction_eval"]  # loaded by generate.py, which reads it
+    assert gen.LABELS is ev.GOLD_LABELS
+    assert set(gen.CODES.values()) == set(gen.LABELS)  # every label has a markup code
 
 
 def test_every_label_is_present():

@@ -1,16 +1,20 @@
-"""Regression guard: casebundle's redaction meets issue 4's thresholds on the tuned corpora.
+"""Regression guard: casebundle's redaction meets the benchmark's thresholds on the tuned
+corpora, and no more people share a pseudonym than the known cases on any corpus.
 
-Uses the same scoring as `benchmarks/redaction_eval.py` (casebundle only, no vanilla
-Presidio), so CI catches a rule change that lets identifiers through. The held-out sets
-(`heldout2`, `heldout3`) are deliberately not asserted here: they are for honest
-measurement, not for tuning against (see benchmarks/README.md).
+Uses the scoring and the one list of thresholds in `benchmarks/redaction_eval.py`
+(casebundle only, no vanilla Presidio), so CI catches a rule change that lets identifiers
+through. Thresholds are asserted on the tuned corpora only (`corpus`, `heldout`): the later
+held-out sets (`heldout2`, `heldout3`) are for honest measurement, not for tuning against
+(see benchmarks/README.md). Pseudonym collisions are checked on every set.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,9 +22,11 @@ REPO = Path(__file__).resolve().parents[2]
 CASES = REPO / "tests" / "cases" / "redaction"
 
 
-def _load_eval():
-    spec = importlib.util.spec_from_file_location(
-        "casebundle_redaction_eval", REPO / "benchmarks" / "redaction_eval.py")
+def _load_eval() -> Any:
+    name = "casebundle_redaction_eval"  # the name the corpus tools load it under too
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / "redaction_eval.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses need the module registered
@@ -30,34 +36,49 @@ def _load_eval():
 
 ev = _load_eval()
 
-THRESHOLDS = {
-    "PHONE": 0.99, "EMAIL": 0.99, "POSTCODE": 0.99, "NHS": 0.99, "NINO": 0.99,
-    "VEHICLE_REG": 0.99, "THIRD_PARTY_PERSON": 0.95, "STREET_ADDRESS": 0.95,
-}
+TUNED = ("corpus.jsonl", "heldout.jsonl")
+SETS = (*TUNED, "heldout2.jsonl", "heldout3.jsonl")
+
+#: Pairs of different people given one pseudonym, measured 2026-11-23 (issue 9). Known
+#: failures: issue 11 fixes them. Pinned exactly, so the test fails if a change adds one OR
+#: removes one (then lower the count here, and drop the set's xfail when it reaches 0).
+KNOWN_COLLISIONS = {"corpus.jsonl": 0, "heldout.jsonl": 1, "heldout2.jsonl": 4,
+                    "heldout3.jsonl": 4}
 
 
-def _run(notes):
+@functools.cache
+def scores(corpus: str) -> Any:
+    notes = ev.load_corpus(CASES / corpus)
     run = ev.run_casebundle(notes)
     assert run.name == "casebundle", "the real engine must load (not the stand-in)"
-    return run
+    return ev.score(notes, run)
 
 
-@pytest.fixture(scope="module", params=["corpus.jsonl", "heldout.jsonl"])
-def scores(request):
-    notes = ev.load_corpus(CASES / request.param)
-    return ev.score(notes, _run(notes))
+def test_thresholds_cover_every_label_and_retention() -> None:
+    assert {key for _, key, _ in ev.THRESHOLDS} == {*ev.LABELS, "RETENTION"}
+    assert set(ev.LABELS) | {ev.FAMILY_LABEL} == set(ev.GOLD_LABELS)
 
 
-@pytest.mark.parametrize(("label", "minimum"), sorted(THRESHOLDS.items()))
-def test_recall_meets_threshold(scores, label, minimum):
-    assert scores.recall(label) >= minimum, scores.misses[:10]
+@pytest.mark.parametrize("corpus", TUNED)
+@pytest.mark.parametrize(("title", "key", "minimum"), ev.THRESHOLDS,
+                         ids=[key for _, key, _ in ev.THRESHOLDS])
+def test_meets_threshold(corpus: str, title: str, key: str, minimum: float) -> None:
+    s = scores(corpus)
+    assert s.value(key) >= minimum, (title, s.value(key), s.misses[:10], s.family_misses[:10])
 
 
-def test_family_names_survive(scores):
-    assert scores.retention() >= 0.98, scores.family_misses[:10]
+@pytest.mark.parametrize("corpus", SETS)
+def test_pseudonym_collisions_are_exactly_the_known_ones(corpus: str) -> None:
+    collisions = scores(corpus).collisions
+    assert len(collisions) == KNOWN_COLLISIONS[corpus], collisions
 
 
-def test_no_two_people_share_a_pseudonym_in_the_dev_corpus():
-    notes = ev.load_corpus(CASES / "corpus.jsonl")
-    s = ev.score(notes, _run(notes))
-    assert not s.collisions, s.collisions[:5]
+@pytest.mark.parametrize("corpus", [
+    pytest.param(c, marks=pytest.mark.xfail(
+        strict=True, reason=f"issue 11: known pairs of people sharing a pseudonym: {n}"))
+    if n else c
+    for c, n in KNOWN_COLLISIONS.items()
+])
+def test_no_two_people_share_a_pseudonym(corpus: str) -> None:
+    collisions = scores(corpus).collisions
+    assert not collisions, collisions[:5]

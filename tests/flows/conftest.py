@@ -22,11 +22,17 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        from flows.prepare import prepare_meeting
+        from flows.prepare import prepare_meeting  # first: flows sets Prefect's defaults
 
         out = root / "outputs"
-        summary = prepare_meeting(meeting_config=str(SAMPLE_MEETING), inbox=str(SAMPLE_INBOX),
-                                  out=str(out), state_dir=str(root / "state"))
+        from prefect.settings import PREFECT_HOME, temporary_settings
+
+        # Prefect reads the environment once, when first imported: another test module may
+        # have imported it already, so its home is also set for this run explicitly
+        with temporary_settings(updates={PREFECT_HOME: env["PREFECT_HOME"]}):
+            summary = prepare_meeting(meeting_config=str(SAMPLE_MEETING),
+                                      inbox=str(SAMPLE_INBOX), out=str(out),
+                                      state_dir=str(root / "state"))
     finally:
         for k, v in old.items():
             if v is None:

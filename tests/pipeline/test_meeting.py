@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 import yaml
@@ -25,7 +26,7 @@ def test_sample_meeting_loads():
 
 def _broken(path_to_key, value):
     data = copy.deepcopy(MEETING)
-    target = data
+    target: Any = data
     for k in path_to_key[:-1]:
         target = target[k]
     target[path_to_key[-1]] = value

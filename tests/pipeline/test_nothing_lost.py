@@ -6,6 +6,7 @@ import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -38,7 +39,7 @@ CELL_VALUES = {
     "source_at_risk": ["yes", "no", "", "dunno"],
 }
 
-row_strategy = st.one_of(
+row_strategy: st.SearchStrategy[dict[str, Any]] = st.one_of(
     st.just({}),  # a blank row: not an input row
     st.fixed_dictionaries({}, optional={k: st.sampled_from(v) for k, v in CELL_VALUES.items()}
                           ).map(lambda o: {**GOOD_ROW, **o}),

@@ -17,6 +17,7 @@ never inside a person span.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import random
 import re
@@ -36,20 +37,23 @@ META_FILE = HERE / "corpus_meta.json"
 RANDOM_SEED = 20261123
 MIN_NOTES = 320
 
-LABELS: tuple[str, ...] = (
-    "THIRD_PARTY_PERSON",
-    "FAMILY_PERSON",
-    "PHONE",
-    "EMAIL",
-    "POSTCODE",
-    "STREET_ADDRESS",
-    "NHS",
-    "NINO",
-    "VEHICLE_REG",
-    "DATE_OF_BIRTH",
-    "POLICE_REF",
-    "UPN",
-)
+
+def _load_eval() -> Any:
+    """benchmarks/redaction_eval.py, which owns the label list (stdlib imports only)."""
+    name = "casebundle_redaction_eval"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(
+        name, HERE.parents[2] / "benchmarks" / "redaction_eval.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses need the module registered
+    spec.loader.exec_module(module)
+    return module
+
+
+LABELS: tuple[str, ...] = _load_eval().GOLD_LABELS
+
 CODES: dict[str, str] = {
     "T": "THIRD_PARTY_PERSON",
     "F": "FAMILY_PERSON",

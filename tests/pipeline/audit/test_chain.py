@@ -192,7 +192,7 @@ def test_concurrent_seq_clash_is_retried(settings: AuditSettings, recorded: obje
     calls = {"n": 0}
     real = store._append_once
 
-    def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def flaky(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 1:
             raise IntegrityError("insert", {}, Exception("UNIQUE constraint failed"))

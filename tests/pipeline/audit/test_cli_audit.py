@@ -27,7 +27,7 @@ def out(settings: AuditSettings, escrow_key: bytes, tmp_path: Path) -> Path:
     return out
 
 
-def test_verify_ok_then_broken(out: Path, raw_db) -> None:  # type: ignore[no-untyped-def]
+def test_verify_ok_then_broken(out: Path, raw_db) -> None:
     ok = runner.invoke(audit_app, ["verify", "--out", str(out)])
     assert ok.exit_code == 0, ok.output
     assert "OK: 13 records" in ok.output and "2 head file(s)" in ok.output
@@ -36,7 +36,7 @@ def test_verify_ok_then_broken(out: Path, raw_db) -> None:  # type: ignore[no-un
     assert bad.exit_code == 1 and "BROKEN at record 3 (altered)" in bad.output
 
 
-def test_verify_truncation_needs_heads(out: Path, raw_db) -> None:  # type: ignore[no-untyped-def]
+def test_verify_truncation_needs_heads(out: Path, raw_db) -> None:
     raw_db().execute("DELETE FROM audit_records WHERE seq > 9")
     assert runner.invoke(audit_app, ["verify", "--no-out-heads"]).exit_code == 0
     head = out / "MARAC-2025-01" / "audit_head.json"

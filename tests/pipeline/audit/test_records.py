@@ -13,7 +13,7 @@ from pipeline.audit.settings import EscrowSettings
 from tests.pipeline.audit.conftest import RECIPIENTS, THIRD_PARTY, jag_run, marac_run
 
 
-def _records(settings: AuditSettings) -> list:  # type: ignore[type-arg]
+def _records(settings: AuditSettings) -> list:
     with AuditStore.from_settings(settings) as store:
         return store.all()
 

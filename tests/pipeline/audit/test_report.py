@@ -28,7 +28,7 @@ def store(settings: AuditSettings) -> AuditStore:
 
 
 @pytest.mark.parametrize("make", [jag_run, marac_run])
-def test_counts_equal_the_ledger(store: AuditStore, make) -> None:  # type: ignore[no-untyped-def]
+def test_counts_equal_the_ledger(store: AuditStore, make) -> None:
     run = make()
     rep = build_report(store, run.meeting.meeting.id)
     ledger = Counter((r.agency, r.disposition) for r in run.ledger)

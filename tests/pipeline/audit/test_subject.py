@@ -18,7 +18,7 @@ def store(settings: AuditSettings) -> AuditStore:
     return AuditStore.from_settings(settings)
 
 
-def _ids(items: tuple) -> list[str]:  # type: ignore[type-arg]
+def _ids(items: tuple) -> list[str]:
     return [i.item_id for i in items]
 
 

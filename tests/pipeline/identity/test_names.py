@@ -56,6 +56,7 @@ def test_order_cue(raw, cue):
 
 
 def test_swapped_reading_only_for_two_plain_words():
-    assert swapped(parse_name("Harrowfield Tony")).forenames == ("tony",)
+    flipped = swapped(parse_name("Harrowfield Tony"))
+    assert flipped is not None and flipped.forenames == ("tony",)
     assert swapped(parse_name("Tony James Harrowfield")) is None
     assert swapped(parse_name("Baby Wrexley")) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -207,15 +208,29 @@ def test_differing_labels_on_a_merged_event_are_shown_as_mixed(sample: Sample) -
 )
 def test_chronology_keeps_every_item_once_in_date_order(rows) -> None:
     sample = build_sample()
+    added: dict[str, tuple[date, str, str]] = {}
     for agency, when, subject, text in rows:
-        sample.builder.add(agency, event_date=when, subject_name=subject, summary=text)
+        item = sample.builder.add(agency, event_date=when, subject_name=subject, summary=text)
+        # one event: same day, same subject and the same words (case and the full stop aside)
+        added[item.item_id] = (when, subject.casefold(), text.casefold().rstrip("."))
     bundle = build_bundle(sample.run, "FAM-001")
     ids = [i for e in bundle.chronology for i in e.item_ids]
     assert sorted(ids) == sorted(i.item_id for i in bundle.items)
     assert [e.when for e in bundle.chronology] == sorted(e.when for e in bundle.chronology)
     for e in bundle.chronology:
         assert len(set(e.agencies)) == len(e.agencies)
-    assert chronology(bundle.items) == bundle.chronology  # deterministic
+    # expected without the function under test: the rows of one event share an entry across
+    # agencies, never within one, so an event takes as many entries as its busiest agency
+    # sent rows; the sample's own items are about other events
+    events: dict[tuple[date, str, str], Counter[str]] = {}
+    for (agency, *_), key in zip(rows, added.values(), strict=True):
+        events.setdefault(key, Counter())[agency] += 1
+    entries = [e for e in bundle.chronology if set(e.item_ids) & set(added)]
+    assert all(set(e.item_ids) <= set(added) for e in entries)
+    assert all(len({added[i] for i in e.item_ids}) == 1 for e in entries)
+    assert len(entries) == sum(max(c.values()) for c in events.values())
+    # the same items in the opposite order give the same chronology
+    assert chronology(tuple(reversed(bundle.items))) == bundle.chronology
 
 
 # --- agenda ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.merge import build_agenda, build_bundle
 from pipeline.merge.agenda import EMPTY_INBOX, NO_ROW_MATCHED
-from pipeline.models import SubjectMatch
+from pipeline.models import MatchOutcome, SubjectMatch
 from pipeline.render import agenda_html, agenda_xlsx
 from pipeline.run import MeetingRun
 from tests.pipeline.render.sample_run import STARTED_AT, Sample, build_sample
@@ -24,7 +24,8 @@ def sample() -> Sample:
     return build_sample()
 
 
-def _link(run: MeetingRun, item_id: str, member: str | None, outcome: str = "matched") -> None:
+def _link(run: MeetingRun, item_id: str, member: str | None,
+          outcome: MatchOutcome = "matched") -> None:
     item = next(i for i in run.items if i.item_id == item_id)
     run.identities[item_id] = SubjectMatch(item_id=item_id, family_ref=item.family_ref,
                                            outcome=outcome, member=member, why="test")

@@ -71,8 +71,11 @@ def meeting(name: str) -> MeetingConfig:
 
 
 def cases() -> list[Case]:
-    return [Case(**{k: str(v) if k == "issue" else v for k, v in c.items()})
-            for c in _document()["cases"]]
+    out = []
+    for c in _document()["cases"]:
+        fields: dict[str, Any] = {k: str(v) if k == "issue" else v for k, v in c.items()}
+        out.append(Case(**fields))
+    return out
 
 
 def build_item(case: Case) -> Item:

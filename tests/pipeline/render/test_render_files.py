@@ -253,11 +253,11 @@ class _Collector(HTMLParser):
         self.attrs: list[str] = []
         self.text: list[str] = []
 
-    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+    def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
         self.attrs += [name for name, _ in attrs]
 
-    def handle_data(self, data):  # type: ignore[no-untyped-def]
+    def handle_data(self, data):
         self.text.append(data)
 
 

@@ -1,0 +1,1 @@
+"""Helpers shared by tests: import-graph checks and output comparison."""

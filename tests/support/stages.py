@@ -1,0 +1,53 @@
+"""Run a meeting through the pipeline stages in process, in the order the Prefect flow does
+(flows/prepare.py), without Prefect: for tests that need whole runs in seconds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline.identity import apply_identity, match_items
+from pipeline.ingest import collect, discover, read_and_validate
+from pipeline.merge import build_ledger, check_ledger
+from pipeline.policy import decide, explain, load_reviews, review_store_path
+from pipeline.publish import publish
+from pipeline.redact import apply_redaction_failures, redact_family
+from pipeline.rulebook import load_rules
+from pipeline.run import MeetingRun
+
+
+def prepare_in_process(meeting_config: Path, inbox: Path, out: Path, state_dir: Path, *,
+                       run_id: str, started_at: datetime | None = None) -> dict[str, Any]:
+    """What `prepare_meeting` does, stage by stage; returns the run summary.
+
+    The audit store follows CASEBUNDLE_STATE_DIR / CASEBUNDLE_AUDIT_URL, as in a real run.
+    """
+    rules = load_rules(meeting_config)
+    started = started_at or datetime.now(UTC).replace(microsecond=0)
+    run = MeetingRun(run_id=run_id, started_at=started, meeting=rules.meeting,
+                     meeting_config_path=str(meeting_config), inbox=str(inbox))
+    files = discover(inbox)
+    inputs = collect([read_and_validate(f, rules.meeting, run.started_at.date()) for f in files])
+    run.items, run.rejections = inputs.items, inputs.rejections
+    run.files, run.duplicates, run.notes = inputs.files, inputs.duplicates, inputs.notes
+    run.identities = match_items(run.items, rules.meeting, rules.identity)
+    decisions = decide(run.items, rules.meeting, rules.policy, state_dir)
+    run.decisions = {d.item_id: d for d in decisions}
+    reviews = load_reviews(review_store_path(state_dir, rules.meeting.meeting.id))
+    run.decisions, run.identities = apply_identity(run.decisions, run.items, run.identities,
+                                                   reviews, rules.meeting)
+    run.reminder_text = {code: explain(code, rules.policy).explanation
+                         for d in decisions for code in d.agenda_reminders}
+    for ref in sorted({i.family_ref for i in run.items}):
+        fam = redact_family(rules.redactor, rules.meeting, ref, run.items, run.decisions,
+                            run.identities)
+        run.redactions.update(fam.texts)
+        if fam.persons_of_concern:
+            run.persons_of_concern[fam.family_ref] = fam.persons_of_concern
+        if fam.escrow:
+            run.escrow[fam.family_ref] = fam.escrow
+    run.decisions = apply_redaction_failures(run.decisions, run.redactions)
+    run.ledger = build_ledger(run)
+    check_ledger(inputs.rows_in, run.ledger)
+    return publish(run, rules, out)
