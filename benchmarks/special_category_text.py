@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import yaml
 
