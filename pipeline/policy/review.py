@@ -39,6 +39,9 @@ class ReviewDecision(BaseModel):
     reason: str = Field(min_length=1)
     by: str = Field(min_length=1, description="The reviewer's role, not their name.")
     at: datetime
+    #: the signed-in account that recorded the decision (web review); None for decisions
+    #: recorded before accounts existed. Kept out of bundles (they show the role only).
+    user: str | None = None
 
     @field_validator("reason", "by")
     @classmethod

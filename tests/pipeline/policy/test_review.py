@@ -157,7 +157,17 @@ def test_store_lines_are_json(tmp_path):
     path = tmp_path / "r.jsonl"
     record_review(path, review_of(make_item()))
     row = json.loads(path.read_text())
-    assert set(row) == {"item_id", "content_hash", "disposition", "reason", "by", "at"}
+    assert set(row) == {"item_id", "content_hash", "disposition", "reason", "by", "at", "user"}
+    assert row["user"] is None  # recorded from the command line: no signed-in account
+
+
+def test_store_lines_without_user_still_load(tmp_path):
+    """Decisions recorded before accounts existed have no `user`: they still apply."""
+    path = tmp_path / "r.jsonl"
+    line = review_of(make_item()).model_dump(mode="json")
+    del line["user"]
+    path.write_text(json.dumps(line) + "\n")
+    assert load_reviews(path)[line["item_id"]].user is None
 
 
 # --- the CLI --------------------------------------------------------------------------------------
