@@ -13,6 +13,7 @@ from rich.table import Table
 
 from flows.cli_audit import audit_app
 from flows.cli_review import review_app
+from flows.cli_web import users_app, web
 from pipeline.errors import CasebundleError, ConfigError
 from pipeline.ingest import InboxFile, read_and_validate, write_template
 from pipeline.meeting import SAMPLE_INBOX, SAMPLE_MEETING, MeetingConfig, load_meeting
@@ -28,6 +29,8 @@ app = typer.Typer(
 )
 app.add_typer(review_app, name="review")
 app.add_typer(audit_app, name="audit")
+app.add_typer(users_app, name="users")
+app.command("web")(web)
 console = Console()
 err = Console(stderr=True)
 
