@@ -8,7 +8,6 @@ processes.
 from __future__ import annotations
 
 import ipaddress
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -159,7 +158,6 @@ def web(
     from flows.web.app import create_app
     from flows.web.context import WebConfig, WebContext
     from pipeline.audit import load_audit_settings
-    from pipeline.audit.settings import ENV_STATE_DIR
 
     if (tls_cert is None) != (tls_key is None):
         _fail("give both --tls-cert and --tls-key, or neither.")
@@ -167,9 +165,7 @@ def web(
         _fail(f"{host} is reachable from the network, and without TLS passwords and "
               "personal data would cross it in clear. Fix: pass --tls-cert and --tls-key, "
               "or keep the default 127.0.0.1 behind a TLS reverse proxy.")
-    state = state.resolve()
-    # the app, its runs and the audit store all use this one state folder
-    os.environ[ENV_STATE_DIR] = str(state)
+    state = state.resolve()  # the app, its runs and the audit store use this one folder
     inbox = inbox or meeting.resolve().parent / "INBOX"
     try:
         if not inbox.is_dir():
@@ -180,7 +176,7 @@ def web(
             raise CasebundleError(f"{state}: no accounts yet. Fix: add one with "
                                   "`casebundle users add NAME --role coordinator`.")
         config = WebConfig(meeting_path=meeting.resolve(), inbox=inbox.resolve(),
-                           out=out.resolve(), state=state, audit=load_audit_settings(),
+                           out=out.resolve(), state=state, audit=load_audit_settings(state_dir=state),
                            allowed_hosts=tuple(allowed_host or ()) + (host,))
         app = create_app(WebContext.build(config, users=users))
     except CasebundleError as exc:

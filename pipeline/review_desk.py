@@ -159,8 +159,11 @@ def role_label(role: str, agency: str | None) -> str:
 def record_decision(
     *,
     meeting: MeetingConfig,
-    queue: ReviewQueue,
+    run_id: str,
     item_id: str,
+    content_hash: str,
+    agency: str,
+    family_ref: str,
     disposition: Literal["shared", "withheld"],
     reason: str,
     by: str,
@@ -171,36 +174,46 @@ def record_decision(
     policy: PolicyRules,
     at: datetime | None = None,
 ) -> ReviewDecision:
-    """Record a decision on an item of `queue`: first in the audit chain, then the store.
+    """Record a decision on an item awaiting review: first in the audit chain, then in the
+    review store (so no decision applies without its record).
 
-    Raises ReviewError when the item is not awaiting review in this queue or the reason is
-    empty or boilerplate. The decision applies from the next run, while the item is unchanged.
+    `run_id` is the run whose review queue the item was decided from; `content_hash` the
+    item's hash in that queue (the decision stops applying if the row changes). Raises
+    ReviewError when the reason is empty or boilerplate or `by` is blank. The decision
+    applies from the next run.
     """
-    entry = queue.get(item_id)
-    if entry is None:
-        raise ReviewError(f"item {item_id} is not awaiting review in run {queue.run_id} of "
-                          f"{queue.meeting_id}. Fix: check the id in the review queue.")
     reason = " ".join(reason.split())
     if is_boilerplate(reason, policy):
         raise ReviewError(
             "the reason is empty or boilerplate. Fix: say why sharing is (or is not) "
             f"necessary and proportionate, in at least {policy.rationale.min_words} words "
             "(golden rule 7; 003_e63cd6015283d4be.txt 3.51).")
+    if not by.strip():
+        raise ReviewError("the decision names no role. Fix: say in which role you decide.")
     when = (at or datetime.now(UTC)).replace(microsecond=0)
-    decision = ReviewDecision(item_id=item_id, content_hash=entry.content_hash,
-                              disposition=disposition, reason=reason, by=by, at=when,
+    decision = ReviewDecision(item_id=item_id, content_hash=content_hash,
+                              disposition=disposition, reason=reason, by=by.strip(), at=when,
                               user=user)
     m = meeting.meeting
     record = review_record(
-        meeting={"id": m.id, "type": m.type, "date": m.date.isoformat()},
-        run_id=queue.run_id, item_id=item_id, content_hash=entry.content_hash,
-        agency=entry.agency, family_ref=entry.family_ref, disposition=disposition,
-        reason=reason, by=decision.by, user=user, role=role,
+        meeting={"id": m.id, "type": m.type, "date": m.date.isoformat()}, run_id=run_id,
+        item_id=item_id, content_hash=content_hash, agency=agency, family_ref=family_ref,
+        disposition=disposition, reason=reason, by=decision.by, user=user, role=role,
         at=when.isoformat(timespec="seconds"))
     with AuditStore.from_settings(audit) as store:
         store.append([record])
     record_review(review_store_path(state_dir, m.id), decision)
     return decision
+
+
+def latest_run_id(out: Path, meeting_id: str) -> str | None:
+    """The run id in <out>/<meeting_id>/run_summary.json, if it can be read."""
+    try:
+        data = json.loads((Path(out) / meeting_id / "run_summary.json").read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    run_id = data.get("run_id") if isinstance(data, dict) else None
+    return str(run_id) if run_id else None
 
 
 def current_reviews(state_dir: Path, meeting_id: str) -> dict[str, ReviewDecision]:

@@ -142,7 +142,7 @@ class UserStore:
         self.hasher = hasher or PasswordHasher()
         self.max_failures = max_failures
         self.lock_for = timedelta(minutes=lock_minutes)
-        self._dummy = self.hasher.hash("no such user: equal time for unknown names")
+        self._dummy: str | None = None  # made on first need: hashing takes a while
         #: failures of names with no account, so their replies match real accounts'
         self._unknown: dict[str, int] = {}
         self._mutex = threading.Lock()
@@ -266,6 +266,8 @@ class UserStore:
             data = self._read()
             user = data.users.get(username)
             if user is None:
+                if self._dummy is None:
+                    self._dummy = self.hasher.hash("no such user: equal work for any name")
                 self._verify(self._dummy, password)  # same work as for a real account
                 n = self._unknown[username] = self._unknown.get(username, 0) + 1
                 if len(self._unknown) > 10_000:

@@ -133,8 +133,10 @@ async def decide(request: Request, item_id: str, v: Reviewer) -> Response:
         error = "Choose Share or Withhold."
     else:
         try:
+            e = card.entry
             decision = record_decision(
-                meeting=ctx.meeting, queue=queue, item_id=item_id,
+                meeting=ctx.meeting, run_id=queue.run_id, item_id=item_id,
+                content_hash=e.content_hash, agency=e.agency, family_ref=e.family_ref,
                 disposition="shared" if choice == "share" else "withheld", reason=reason,
                 by=role_label(v.user.role, v.user.agency), user=v.user.username,
                 role=v.user.role, state_dir=ctx.config.state, audit=ctx.config.audit,

@@ -43,7 +43,9 @@ def runs_page(request: Request, v: AnyRole) -> Response:
     job = ctx.launcher.current()
     return render(request, "runs.html.j2", viewer=v, status=status, history=history,
                   agency=agency, job=job,
-                  tail=ctx.launcher.tail(job) if job and job.state == "failed" else [],
+                  # the run's console output is for the coordinator who runs the meeting
+                  tail=ctx.launcher.tail(job) if job and job.state == "failed"
+                  and v.role == "coordinator" else [],
                   web_runs=ctx.launcher.history() if v.role != "agency_reviewer" else [],
                   families=[f.ref for f in ctx.meeting.families],
                   can_run=v.role == "coordinator")
