@@ -21,6 +21,9 @@ _PREFECT_DEFAULTS = {
     "PREFECT_SERVER_UI_ENABLED": "false",
     "PREFECT_TELEMETRY_ENABLE_RESOURCE_METRICS": "false",
     "PREFECT_UI_ENABLED": "false",
+    # the temporary server needs longer than the default 20 s on a busy 2-core machine
+    # (e.g. a run started from `casebundle web` while the browser and the app are working)
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
 }
 for _k, _v in _PREFECT_DEFAULTS.items():
     os.environ.setdefault(_k, _v)

@@ -50,6 +50,37 @@ class RejectedRow(BaseModel):
     problems: tuple[RowProblem, ...]
 
 
+class RejectedGroup(BaseModel):
+    """Rejected rows of one file that share the same problems (e.g. a duplicate file)."""
+
+    model_config = FROZEN
+    file: str
+    sheet: str
+    rows: tuple[int | None, ...]
+    family_ref: str
+    problems: tuple[RowProblem, ...]
+
+    @property
+    def rows_label(self) -> str:
+        """'whole file', '7', or '2-13' / '2, 5, 9' for several rows."""
+        rows = [r for r in self.rows if r is not None]
+        if not rows:
+            return "whole file"
+        if len(rows) > 2 and rows == list(range(rows[0], rows[-1] + 1)):
+            return f"{rows[0]}-{rows[-1]}"
+        return ", ".join(str(r) for r in rows)
+
+
+def group_rejections(rows: tuple[RejectedRow, ...]) -> list[RejectedGroup]:
+    """Rows with the same file, sheet, family and problems, as one line each."""
+    groups: dict[tuple[object, ...], list[RejectedRow]] = {}
+    for r in rows:
+        groups.setdefault((r.file, r.sheet, r.family_ref, r.problems), []).append(r)
+    return [RejectedGroup(file=g[0].file, sheet=g[0].sheet, rows=tuple(r.row for r in g),
+                          family_ref=g[0].family_ref, problems=g[0].problems)
+            for g in groups.values()]
+
+
 class AgencyStatus(BaseModel):
     model_config = FROZEN
     agency: str
@@ -63,6 +94,10 @@ class AgencyStatus(BaseModel):
     @property
     def sent_nothing(self) -> bool:
         return not self.files
+
+    @property
+    def rejected_groups(self) -> list[RejectedGroup]:
+        return group_rejections(self.rejected)
 
 
 class RunStatus(BaseModel):

@@ -9,7 +9,7 @@ import pytest
 from pipeline.errors import OutputError
 from pipeline.meeting import MeetingConfig
 from pipeline.models import LEDGER_COLUMNS
-from pipeline.run_status import load_status, parse_problems
+from pipeline.run_status import RejectedRow, group_rejections, load_status, parse_problems
 from pipeline.safe_files import write_csv
 from tests.pipeline.render.sample_run import MEETING
 
@@ -88,3 +88,17 @@ def test_unreadable_outputs_say_how_to_fix(tmp_path):
     (tmp_path / "jag-2026-12" / "ledger.csv").write_text("a,b\n1,2\n")
     with pytest.raises(OutputError, match="columns are not the ledger's"):
         load_status(tmp_path, meeting)
+
+
+@pytest.mark.parametrize("rows,label", [
+    ((None,), "whole file"), ((7,), "7"), ((2, 3, 4, 5), "2-5"), ((2, 5), "2, 5"),
+    ((2, 3), "2, 3"), ((2, 4, 5), "2, 4, 5"),
+])
+def test_rejected_rows_with_the_same_problem_are_one_line(rows, label):
+    problems = parse_problems("DUPLICATE_FILE: identical to a.csv. Fix: delete the copy.")
+    rejected = tuple(RejectedRow(file="a (copy).csv", sheet="csv", row=r, family_ref="",
+                                 problems=problems) for r in rows)
+    other = RejectedRow(file="a (copy).csv", sheet="csv", row=99, family_ref="",
+                        problems=parse_problems("BAD_DATE[dob]: no. Fix: yes."))
+    groups = group_rejections((*rejected, other))
+    assert [g.rows_label for g in groups] == [label, "99"]
