@@ -8,6 +8,7 @@ processes.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -181,6 +182,9 @@ def web(
         app = create_app(WebContext.build(config, users=users))
     except CasebundleError as exc:
         _fail(str(exc))
+    # sign-ins, lock-outs, decisions and run starts: user names only, never item text
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     scheme = "https" if tls_cert else "http"
     console.print(f"casebundle web: {scheme}://{host}:{port}/ (meeting "
                   f"{config.meeting_path.name}); Ctrl+C to stop.", markup=False)

@@ -1,8 +1,7 @@
 """Publish: write everything a run produces into the meeting's output folder, atomically.
 
 Bundles, recipient views and the agenda (`pipeline/render/`), then the run files
-(docs/outputs.md): `ledger.csv`, `review_queue.csv` and `review_queue.json` (with the
-redacted text a reviewer decides on), `receipts/<agency>.csv`,
+(docs/outputs.md): `ledger.csv`, `review_queue.csv`, `receipts/<agency>.csv`,
 `audit_head.json` and `run_summary.json`. The decisions are recorded in the audit store
 before the folder is swapped in, so no published output lacks its audit record.
 """
@@ -18,7 +17,6 @@ from pipeline.merge import receipt_rows, recipients_by_item
 from pipeline.models import LEDGER_COLUMNS, LedgerRow
 from pipeline.policy import QUEUE_COLUMNS, QUEUE_NAME, review_queue_rows
 from pipeline.render import write_meeting_outputs
-from pipeline.review_desk import QUEUE_DETAILS_NAME, queue_document
 from pipeline.rulebook import Rules
 from pipeline.run import MeetingRun
 from pipeline.safe_files import atomic_dir, write_csv, write_text
@@ -39,7 +37,6 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
         write_meeting_outputs(run, tmp, rules.need_to_know)
         write_ledger(tmp / "ledger.csv", run.ledger)
         write_csv(tmp / QUEUE_NAME, QUEUE_COLUMNS, review_queue_rows(run.items, run.decisions))
-        write_text(tmp / QUEUE_DETAILS_NAME, queue_document(run))
         decisions = [run.decisions[i.item_id] for i in run.items]
         for agency in sorted(run.meeting.agencies):  # valid items come from these only
             rows = receipt_rows(agency, run.items, decisions, rules.policy)

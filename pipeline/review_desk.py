@@ -1,17 +1,21 @@
 """The review desk: items awaiting a human decision with their redacted text, and recording
 a person's decision in the review store and the decision record together.
 
-A run writes `<out>/<meeting_id>/review_queue.json` beside `review_queue.csv`: one entry per
-item awaiting review, with what a reviewer needs to decide (golden rule 3, seek advice;
-003 3.45) and the item's free text only in its redacted form, as it would be shared. A
-decision is tied to the item's content hash (003 3.21), needs a real reason (golden rule 7;
-003 3.51), and is recorded in the audit chain before it is stored, so no decision is
-applied without its record. Used by `casebundle review` and `casebundle web`.
+After publishing, a run writes `<state>/<meeting_id>/review_queue.json` beside the review
+decisions: one entry per item awaiting review, with what a reviewer needs to decide (golden
+rule 3, seek advice; 003 3.45) and the item's free text only in its redacted form, as it
+would be shared. It is the reviewers' working copy, kept in the state folder and not among
+the outputs: the redaction in it is automatic and has not been checked by anyone yet (the
+reviewer is the check), and outputs are what gets circulated. A decision is tied to the
+item's content hash (003 3.21), needs a real reason (golden rule 7; 003 3.51), and is
+recorded in the audit chain before it is stored, so no decision applies without its
+record. Used by `casebundle review` and `casebundle web`.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -32,6 +36,7 @@ from pipeline.policy import (
     review_store_path,
 )
 from pipeline.run import MeetingRun
+from pipeline.safe_files import write_text
 
 QUEUE_DETAILS_NAME = "review_queue.json"
 
@@ -123,13 +128,23 @@ def queue_document(run: MeetingRun) -> str:
     return queue.model_dump_json(indent=2) + "\n"
 
 
-def queue_path(out: Path, meeting_id: str) -> Path:
-    return Path(out) / meeting_id / QUEUE_DETAILS_NAME
+def queue_path(state_dir: Path, meeting_id: str) -> Path:
+    """<state>/<meeting_id>/review_queue.json (the meeting id is checked to name a folder)."""
+    return review_store_path(state_dir, meeting_id).with_name(QUEUE_DETAILS_NAME)
 
 
-def load_queue(out: Path, meeting_id: str) -> ReviewQueue | None:
+def write_queue(run: MeetingRun, state_dir: Path) -> Path:
+    """Write the run's review queue to the state folder, replacing the last one in one step."""
+    path = queue_path(state_dir, run.meeting.meeting.id)
+    tmp = path.with_name(f".{QUEUE_DETAILS_NAME}.tmp-{run.run_id}")
+    write_text(tmp, queue_document(run))
+    os.replace(tmp, path)
+    return path
+
+
+def load_queue(state_dir: Path, meeting_id: str) -> ReviewQueue | None:
     """The review queue of the meeting's latest run; None when the meeting has not run."""
-    path = queue_path(out, meeting_id)
+    path = queue_path(state_dir, meeting_id)
     if not path.is_file():
         return None
     try:

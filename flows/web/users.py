@@ -259,35 +259,42 @@ class UserStore:
 
     def authenticate(self, username: str, password: str, now: datetime | None = None
                      ) -> SignIn:
-        """Check a password, counting failures; the account locks at `max_failures`."""
+        """Check a password, counting failures; the account locks at `max_failures`.
+
+        The slow hash check runs outside the file lock; the count is updated under it.
+        """
         now = now or datetime.now(UTC)
         password = password[:MAX_PASSWORD * 4]  # bound the work an attacker can ask for
-        with self._locked():
-            data = self._read()
-            user = data.users.get(username)
-            if user is None:
-                if self._dummy is None:
-                    self._dummy = self.hasher.hash("no such user: equal work for any name")
-                self._verify(self._dummy, password)  # same work as for a real account
-                n = self._unknown[username] = self._unknown.get(username, 0) + 1
+        user = self.get(username)
+        if user is None:
+            if self._dummy is None:
+                self._dummy = self.hasher.hash("no such user: equal work for any name")
+            self._verify(self._dummy, password)  # same work as for a real account
+            with self._mutex:
                 if len(self._unknown) > 10_000:
                     self._unknown.clear()
-                return SignIn(user=None, locked=n >= self.max_failures)
-            if user.locked(now):
-                self._verify(user.password_hash, password)
-                return SignIn(user=None, locked=True, locked_until=user.locked_until)
-            if self._verify(user.password_hash, password):
+                n = self._unknown[username] = self._unknown.get(username, 0) + 1
+            return SignIn(user=None, locked=n >= self.max_failures)
+        ok = self._verify(user.password_hash, password)
+        with self._locked():
+            data = self._read()
+            current = data.users.get(username)
+            if current is None or current.password_hash != user.password_hash:
+                return SignIn(user=None)  # removed or reset while we checked
+            if current.locked(now):
+                return SignIn(user=None, locked=True, locked_until=current.locked_until)
+            if ok:
                 update: dict[str, object] = {"failed_attempts": 0, "locked_until": None}
-                if self.hasher.check_needs_rehash(user.password_hash):
+                if self.hasher.check_needs_rehash(current.password_hash):
                     update["password_hash"] = self.hasher.hash(password)
-                if user.failed_attempts or user.locked_until or "password_hash" in update:
-                    user = user.model_copy(update=update)
-                    data.users[username] = user
+                if current.failed_attempts or current.locked_until or len(update) > 2:
+                    current = current.model_copy(update=update)
+                    data.users[username] = current
                     self._write(data)
-                return SignIn(user=user)
-            failures = user.failed_attempts + 1
+                return SignIn(user=current)
+            failures = current.failed_attempts + 1
             until = now + self.lock_for if failures >= self.max_failures else None
-            data.users[username] = user.model_copy(update={
+            data.users[username] = current.model_copy(update={
                 "failed_attempts": 0 if until else failures, "locked_until": until})
             self._write(data)
             return SignIn(user=None, locked=until is not None, locked_until=until)

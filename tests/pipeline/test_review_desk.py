@@ -18,6 +18,7 @@ from pipeline.review_desk import (
     queue_document,
     queue_entries,
     role_label,
+    write_queue,
 )
 from tests.pipeline.render.sample_run import RAW_NAMES, build_sample
 
@@ -92,3 +93,14 @@ def test_pending_until_a_decision_for_this_version_of_the_row():
 ])
 def test_role_labels(role, agency, label):
     assert role_label(role, agency) == label
+
+
+def test_write_queue_replaces_the_last_one_owner_only(tmp_path):
+    sample = sample_with_texts()
+    path = write_queue(sample.run, tmp_path)
+    assert path == tmp_path / "jag-2026-12" / "review_queue.json"
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    sample.run.run_id = "run-0002"
+    write_queue(sample.run, tmp_path)
+    assert load_queue(tmp_path, "jag-2026-12").run_id == "run-0002"
+    assert [p.name for p in path.parent.iterdir()] == ["review_queue.json"]  # no temp left

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from flows.web.guard import SignInRequired, Viewer, ctx_of, current_session, viewer
 from flows.web.pages import render
@@ -52,7 +53,8 @@ async def login(request: Request) -> Response:
     username = str(form.get("username") or "").strip().lower()
     password = str(form.get("password") or "")
     nxt = _local(str(form.get("next") or ""))
-    result = ctx.users.authenticate(username, password)
+    # argon2 takes a while on purpose: keep it off the event loop
+    result = await run_in_threadpool(ctx.users.authenticate, username, password)
     if result.user is None:
         if result.locked:
             log.warning("sign-in refused: account %r locked", username)
@@ -96,14 +98,14 @@ async def change_password(request: Request, v: Annotated[Viewer, Depends(viewer)
     current = str(form.get("current") or "")
     new = str(form.get("new") or "")
     problems = []
-    if ctx.users.authenticate(v.user.username, current).user is None:
+    if (await run_in_threadpool(ctx.users.authenticate, v.user.username, current)).user is None:
         problems.append("the current password is wrong")
     if new != str(form.get("confirm") or ""):
         problems.append("the new password and its confirmation differ")
     problems += password_problems(new, v.user.username)
     if not problems:
         try:
-            user = ctx.users.set_password(v.user.username, new)
+            user = await run_in_threadpool(ctx.users.set_password, v.user.username, new)
         except UserError as exc:
             problems.append(str(exc))
         else:

@@ -12,11 +12,13 @@ from typing import Annotated, get_args
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from flows.web.guard import PageError, Viewer, ctx_of, require
 from flows.web.pages import render
 from pipeline.audit import (
     AuditStore,
+    SubjectReport,
     build_report,
     filter_rows,
     find_heads,
@@ -107,9 +109,12 @@ async def subject_search(request: Request, v: Governance) -> Response:
             error = "The date of birth is not a date (YYYY-MM-DD)."
     result = None
     if error is None:
-        try:
+        def search() -> SubjectReport:
             with _store(request) as store:
-                result = subject_report(store, name, born, all_runs=all_runs)
+                return subject_report(store, name, born, all_runs=all_runs)
+
+        try:
+            result = await run_in_threadpool(search)
         except CasebundleError as exc:
             error = str(exc)
     return render(request, "subject.html.j2", viewer=v, result=result, name=name,
@@ -126,11 +131,12 @@ def verify_page(request: Request, v: Governance) -> Response:
 def verify(request: Request, v: Governance) -> Response:
     ctx = ctx_of(request)
     heads = find_heads(ctx.config.out)
+    names = [str(h.relative_to(ctx.config.out)) for h in heads]  # no server paths shown
     try:
         with _store(request) as store:
             result = verify_store(store, heads)
     except CasebundleError as exc:
-        return render(request, "verify.html.j2", viewer=v, result=None, heads=heads,
+        return render(request, "verify.html.j2", viewer=v, result=None, heads=names,
                       error=str(exc), status_code=500)
-    return render(request, "verify.html.j2", viewer=v, result=result, heads=heads,
+    return render(request, "verify.html.j2", viewer=v, result=result, heads=names,
                   error=None)

@@ -15,6 +15,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from flows.web.guard import PageError, Viewer, ctx_of, not_found, require
 from flows.web.pages import render
@@ -25,6 +26,7 @@ from pipeline.review_desk import (
     ReviewQueue,
     current_reviews,
     is_pending,
+    latest_run_id,
     load_queue,
     record_decision,
     role_label,
@@ -57,7 +59,7 @@ class Card:
 def _queue(request: Request) -> ReviewQueue | None:
     ctx = ctx_of(request)
     try:
-        return load_queue(ctx.config.out, ctx.meeting_id)
+        return load_queue(ctx.config.state, ctx.meeting_id)
     except CasebundleError as exc:
         raise PageError(500, "Review queue unreadable", str(exc)) from None
 
@@ -109,8 +111,11 @@ def review_page(request: Request, v: Reviewer, family: str | None = None) -> Res
         cards = [c for c in cards if c.entry.family_ref == family]
     pending = [c for c in cards if c.decision is None]
     decided = [c for c in cards if c.decision is not None]
+    latest = latest_run_id(ctx.config.out, ctx.meeting_id)
+    stale = queue is not None and latest is not None and latest != queue.run_id
     return render(request, "review.html.j2", viewer=v, queue=queue, pending=pending,
                   decided=decided, families=families, family=family or "",
+                  stale_queue=stale, latest_run=latest or "",
                   min_words=ctx.policy.rationale.min_words, errors={}, typed={})
 
 
@@ -134,7 +139,8 @@ async def decide(request: Request, item_id: str, v: Reviewer) -> Response:
     else:
         try:
             e = card.entry
-            decision = record_decision(
+            decision = await run_in_threadpool(
+                record_decision,
                 meeting=ctx.meeting, run_id=queue.run_id, item_id=item_id,
                 content_hash=e.content_hash, agency=e.agency, family_ref=e.family_ref,
                 disposition="shared" if choice == "share" else "withheld", reason=reason,
@@ -142,7 +148,7 @@ async def decide(request: Request, item_id: str, v: Reviewer) -> Response:
                 role=v.user.role, state_dir=ctx.config.state, audit=ctx.config.audit,
                 policy=ctx.policy)
         except ReviewError as exc:
-            error = str(exc)
+            error = f"Not recorded: {exc}"
         except CasebundleError as exc:
             raise PageError(500, "Decision not recorded", str(exc)) from None
         else:

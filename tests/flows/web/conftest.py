@@ -25,6 +25,7 @@ from pipeline.audit import AuditSettings
 from pipeline.models import Item, RedactedText, text_key
 from pipeline.policy import load_need_to_know, load_policy
 from pipeline.publish import publish
+from pipeline.review_desk import write_queue
 from pipeline.rulebook import Rules
 from tests.pipeline.render.sample_run import MEETING, Sample, build_sample
 
@@ -95,6 +96,7 @@ def published_once(tmp_path_factory: pytest.TempPathFactory) -> Published:
     rules = Rules(meeting=run.meeting, policy=load_policy(), redactor=None,  # type: ignore[arg-type]
                   need_to_know=load_need_to_know(), audit=audit)
     publish(run, rules, out)
+    write_queue(run, state)
     return Published(meeting_path=meeting_path, inbox=inbox, out=out, state=state,
                      audit=audit, ids=ids, run_id=run.run_id)
 

@@ -62,7 +62,7 @@ class Live:
     shots: Path
 
     def queue(self) -> list[dict]:
-        data = json.loads((self.out / MEETING_ID / "review_queue.json").read_text())
+        data = json.loads((self.state / MEETING_ID / "review_queue.json").read_text())
         return list(data["entries"])
 
 
@@ -187,7 +187,7 @@ def test_coordinator_decides_reruns_and_sees_it_in_bundle_and_audit(live: Live, 
     page.fill(f"#reason-{item_id}", "ok")  # too short: refused, nothing recorded
     page.get_by_role("button", name="Share").click()
     expect(page.locator(".error-box")).to_contain_text("empty or boilerplate")
-    page.locator(f"#item-{item_id}").screenshot(path=str(live.shots / "review-item.png"))
+    shot(page, live, "review-item", full=True)
     page.fill(f"#reason-{item_id}", REASON)
     page.get_by_role("button", name="Share").click()
     expect(page.locator(".flash")).to_contain_text(f"Recorded: share item {item_id}")

@@ -43,7 +43,7 @@ def test_decide_share_records_the_signed_in_user(web):
     # the role comes from the account, never from the form ("by" above is ignored)
     assert (decision.user, decision.by, decision.disposition) == ("pol", "police reviewer",
                                                                   "shared")
-    queue = load_queue(web.published.out, MEETING_ID)
+    queue = load_queue(web.published.state, MEETING_ID)
     assert decision.content_hash == queue.get(item).content_hash
     with AuditStore.from_settings(web.published.audit) as store:
         [entry] = review_entries(store, MEETING_ID)
@@ -106,8 +106,17 @@ def test_no_run_yet(web):
     import shutil
 
     shutil.rmtree(web.published.out)
+    (web.published.state / MEETING_ID / "review_queue.json").unlink()
     page = web.signed_in("coord").get("/review")
     assert page.status_code == 200 and "The meeting has not run yet" in page.text
+
+
+def test_a_queue_older_than_the_outputs_is_flagged(web):
+    summary = web.published.out / MEETING_ID / "run_summary.json"
+    summary.write_text(summary.read_text().replace('"run-0001"', '"run-0002"'))
+    page = web.signed_in("coord").get("/review").text
+    assert "This queue is from run run-0001, but the latest outputs are from run run-0002" \
+        in page
 
 
 def test_redaction_review_says_it_is_not_available(web):

@@ -175,3 +175,15 @@ def test_cli_refuses(tmp_path, args, message):
         else cli(tmp_path, *args)
     assert r.exit_code == 2
     assert message in " ".join(r.output.split())
+
+
+def test_concurrent_failures_are_all_counted(store):
+    """Sign-ins check the hash outside the file lock; every failure still counts."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    store.add("jsmith", "coordinator", GOOD)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda n: store.authenticate("jsmith", f"wrong {n}"),
+                                range(MAX_FAILURES)))
+    assert sum(r.locked for r in results) == 1  # exactly the fifth failure locks it
+    assert store.get("jsmith").locked(datetime.now(UTC))
