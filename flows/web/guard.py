@@ -8,9 +8,8 @@ the route runs. Pages declare the roles that may open them with `require(...)`; 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import Request
@@ -131,5 +130,3 @@ async def csrf_guard(request: Request) -> None:
         raise PageError(403, "Form refused", "The form has expired or did not come from "
                         "this site, so nothing was changed. Reload the page and try again.")
 
-
-Dependency = Callable[[Request], Coroutine[Any, Any, None]]
