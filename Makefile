@@ -3,7 +3,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test test-fast lint types imports check lock bench samples clean
+.PHONY: setup run test test-fast test-browser screenshots lint types imports check lock bench samples clean
 
 setup: $(VENV)/.installed
 
@@ -19,7 +19,15 @@ test: setup
 	$(BIN)/python -m pytest
 
 test-fast: setup
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
+# The web app in Debian's chromium (apt-get install -y chromium), with a real run.
+test-browser: setup
+	$(BIN)/python -m pytest -m browser
+
+# Regenerate the README's pictures of the web app.
+screenshots: setup
+	CASEBUNDLE_SCREENSHOTS=docs/images $(BIN)/python -m pytest -m browser
 
 lint: setup
 	$(BIN)/ruff check pipeline flows tests benchmarks sample_inputs

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from flows.cli_audit import audit_app
 from flows.cli_review import review_app
+from flows.cli_web import users_app, web
 from pipeline.errors import CasebundleError, ConfigError
 from pipeline.identity import Matcher, apply_identity, describe, load_matcher, match_items
 from pipeline.ingest import InboxFile, read_and_validate, write_template
@@ -31,6 +32,8 @@ app = typer.Typer(
 )
 app.add_typer(review_app, name="review")
 app.add_typer(audit_app, name="audit")
+app.add_typer(users_app, name="users")
+app.command("web")(web)
 console = Console()
 err = Console(stderr=True)
 

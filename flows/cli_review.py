@@ -1,8 +1,9 @@
 """`casebundle review`: list items awaiting a human decision, and record decisions.
 
 Mounted by flows/cli.py with ``app.add_typer(review_app, name="review")``. No Prefect here:
-this reads the review queue a run wrote (<out>/<meeting_id>/review_queue.csv) and appends
-to the review store (<state>/<meeting_id>/review_decisions.jsonl, pipeline/policy/review.py).
+this reads the review queue a run wrote (<out>/<meeting_id>/review_queue.csv) and records a
+decision through pipeline/review_desk.py: a `review` record in the audit chain, then a line
+in the review store (<state>/<meeting_id>/review_decisions.jsonl).
 
 A decision is tied to the item's content hash in the queue: if the agency changes the row,
 the decision stops applying and the item comes back for review (003_e63cd6015283d4be.txt
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from pipeline.audit import load_audit_settings
 from pipeline.errors import CasebundleError
 from pipeline.identity import IDENTITY_CODES, Roster
 from pipeline.meeting import MeetingConfig, load_meeting
@@ -29,13 +30,12 @@ from pipeline.policy import (
     QUEUE_COLUMNS,
     QUEUE_NAME,
     PolicyRules,
-    ReviewDecision,
     is_boilerplate,
     load_policy,
     load_reviews,
-    record_review,
     review_store_path,
 )
+from pipeline.review_desk import latest_run_id, record_decision
 
 DEFAULT_STATE = Path(".casebundle")
 DEFAULT_OUT = Path("outputs")
@@ -247,19 +247,15 @@ def decide(
         _fail(f"item {item_id} is not in the review queue of {meeting_id}. "
               "Fix: check the id with `casebundle review list`.")
     member = _roster_member(config, row, member) if share else None
-    decision = ReviewDecision(
-        item_id=item_id,
-        content_hash=row["content_hash"],
-        disposition="shared" if share else "withheld",
-        reason=" ".join(reason.split()),
-        by=by.strip(),
-        at=datetime.now(UTC),
-        member=member,
-    )
     path = review_store_path(state, meeting_id)
     try:
         earlier = load_reviews(path).get(item_id)
-        record_review(path, decision)
+        decision = record_decision(
+            meeting=config, run_id=latest_run_id(out, meeting_id) or "unknown",
+            item_id=item_id, content_hash=row["content_hash"], agency=row["agency"],
+            family_ref=row["family_ref"], disposition="shared" if share else "withheld",
+            reason=reason, by=by, user=None, role=None, state_dir=state,
+            audit=load_audit_settings(state_dir=state), policy=rules, member=member)
     except (CasebundleError, OSError) as exc:
         _fail(f"{path}: the decision could not be recorded ({exc}).")
     note = " It supersedes the earlier decision." if earlier else ""

@@ -29,6 +29,7 @@ from pipeline.models import Decision, SubjectMatch
 from pipeline.policy import decide, explain, load_reviews, review_store_path
 from pipeline.publish import publish
 from pipeline.redact import RedactionOutcome, apply_redaction_failures, redact_family
+from pipeline.review_desk import write_queue
 from pipeline.rulebook import Rules, load_rules
 from pipeline.run import MeetingRun
 
@@ -130,9 +131,11 @@ def redact_task(run_id: str, family_ref: str) -> RedactionOutcome:
 
 @task(name="write-outputs", **_TASK)  # type: ignore[call-overload]
 @_guard("write-outputs")
-def write_task(run_id: str, out: str) -> dict[str, Any]:
+def write_task(run_id: str, out: str, state_dir: str) -> dict[str, Any]:
     run, rules = _state(run_id)
-    return publish(run, rules, Path(out))
+    summary = publish(run, rules, Path(out))
+    write_queue(run, Path(state_dir))  # the reviewers' working copy, beside their decisions
+    return summary
 
 
 @flow(name="prepare-meeting", persist_result=False, log_prints=False)
@@ -181,6 +184,6 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
     run.ledger = build_ledger(run)
     check_ledger(inputs.rows_in, run.ledger)
     logger.info("rows in %d = ledger rows %d", inputs.rows_in, len(run.ledger))
-    summary = write_task(run.run_id, out)
+    summary = write_task(run.run_id, out, state_dir)
     logger.info("meeting %s written: %s", meeting_id, summary["counts"])
     return summary

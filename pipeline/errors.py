@@ -74,3 +74,7 @@ class OutputError(CasebundleError):
 
 class LedgerMismatchError(TerminalError):
     """Rows in does not equal rows in the ledger: something was lost."""
+
+
+class ReviewError(TerminalError):
+    """A human review decision cannot be recorded (unknown item, no real reason, no queue)."""

@@ -278,6 +278,8 @@ class Decision(BaseModel):
     reviewed_by: str | None = None
     reviewed_at: datetime | None = None
     review_reason: str | None = None
+    #: the account that recorded the review decision (audit record only, never bundles)
+    reviewed_user: str | None = None
 
 
 class EntityCount(BaseModel):

@@ -66,6 +66,8 @@ def decision_record(
         review = {"by": decision.reviewed_by,
                   "at": decision.reviewed_at.isoformat() if decision.reviewed_at else None,
                   "reason": decision.review_reason}
+        if decision.reviewed_user:
+            review["user"] = decision.reviewed_user
     body: dict[str, Any] = {
         "run_id": run.run_id, "meeting": _meeting(run), "item_id": item.item_id,
         "content_hash": item.content_hash, "agency": item.agency, "family_ref": item.family_ref,

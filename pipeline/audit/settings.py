@@ -68,20 +68,27 @@ class AuditSettings(BaseModel):
         return make_url(self.database_url).render_as_string(hide_password=True)
 
 
-def default_database_url() -> str:
-    """SQLite file in CASEBUNDLE_STATE_DIR (default .casebundle), as an absolute URL."""
-    state = Path(os.environ.get(ENV_STATE_DIR) or DEFAULT_STATE_DIR).resolve()
+def default_database_url(state_dir: Path | None = None) -> str:
+    """SQLite file in `state_dir`, else CASEBUNDLE_STATE_DIR (default .casebundle), as an
+    absolute URL."""
+    state = Path(state_dir or os.environ.get(ENV_STATE_DIR) or DEFAULT_STATE_DIR).resolve()
     return f"sqlite:///{state / 'audit.sqlite'}"
 
 
-def load_audit_settings(path: Path | None = None) -> AuditSettings:
-    """Load and check audit.yaml; env CASEBUNDLE_AUDIT_URL overrides the database URL."""
+def load_audit_settings(path: Path | None = None, *, state_dir: Path | None = None
+                        ) -> AuditSettings:
+    """Load and check audit.yaml; env CASEBUNDLE_AUDIT_URL overrides the database URL.
+
+    With no URL configured the store is `audit.sqlite` in `state_dir` (a command's --state),
+    else in CASEBUNDLE_STATE_DIR.
+    """
     p = path or DEFAULT_SETTINGS
 
     def fill_in(data: dict[str, Any]) -> dict[str, Any]:
         data = dict(data)
         data["database_url"] = (
-            os.environ.get(ENV_URL) or data.get("database_url") or default_database_url()
+            os.environ.get(ENV_URL) or data.get("database_url")
+            or default_database_url(state_dir)
         )
         data["source"] = str(p)
         return data

@@ -397,6 +397,7 @@ def _decide(item: Item, ctx: _Context, review: ReviewDecision | None) -> Decisio
         reviewed_by=reviewed.by if reviewed else None,
         reviewed_at=reviewed.at if reviewed else None,
         review_reason=reviewed.reason if reviewed else None,
+        reviewed_user=reviewed.user if reviewed else None,
     )
 
 

@@ -42,6 +42,9 @@ class ReviewDecision(BaseModel):
     #: with a share decision: the roster member the reviewer confirms the item is about
     #: (pipeline/identity/stage.py); the roster name from the meeting config
     member: str | None = None
+    #: the signed-in account that recorded the decision (web review); None for decisions
+    #: recorded before accounts existed. Kept out of bundles (they show the role only).
+    user: str | None = None
 
     @field_validator("reason", "by")
     @classmethod

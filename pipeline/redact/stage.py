@@ -52,17 +52,18 @@ class RedactionOutcome:
 def redact_family(redactor: Redactor, meeting: MeetingConfig, family_ref: str,
                   items: Sequence[Item], decisions: dict[str, Decision],
                   identities: Mapping[str, SubjectMatch]) -> RedactionOutcome:
-    """Redact the family's free text in one batch: all fields of shared items, and the
-    rationale of the others (for the audit record). A failure for one text
-    marks it failed (fail closed); a failure of the whole batch marks every text failed.
+    """Redact the family's free text in one batch: all fields of shared items and of items
+    awaiting review (a reviewer decides on the text as it would be shared), and the
+    rationale of the others (for the audit record). A failure for one text marks it failed
+    (fail closed); a failure of the whole batch marks every text failed.
     """
     fam_items = [i for i in items if i.family_ref == family_ref]
     inputs: list[RedactionInput] = []
     for item in fam_items:
-        # shared items: every free-text field; others: the rationale only, so the audit
-        # record can say why an item was withheld without keeping raw text (golden rule 7)
-        shared = decisions[item.item_id].disposition == "shared"
-        for field_name in REDACTED_FIELDS if shared else ("rationale",):
+        # shared and review items: every free-text field; withheld: the rationale only, so
+        # the audit record can say why it was withheld without keeping raw text (rule 7)
+        full = decisions[item.item_id].disposition in ("shared", "review")
+        for field_name in REDACTED_FIELDS if full else ("rationale",):
             text = getattr(item, field_name)
             if text:
                 inputs.append(RedactionInput(key=text_key(item.item_id, field_name),

@@ -17,6 +17,8 @@ runner = CliRunner()
     [], ["run"], ["template"], ["validate"], ["review"], ["review", "list"],
     ["review", "decide"], ["audit"], ["audit", "verify"], ["audit", "report"],
     ["audit", "subject"], ["audit", "reveal"], ["audit", "purge"], ["audit", "keygen"],
+    ["web"], ["users"], ["users", "add"], ["users", "remove"], ["users", "reset"],
+    ["users", "list"],
 ])
 def test_help_on_every_subcommand(args):
     result = runner.invoke(app, [*args, "--help"])

@@ -13,6 +13,7 @@ from pipeline.merge import build_ledger, check_ledger
 from pipeline.policy import decide, explain, load_reviews, review_store_path
 from pipeline.publish import publish
 from pipeline.redact import apply_redaction_failures, redact_family
+from pipeline.review_desk import write_queue
 from pipeline.rulebook import load_rules
 from pipeline.run import MeetingRun
 
@@ -50,4 +51,6 @@ def prepare_in_process(meeting_config: Path, inbox: Path, out: Path, state_dir: 
     run.decisions = apply_redaction_failures(run.decisions, run.redactions)
     run.ledger = build_ledger(run)
     check_ledger(inputs.rows_in, run.ledger)
-    return publish(run, rules, out)
+    summary = publish(run, rules, out)
+    write_queue(run, state_dir)  # the reviewers' working copy, beside their decisions
+    return summary

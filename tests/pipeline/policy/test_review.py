@@ -18,6 +18,7 @@ import yaml
 from typer.testing import CliRunner
 
 from flows.cli_review import QUEUE_COLUMNS, review_app
+from pipeline.audit import AuditStore, load_audit_settings, review_entries
 from pipeline.errors import ConfigError
 from pipeline.models import Decision, Item
 from pipeline.policy import (
@@ -157,7 +158,18 @@ def test_store_lines_are_json(tmp_path):
     path = tmp_path / "r.jsonl"
     record_review(path, review_of(make_item()))
     row = json.loads(path.read_text())
-    assert set(row) == {"item_id", "content_hash", "disposition", "reason", "by", "at", "member"}
+    assert set(row) == {"item_id", "content_hash", "disposition", "reason", "by", "at", "member",
+                        "user"}
+    assert row["user"] is None  # recorded from the command line: no signed-in account
+
+
+def test_store_lines_without_user_still_load(tmp_path):
+    """Decisions recorded before accounts existed have no `user`: they still apply."""
+    path = tmp_path / "r.jsonl"
+    line = review_of(make_item()).model_dump(mode="json")
+    del line["user"]
+    path.write_text(json.dumps(line) + "\n")
+    assert load_reviews(path)[line["item_id"]].user is None
 
 
 # --- the CLI --------------------------------------------------------------------------------------
@@ -219,6 +231,12 @@ def test_cli_decide_records_a_decision_tied_to_the_hash(setup):
     # the next run applies it
     d = decide_items([item], setup["config"], rules(), reviews)[0]
     assert d.disposition == "shared" and d.reasons[0] == "REVIEW_DECISION_SHARE"
+    # the decision is in the audit chain, recorded before it could apply
+    with AuditStore.from_settings(load_audit_settings(state_dir=setup["state"])) as store:
+        [entry] = review_entries(store, setup["id"])
+    assert (entry.item_id, entry.disposition, entry.by, entry.user, entry.content_hash) == (
+        item.item_id, "shared", "MARAC coordinator", None, item.content_hash)
+    assert entry.reason == REASON
     # and `list` shows it as decided
     listed = run(setup, "list")
     assert "decisions recorded (1)" in listed.output
@@ -259,6 +277,7 @@ def test_cli_decide_refuses(setup, args, message):
     assert result.exit_code == 2
     assert message in result.output
     assert not review_store_path(setup["state"], setup["id"]).exists()
+    assert not (setup["state"] / "audit.sqlite").exists()  # nothing recorded either
 
 
 def test_cli_without_queue(setup):

@@ -1,0 +1,73 @@
+"""Human review decisions in the decision record: one `review` record per decision, written
+when the person decides (the next run's `decision` record then shows it applied).
+
+Golden rule 7 and paragraph 3.51 (../shared/seeds/003_e63cd6015283d4be.txt): record each
+decision and its reason, and who made it. The record names the signed-in account and its
+role; it holds no item text (the reason is the reviewer's own words).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from pipeline.audit.chain import AuditRecord, canonical_json
+from pipeline.audit.store import AuditStore, NewRecord
+from pipeline.models import FROZEN
+
+KIND = "review"
+
+
+class ReviewEntry(BaseModel):
+    """A recorded review decision as the governance pages show it."""
+
+    model_config = FROZEN
+    seq: int
+    run_id: str
+    item_id: str
+    agency: str
+    family_ref: str
+    disposition: str
+    reason: str
+    by: str
+    user: str | None
+    role: str | None
+    at: str
+    content_hash: str
+
+
+def review_record(
+    *, meeting: dict[str, str], run_id: str, item_id: str, content_hash: str, agency: str,
+    family_ref: str, disposition: str, reason: str, by: str, user: str | None,
+    role: str | None, at: str, member: str | None = None,
+) -> NewRecord:
+    """The record of one person's share/withhold decision on an item awaiting review.
+
+    `run_id` is the run whose review queue the person decided from; `meeting` is
+    {id, type, date}. `member` is the roster member a share decision confirms the item is
+    about (identity step), when the reviewer named one.
+    """
+    body: dict[str, Any] = {
+        "run_id": run_id, "meeting": meeting, "item_id": item_id,
+        "content_hash": content_hash, "agency": agency, "family_ref": family_ref,
+        "disposition": disposition, "reason": reason, "by": by, "user": user, "role": role,
+        "at": at,
+    }
+    if member is not None:
+        body["member"] = member
+    return NewRecord(kind=KIND, run_id=run_id, meeting_id=meeting["id"], item_id=item_id,
+                     body=canonical_json(body), recorded_at=at)
+
+
+def _entry(r: AuditRecord) -> ReviewEntry:
+    d = r.data()
+    return ReviewEntry(seq=r.seq, run_id=r.run_id, item_id=d["item_id"], agency=d["agency"],
+                       family_ref=d["family_ref"], disposition=d["disposition"],
+                       reason=d["reason"], by=d["by"], user=d.get("user"),
+                       role=d.get("role"), at=d["at"], content_hash=d["content_hash"])
+
+
+def review_entries(store: AuditStore, meeting_id: str) -> list[ReviewEntry]:
+    """Every review decision recorded for a meeting, oldest first."""
+    return [_entry(r) for r in store.of_kind(KIND, meeting_id)]
