@@ -39,6 +39,8 @@ class Span:
     tokens: tuple[str, ...] = ()  # normalised name tokens, for PERSON spans
     #: found by a context rule, not only by spaCy (a lone word may then be spread)
     context: bool = False
+    #: removed only because the engine could not explain it (deny by default)
+    unsure: bool = False
 
 
 def merge_spans(spans: list[tuple[int, int, RecognizerResult]],
@@ -187,8 +189,9 @@ class NameSpans:
                     out.append(s)
                     continue
                 tokens = s.tokens + prev.tokens
-            out[-1] = Span(prev.start, s.end, person, prev.recognizer, tokens,
-                           prev.context or s.context)
+            recognizer = prev.recognizer if not prev.unsure else s.recognizer
+            out[-1] = Span(prev.start, s.end, person, recognizer, tokens,
+                           prev.context or s.context, prev.unsure and s.unsure)
         return out
 
     # --- second pass over the family ------------------------------------------------------
@@ -273,7 +276,10 @@ class NameSpans:
             return True
         folded = word.casefold()
         if not word[:1].isupper():
-            return folded.removesuffix("'s").removesuffix("’s") in lower
+            bare = folded.removesuffix("'s").removesuffix("’s")
+            # in a note written in lower case, a third party's word-name is their name too
+            # ("told her jordan shouldnt", after "Jordan Pike" elsewhere)
+            return bare in lower or (bare in self._word_names and _lower_case_note(text))
         if folded not in self._word_names:
             return True
         # "Will ring back" at the start of a sentence is the verb; "Rose said" is the name
@@ -287,3 +293,11 @@ class NameSpans:
             return start_of_sentence and (verb or (bool(nxt) and nxt.group(1) == "to"  # type: ignore[union-attr]
                                                    and folded not in self._months))
         return not start_of_sentence or verb
+
+
+def _lower_case_note(text: str) -> bool:
+    """A note written (almost) without capitals: under 3% of its words capitalised."""
+    words = _WORD.findall(text)
+    if len(words) < 8:
+        return False
+    return sum(w[:1].isupper() for w in words) < 0.03 * len(words)
