@@ -7,7 +7,12 @@ every decision and its reasons, whether or not information was shared.
 from pipeline.audit.chain import AuditHead, ChainProblem, VerifyResult, find_heads, write_head
 from pipeline.audit.escrow import reveal, write_key_file
 from pipeline.audit.exceptions import AuditError, AuditStoreBusy, EscrowError
-from pipeline.audit.records import record_run, subject_key, verify_store
+from pipeline.audit.records import (
+    record_redaction_decision,
+    record_run,
+    subject_key,
+    verify_store,
+)
 from pipeline.audit.report import AuditReport, build_report, write_report
 from pipeline.audit.retention import PurgePlan, PurgeResult, execute_purge, plan_purge
 from pipeline.audit.settings import AuditSettings, load_audit_settings, load_escrow_key
@@ -34,6 +39,7 @@ __all__ = [
     "load_audit_settings",
     "load_escrow_key",
     "plan_purge",
+    "record_redaction_decision",
     "record_run",
     "reveal",
     "subject_key",

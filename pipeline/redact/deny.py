@@ -141,7 +141,9 @@ class DenyByDefault:
             word = m.group()
             folded = word.casefold()
             parts = [p for p in folded.split("-") if p]
-            if explained(folded) or (len(parts) > 1 and all(explained(p) for p in parts)):
+            if explained(folded) or (len(parts) > 1 and all(
+                    explained(p) or p in self._explained or self.vocab.ordinary(p)
+                    for p in parts)):
                 continue
             if self._suspect(text, words, i, runs):
                 found.append((s, e))
@@ -236,9 +238,7 @@ class DenyByDefault:
         vocab = self.vocab
         if any(vocab.namey(p) for p in parts):
             return True
-        if all(vocab.ordinary(p) for p in parts):
-            return False
-        return True
+        return not all(vocab.ordinary(p) for p in parts)
 
     def _saint(self, text: str, start: int) -> bool:
         before = text[max(0, start - 7):start]
