@@ -98,6 +98,7 @@ THRESHOLDS: list[tuple[str, str, float]] = [
     ("family-name retention", "RETENTION", 0.98),
 ]
 
+_PLAIN_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _PLACEHOLDER = re.compile(r"\[([^\[\]\n]{1,40})\]")
 
 
@@ -140,6 +141,49 @@ def load_corpus(path: Path = CORPUS) -> list[Note]:
                     tuple(Gold(*s) for s in d["spans"]),
                 )
             )
+    return notes
+
+
+#: Presidio synth dataset entity types -> our gold labels; the rest are entities we are not
+#: scored on (their words are not counted as non-entity words either)
+PRESIDIO_LABELS = {"PERSON": "THIRD_PARTY_PERSON", "PHONE_NUMBER": "PHONE",
+                   "EMAIL_ADDRESS": "EMAIL", "STREET_ADDRESS": "STREET_ADDRESS"}
+_UK_SUFFIX = re.compile(
+    r"^\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][\w'’-]*\s+){1,3}(?:Street|St|Road|Rd|Lane|Ln|Avenue|Ave|"
+    r"Close|Drive|Dr|Way|Court|Crescent|Place|Terrace|Gardens|Grove|Walk|Mews|Row|Hill|"
+    r"Square|Rise|View|Parade|Green|Park)\b\.?(?:,|$)")
+_US_TAIL = re.compile(r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b|\b\d{5}(?:-\d{4})?$")
+
+
+def uk_shaped(address: str) -> bool:
+    """A street address in UK shape: house number, capitalised street name with a UK street
+    suffix, no US state-and-ZIP tail. Other addresses are scored as unlabelled entities."""
+    return bool(_UK_SUFFIX.match(address)) and not _US_TAIL.search(address)
+
+
+def load_presidio_json(path: Path, half: str) -> list[Note]:
+    """Presidio-research's synth_dataset_v2.json as Notes: one text per family, empty roster.
+
+    `half` is "first" (texts 1-750, for development), "last" (751-1500, untouched) or "all".
+    PERSON, PHONE_NUMBER, EMAIL_ADDRESS and UK-shaped STREET_ADDRESS spans are gold labels;
+    every other entity is labelled OTHER_ENTITY: not scored, not counted as non-entity words.
+    """
+    records = json.loads(path.read_text(encoding="utf-8"))
+    mid = len(records) // 2
+    chosen = {"first": records[:mid], "last": records[mid:], "all": records}[half]
+    offset = 0 if half != "last" else mid
+    notes = []
+    for n, rec in enumerate(chosen, start=offset + 1):
+        text = rec["full_text"]
+        spans = []
+        for s in sorted(rec.get("spans") or [], key=lambda s: s["start_position"]):
+            a, b, kind = s["start_position"], s["end_position"], s["entity_type"]
+            label = PRESIDIO_LABELS.get(kind, "OTHER_ENTITY")
+            if label == "STREET_ADDRESS" and not uk_shaped(text[a:b]):
+                label = "OTHER_ENTITY"
+            spans.append(Gold(a, b, label, text[a:b]))
+        notes.append(Note(f"synth-{n:04d}", f"synth-{n:04d}", "police", "presidio_synth", (),
+                          text, tuple(spans)))
     return notes
 
 
@@ -275,6 +319,7 @@ def load_casebundle() -> tuple[str, Callable[[list[Note]], dict[str, str]]]:
 
     def redact(notes: list[Note]) -> dict[str, str]:
         out: dict[str, str] = {}
+        UNSURE.clear()
         for ref, fam in families(notes).items():
             ft = FamilyText(
                 family_ref=ref,
@@ -287,10 +332,15 @@ def load_casebundle() -> tuple[str, Callable[[list[Note]], dict[str, str]]]:
             )
             result = redactor.redact_family(ft)
             out.update({n.note_id: result.texts[n.note_id].text for n in fam})
+            for n in fam:
+                UNSURE[n.note_id] = [(u.start, u.end) for u in result.texts[n.note_id].unsure]
         return out
 
     return "casebundle", redact
 
+
+#: note id -> (start, end) of the spans casebundle removed only as unexplained (deny by default)
+UNSURE: dict[str, list[tuple[int, int]]] = {}
 
 _STAND_IN = [
     (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
@@ -414,6 +464,15 @@ class Scores:
     family_misses: list[str] = field(default_factory=list)
     consistency: tuple[int, int] = (0, 0)
     collisions: list[str] = field(default_factory=list)
+    #: words outside every gold span, and how many of them a prediction removed
+    plain_words: int = 0
+    plain_removed: int = 0
+    #: casebundle only: spans removed as unsure, and how many covered no gold span
+    unsure_spans: int = 0
+    unsure_plain: int = 0
+
+    def plain_share(self) -> float:
+        return self.plain_removed / self.plain_words if self.plain_words else float("nan")
 
     def recall(self, label: str) -> float:
         return self.tp_gold[label] / self.n_gold[label] if self.n_gold[label] else float("nan")
@@ -440,6 +499,8 @@ def score(notes: list[Note], run: EngineRun) -> Scores:
         preds = run.preds[n.note_id]
         output = run.outputs[n.note_id]
         for g in n.spans:
+            if g.label == "OTHER_ENTITY":
+                continue
             if g.label == "FAMILY_PERSON":
                 s.family_total += 1
                 if any(_overlaps(g, p) for p in preds):
@@ -457,8 +518,18 @@ def score(notes: list[Note], run: EngineRun) -> Scores:
             s.verbatim_leaks += _survives(g, output)
             if not hit:
                 s.misses.append(f"{n.note_id}: {g.label} {g.text!r} -> {_context(n, g, output)}")
+        for w in _PLAIN_WORD.finditer(n.text):
+            if any(g.start < w.end() and w.start() < g.end for g in n.spans):
+                continue
+            s.plain_words += 1
+            s.plain_removed += any(p.start < w.end() and w.start() < p.end for p in preds)
+        for a, b in UNSURE.get(n.note_id, ()) if run.pseudonyms else ():
+            s.unsure_spans += 1
+            s.unsure_plain += not any(g.start < b and a < g.end for g in n.spans)
         for p in preds:
             allowed, default = KINDS[p.kind]
+            if any(_overlaps(g, p) and g.label == "OTHER_ENTITY" for g in n.spans):
+                continue  # an entity we do not score (a city, an organisation)
             matched = [g.label for g in n.spans if _overlaps(g, p) and g.label in allowed]
             label = matched[0] if matched else default
             s.n_pred[label] += 1
@@ -470,6 +541,11 @@ def score(notes: list[Note], run: EngineRun) -> Scores:
 
 def _context(n: Note, g: Gold, output: str) -> str:
     return repr(n.text[max(0, g.start - 25) : g.end + 25])
+
+
+def _name_words(name: str) -> list[str]:
+    """The words of a name, without quotes and brackets ('jermaine "rich" clarke')."""
+    return [w for w in re.split(r"[\s,()\"“”‘’']+", name.casefold()) if w]
 
 
 def pseudonym_consistency(notes: list[Note], run: EngineRun) -> tuple[tuple[int, int], list[str]]:
@@ -494,12 +570,26 @@ def pseudonym_consistency(notes: list[Note], run: EngineRun) -> tuple[tuple[int,
     # Two mentions collide only when they cannot be the same person.
     full_names: dict[str, set[str]] = defaultdict(set)
     for fam, name in tags:
-        if len(name.split()) > 1:
+        if len(_name_words(name)) > 1:
             full_names[fam].add(name)
+    # one person written as two gold spans ("GARSIDE, Shane"; "CLARKE JERMAINE AKA RICH")
+    for n in notes:
+        people = [g for g in n.spans if g.label == "THIRD_PARTY_PERSON"]
+        for a, b in zip(people, people[1:], strict=False):
+            if re.fullmatch(r"[ \t]*,?[ \t]*(?:\(|aka[ \t]+|a\.k\.a\.?[ \t]+)?", n.text[a.end:b.start],
+                            flags=re.IGNORECASE):
+                full_names[n.family_ref].add(f"{a.text} {b.text}".casefold())
+
+    def compatible(words: set[str], full: set[str]) -> bool:
+        # every word of the mention is a word of the full name, or an initial of one
+        # ("s." and "h" can be the same person as "samuel" and "hartigan")
+        return all(w in full or (len(w.rstrip(".")) == 1
+                                 and any(f.startswith(w.rstrip(".")) for f in full))
+                   for w in words)
 
     def candidates(fam: str, name: str) -> set[str]:
-        words = set(name.split())
-        return {f for f in full_names[fam] if words <= set(f.split())} or {name}
+        words = set(_name_words(name))
+        return {f for f in full_names[fam] if compatible(words, set(_name_words(f)))} or {name}
 
     collisions: list[str] = []
     by_family: dict[str, list[tuple[str, set[str]]]] = defaultdict(list)
@@ -536,6 +626,8 @@ def report(
 ) -> bool:
     fams = len({n.family_ref for n in notes})
     print(f"corpus: {len(notes)} notes, {fams} families, {corpus_label(corpus)}")
+    print(f"cores: {len(os.sched_getaffinity(0))} available; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"engines: {cb.name} ({cb.seconds:.1f}s)   vs   vanilla presidio ({va.seconds:.1f}s)")
     print()
     head = f"{'label':<20}{'gold':>5} | {cb.name:^30} | {'vanilla presidio':^30}"
@@ -565,6 +657,9 @@ def report(
         ("family names (must survive)", lambda s: f"{s.family_total}"),
         ("  wrongly removed", lambda s: f"{s.family_removed}"),
         ("  retention rate", lambda s: _fmt(s.retention())),
+        ("non-entity words", lambda s: f"{s.plain_words}"),
+        ("  removed", lambda s: f"{s.plain_removed}"),
+        ("  share removed", lambda s: _fmt(s.plain_share())),
     ):
         print(f"{title:<40}{fn(cbs):>12}{fn(vas):>20}")
     print(f"{'':<40}{cb.name:>12}{'vanilla presidio':>20}")
@@ -576,6 +671,8 @@ def report(
             cells.append(f"{hit}/{tot}")
         print(f"{'third-party recall, ' + source + ' notes':<40}{cells[0]:>12}{cells[1]:>20}")
     if cb.pseudonyms:
+        print(f"removed as unsure ({cb.name}, deny by default): {cbs.unsure_spans} spans, "
+              f"{cbs.unsure_plain} of them over no gold span")
         c, g = cbs.consistency
         print(
             f"cross-note pseudonyms ({cb.name}): {c}/{g} third parties named in 2+ notes of a "
@@ -609,11 +706,22 @@ def main(argv: list[str] | None = None) -> int:
         default=CORPUS,
         help=f"JSONL corpus to score (default: {CORPUS.relative_to(REPO)})",
     )
+    ap.add_argument("--presidio-json", type=Path, default=None,
+                    help="score presidio-research's synth_dataset_v2.json instead of --corpus")
+    ap.add_argument("--half", choices=("first", "last", "all"), default="last",
+                    help="with --presidio-json: first 750 texts (development), last 750 "
+                         "(untouched; default) or all")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(REPO))
-    if not args.corpus.is_file():
+    if args.presidio_json is not None:
+        if not args.presidio_json.is_file():
+            ap.error(f"--presidio-json: no such file: {args.presidio_json}")
+        notes = load_presidio_json(args.presidio_json, args.half)
+        args.corpus = args.presidio_json
+    elif not args.corpus.is_file():
         ap.error(f"--corpus: no such file: {args.corpus}")
-    notes = load_corpus(args.corpus)
+    else:
+        notes = load_corpus(args.corpus)
     with NetworkGuard() as guard:
         cb = run_casebundle(notes)
         va = run_vanilla(notes)
