@@ -151,14 +151,15 @@ PRESIDIO_LABELS = {"PERSON": "THIRD_PARTY_PERSON", "PHONE_NUMBER": "PHONE",
 _UK_SUFFIX = re.compile(
     r"^\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][\w'’-]*\s+){1,3}(?:Street|St|Road|Rd|Lane|Ln|Avenue|Ave|"
     r"Close|Drive|Dr|Way|Court|Crescent|Place|Terrace|Gardens|Grove|Walk|Mews|Row|Hill|"
-    r"Square|Rise|View|Parade|Green|Park)\b\.?(?:,|$)")
-_US_TAIL = re.compile(r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b|\b\d{5}(?:-\d{4})?$")
+    r"Square|Rise|View|Parade|Green|Park)\b")
 
 
 def uk_shaped(address: str) -> bool:
-    """A street address in UK shape: house number, capitalised street name with a UK street
-    suffix, no US state-and-ZIP tail. Other addresses are scored as unlabelled entities."""
-    return bool(_UK_SUFFIX.match(address)) and not _US_TAIL.search(address)
+    """A street address that starts in UK shape: a house number, one to three capitalised
+    words and a UK street suffix ("24 Clarke Avenue", "2437 Main St"); what follows (flat,
+    town, country) may be anything. Other addresses (lower-case, foreign, "Suite 828") are
+    scored as unlabelled entities."""
+    return bool(_UK_SUFFIX.match(address))
 
 
 def load_presidio_json(path: Path, half: str) -> list[Note]:
@@ -320,6 +321,7 @@ def load_casebundle() -> tuple[str, Callable[[list[Note]], dict[str, str]]]:
     def redact(notes: list[Note]) -> dict[str, str]:
         out: dict[str, str] = {}
         UNSURE.clear()
+        FAILED.clear()
         for ref, fam in families(notes).items():
             ft = FamilyText(
                 family_ref=ref,
@@ -331,7 +333,14 @@ def load_casebundle() -> tuple[str, Callable[[list[Note]], dict[str, str]]]:
                 link_across_agencies=True,
             )
             result = redactor.redact_family(ft)
-            out.update({n.note_id: result.texts[n.note_id].text for n in fam})
+            for n in fam:
+                r = result.texts[n.note_id]
+                if r.failed or r.text is None:
+                    # failed closed: the item goes to review, nothing of it is shared
+                    FAILED.add(n.note_id)
+                    out[n.note_id] = "[redaction failed]"
+                else:
+                    out[n.note_id] = r.text
             for n in fam:
                 UNSURE[n.note_id] = [(u.start, u.end) for u in result.texts[n.note_id].unsure]
         return out
@@ -341,6 +350,8 @@ def load_casebundle() -> tuple[str, Callable[[list[Note]], dict[str, str]]]:
 
 #: note id -> (start, end) of the spans casebundle removed only as unexplained (deny by default)
 UNSURE: dict[str, list[tuple[int, int]]] = {}
+#: note ids whose redaction failed closed (withheld for review)
+FAILED: set[str] = set()
 
 _STAND_IN = [
     (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
@@ -678,6 +689,9 @@ def report(
             f"cross-note pseudonyms ({cb.name}): {c}/{g} third parties named in 2+ notes of a "
             f"family got one pseudonym; {len(cbs.collisions)} pairs of different people shared one"
         )
+    if FAILED and cb.pseudonyms:
+        print(f"!! {len(FAILED)} {cb.name} texts failed closed (withheld for review): "
+              f"{', '.join(sorted(FAILED)[:8])}")
     if cb.alignment_failures:
         print(
             f"!! {len(cb.alignment_failures)} {cb.name} outputs changed text outside placeholders;"

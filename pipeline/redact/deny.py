@@ -40,6 +40,10 @@ _QUOTED = regex.compile(
     r"(?<![\p{L}\p{N}])(?:[\"“]([^\"”\n]{1,30})[\"”]|[‘']([^'’\n]{1,30})['’](?![\p{L}]))")
 #: an initial: "H." or "H" standing alone before a name
 _INITIAL = regex.compile(r"\p{Lu}\.?")
+#: the word after a name (same line, one space or tab), and the word before one
+_NEXT = regex.compile(r"[ \t]{1,2}(\p{L}[\p{L}\p{M}]*(?:(?:-|['’](?!s\b))\p{L}[\p{L}\p{M}]*)*\.?)")
+_PREV = regex.compile(r"(?<![\p{L}\p{M}'’-])(\p{L}[\p{L}\p{M}]*(?:-\p{L}[\p{L}\p{M}]*)*)[ \t]{1,2}$")
+_RUN_GAP = regex.compile(r"[ \t]+|[ \t]*(?:&|and|of|for|the)[ \t]+")
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "our", "their",
                           "its", "every", "each", "any", "no", "some"})
 _SENTENCE_END = frozenset(".!?\n:;•*|>–—-")
@@ -68,9 +72,8 @@ class DenyByDefault:
         self._explained = (
             fold(names.titles) | role_tokens | fold(names.relation_words)
             | fold(names.label_words) | fold(names.not_names) | fold(names.org_words)
-            | fold(names.organisations) | fold(names.pet_words) | fold(deny.known_words)
+            | fold(names.pet_words) | fold(deny.known_words)
             | {t for w in names.relation_words + names.naming_words for t in w.casefold().split()}
-            | fold(settings.address.street_suffixes) | fold(settings.address.building_words)
             | fold(settings.address.building_prefixes)
             | {"january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december", "monday", "tuesday", "wednesday",
@@ -78,7 +81,7 @@ class DenyByDefault:
         )
         #: places are explained unless they are also names (Lincoln, Harrow): then only
         #: after a place word, as SpanContext decides
-        self._places = fold(names.places)
+        self._places = fold(names.places) | fold(names.organisations)
         self._acronyms = frozenset(names.acronyms)
         self._word_names = fold(names.word_names)
         self._lower_ordinary = fold(deny.lower_ordinary)
@@ -110,8 +113,11 @@ class DenyByDefault:
             return not any(a < e and s < b for a, b in taken)
 
         def explained(folded: str) -> bool:
-            return (folded in kept or folded in known or folded in restored
-                    or keep.keeps((folded,)))
+            if folded in kept or folded in known or folded in restored or keep.keeps((folded,)):
+                return True
+            # the family as a plural: "the Brissetts", "Smiths'"
+            bare = folded.rstrip("'’")
+            return bare.endswith("s") and bare[:-1] in kept
 
         found: list[tuple[int, int]] = []
         # quoted nicknames: the whole quoted phrase
@@ -161,6 +167,10 @@ class DenyByDefault:
         if word.islower():
             if len(folded) < 2:
                 return False
+            if (text[m.end():m.end() + 1] == ":" and _line_start(text, m.start())
+                    and (vocab.namey(folded) or not vocab.ordinary(folded))
+                    and folded not in self._explained):
+                return True  # a speaker label: "mika: who are you?"
             if i > 0 and words[i - 1].group().casefold() in self._relations and (
                     text[words[i - 1].end():m.start()] in (" ", "\t")):
                 # "her cousin tj", "his mate daz": after a relation, only common words pass
@@ -258,8 +268,7 @@ class DenyByDefault:
 
         for i, m in enumerate(words):
             w = m.group()
-            joined = run and regex.fullmatch(r"[ \t]+|[ \t]*(?:&|and|of|for|the)[ \t]+",
-                                             text[words[run[-1]].end():m.start()])
+            joined = run and _RUN_GAP.fullmatch(text, words[run[-1]].end(), m.start())
             if w[:1].isupper() or (run and w.casefold() in ("of", "for", "the", "and")):
                 if run and not joined:
                     close()
@@ -268,6 +277,75 @@ class DenyByDefault:
                 close()
         close()
         return out
+
+    # --- widening names --------------------------------------------------------------------
+
+    def widen(self, text: str, start: int, end: int, taken: list[tuple[int, int]],
+              keep: KeepList, known: frozenset[str]) -> tuple[int, int]:
+        """A name found in part takes the rest of it: a middle initial and the surname after
+        it ("Ryan P Costa", "Brad L. Key"), a particle ("Willemine ten Pas"), a surname the
+        engine could not explain ("Elle Sandström" from "Elle"), a lower-case surname after a
+        lower-case name ("patricia desrosiers"), and a first name just before ("Sari J.
+        Paavolainen", "Sofia Lima")."""
+        kept = keep.tokens()
+
+        def free(s: int, e: int) -> bool:
+            return not any(a < e and s < b for a, b in taken if (a, b) != (start, end))
+
+        def unexplained(word: str, lower_ok: bool) -> bool:
+            f = word.casefold()
+            if f in kept or f in known or f in self._explained or keep.keeps((f,)):
+                return False
+            if word.islower():
+                return lower_ok and f not in STOP_WORDS and (
+                    self.vocab.namey(f) or self.vocab.zipf(f) < self.vocab.rules.ordinary_zipf)
+            return self.vocab.namey(f) or not self.vocab.ordinary(f)
+
+        lower_name = text[start:end].islower()
+        for _ in range(3):
+            m = _NEXT.match(text, end)
+            if m is None or not free(m.start(1), m.end(1)):
+                break
+            word = m.group(1).rstrip(".")
+            f = word.casefold()
+            if len(word) == 1 or f in self._particles:
+                # an initial or a particle joins only with the name after it
+                m2 = _NEXT.match(text, m.end())
+                if m2 is None or (len(word) == 1 and not word.isalpha()):
+                    break
+                if not free(m2.start(1), m2.end(1)):
+                    # another name follows: "Juliusz A [Kwiatkowski]" becomes one name
+                    end = m.end(1)
+                    break
+                after = m2.group(1).rstrip(".")
+                if not (after[:1].isupper() or (lower_name and after.islower())):
+                    break
+                fa = after.casefold()
+                if fa in kept or fa in known or fa in self._explained or keep.keeps((fa,)):
+                    break
+                end = m2.start(1) + len(after)
+                continue
+            if word[:1].isupper() != (not lower_name) and not word[:1].isupper():
+                break
+            if not unexplained(word, lower_name):
+                break
+            end = m.start(1) + len(word)
+        before = _PREV.search(text, 0, start)
+        if before is not None and free(before.start(1), before.end(1)):
+            word = before.group(1)
+            f = word.casefold()
+            if (word[:1].isupper() and not word.isupper() and f in self.vocab.first_names
+                    and unexplained(word, False) and f not in self._word_names):
+                start = before.start(1)
+            elif (word[:1].isupper() and not word.isupper() and len(word) > 1
+                    and f not in kept and f not in known and f not in self._explained
+                    and f not in STOP_WORDS and not keep.keeps((f,))
+                    and (not _sentence_start(text, before.start(1)) or self.vocab.namey(f)
+                         or not self.vocab.ordinary(f))):
+                # a capitalised word mid-sentence just before a name is part of it ("by
+                # Elle Sandström"), unless a title, a role or another explained word
+                start = before.start(1)
+        return start, end
 
     # --- joining suspects into names ---------------------------------------------------------
 
@@ -298,6 +376,13 @@ class DenyByDefault:
 
 def _fold_all(words: Iterable[str]) -> frozenset[str]:
     return frozenset(w.casefold().replace("’", "'") for w in words)
+
+
+def _line_start(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] == "\n"
 
 
 def _sentence_start(text: str, start: int) -> bool:

@@ -36,7 +36,7 @@ from pipeline.redact.settings import (
     DEFAULT_RULES,
     RedactionSettings,
     load_settings,
-    surnames_path,
+    name_words_path,
 )
 from pipeline.redact.spans import HANDLE, NameSpans, Span, merge_spans, subtract_spans
 from pipeline.redact.types import FamilyRedaction, FamilyText, RedactionInput, ThirdPartyMention
@@ -66,7 +66,7 @@ class Redactor(NameSpans):
         self._deny: DenyByDefault | None = None
         if settings.deny.enabled:
             vocabulary = Vocabulary(settings.deny, self._first_names,
-                                    read_word_file(str(surnames_path(settings, rules_path))))
+                                    read_word_file(str(name_words_path(settings, rules_path))))
             self._deny = DenyByDefault(settings, vocabulary, self._normaliser)
 
     def link_across_agencies(self, meeting_type: str) -> bool:
@@ -104,7 +104,8 @@ class Redactor(NameSpans):
             self._spread(items, spans, keep)
             for item in items:
                 if item.key in spans:
-                    spans[item.key] = self._join_adjacent(item.text, spans[item.key])
+                    spans[item.key] = self._join_adjacent(
+                        item.text, self._widen(item.text, spans[item.key], keep, known))
         except Exception as exc:  # noqa: BLE001 - fail closed for the whole family
             logger.warning("redaction failed for family %s (%s); sent to review",
                            family.family_ref, type(exc).__name__)
@@ -239,6 +240,25 @@ class Redactor(NameSpans):
             if keep.keeps(tokens) and self._normaliser.tokens(surface):
                 continue
             out.append(Span(sus.start, sus.end, person, UNEXPLAINED, tokens, False, True))
+        return out
+
+    def _widen(self, text: str, spans: list[Span], keep: KeepList,
+               known: frozenset[str]) -> list[Span]:
+        """Names found in part take the rest of the name (DenyByDefault.widen)."""
+        if self._deny is None:
+            return spans
+        person = self.settings.person_entity
+        out: list[Span] = []
+        for i, s in enumerate(spans):
+            if s.entity != person or s.recognizer == HANDLE:
+                out.append(s)
+                continue
+            taken = [(x.start, x.end) for x in (*out, *spans[i:])]
+            start, end = self._deny.widen(text, s.start, s.end, taken, keep, known)
+            if (start, end) != (s.start, s.end):
+                tokens = self._normaliser.tokens(text[start:end]) or s.tokens
+                s = Span(start, end, s.entity, s.recognizer, tokens, s.context, s.unsure)
+            out.append(s)
         return out
 
     def _name_like_piece(self, piece: str) -> bool:

@@ -31,6 +31,7 @@ CASEBUNDLE_RECOGNIZERS = (
     "ScottishChiRecognizer",
     "UkAddressRecognizer",
     "ContextNameRecognizer",
+    "PhoneShapeRecognizer",
 )
 
 
@@ -208,8 +209,8 @@ class DenyRules(BaseModel):
     lower_oov_zipf: float = Field(default=1.5, ge=0, le=8)
     #: wordfreq list: "large" (321k English words) or "best"
     wordlist: Literal["large", "best"] = "large"
-    #: surnames that are also frequent words, relative to the rules file
-    surnames_file: str = Field(default="surname_words.txt", min_length=1)
+    #: names (surnames, first names) that are also frequent words, relative to the rules file
+    name_words_file: str = Field(default="name_words.txt", min_length=1)
     #: places, services, organisations and agency terms that are never a person; a meeting
     #: config adds its own (`redaction.known_words`: the estate, the shopping parade)
     known_words: tuple[str, ...] = ()
@@ -337,16 +338,16 @@ def load_settings(path: Path | None = None) -> RedactionSettings:
     if not gazetteer.is_file():
         raise ConfigError(str(p), f"names.first_names_file: {gazetteer.name} not found.",
                           "point it at a file next to the rules file.")
-    surnames = surnames_path(settings, p)
-    if settings.deny.enabled and not surnames.is_file():
-        raise ConfigError(str(p), f"deny.surnames_file: {surnames.name} not found.",
+    name_words = name_words_path(settings, p)
+    if settings.deny.enabled and not name_words.is_file():
+        raise ConfigError(str(p), f"deny.name_words_file: {name_words.name} not found.",
                           "point it at a file next to the rules file.")
     check_model_installed(settings.nlp.model, p)
     return settings
 
 
-def surnames_path(settings: RedactionSettings, rules_path: Path) -> Path:
-    return (rules_path.parent / settings.deny.surnames_file).resolve()
+def name_words_path(settings: RedactionSettings, rules_path: Path) -> Path:
+    return (rules_path.parent / settings.deny.name_words_file).resolve()
 
 
 def first_names_path(settings: RedactionSettings, rules_path: Path) -> Path:

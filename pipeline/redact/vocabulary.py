@@ -3,8 +3,8 @@
 Word frequencies come from wordfreq's English list, shipped inside the package (no network).
 wordfreq counts names as words ("smith" is as frequent as "bridge"), so frequency alone
 cannot tell a name from a word: a word is *ordinary* only when it is frequent and is not in
-the first-name gazetteer or the list of surnames that are also words
-(`redaction_rules/surname_words.txt`).
+the first-name gazetteer or the list of names that are also words
+(`redaction_rules/name_words.txt`).
 """
 
 from __future__ import annotations

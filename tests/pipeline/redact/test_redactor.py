@@ -268,7 +268,7 @@ def test_fail_closed_when_nlp_raises(redactor: Redactor, monkeypatch: pytest.Mon
 def base_config() -> dict[str, Any]:
     data = yaml.safe_load(DEFAULT_RULES.read_text(encoding="utf-8"))
     data["names"]["first_names_file"] = str(DEFAULT_RULES.parent / "first_names.txt")
-    data["deny"]["surnames_file"] = str(DEFAULT_RULES.parent / "surname_words.txt")
+    data["deny"]["name_words_file"] = str(DEFAULT_RULES.parent / "name_words.txt")
     return dict(data)
 
 
