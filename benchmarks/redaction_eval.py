@@ -303,6 +303,12 @@ def run_vanilla(notes: list[Note]) -> EngineRun:
     return EngineRun("presidio", preds, outputs, time.perf_counter() - t0)
 
 
+#: the redaction rules casebundle is scored with (--rules); None = redaction_rules/redaction.yaml
+RULES: Path | None = None
+#: --no-deny: score the engine with deny by default switched off (to measure what it adds)
+NO_DENY = False
+
+
 def load_casebundle() -> tuple[str, Callable[[list[Note]], dict[str, str]]]:
     """casebundle's redact_family, or a labelled stand-in while the engine does not exist."""
     try:
@@ -312,7 +318,14 @@ def load_casebundle() -> tuple[str, Callable[[list[Note]], dict[str, str]]]:
         return "stand-in", stand_in_redact
 
     try:
-        redactor = load_redactor()
+        redactor = load_redactor(RULES)
+        if NO_DENY:
+            from pipeline.redact.analyzer import build_analyzer
+            from pipeline.redact.redactor import Redactor
+
+            s = redactor.settings
+            s = s.model_copy(update={"deny": s.deny.model_copy(update={"enabled": False})})
+            redactor = Redactor(s, build_analyzer(s, redactor.rules_path), redactor.rules_path)
     except Exception as exc:  # a half-built engine must not hide the vanilla figures
         print(f"!! casebundle engine failed to load ({type(exc).__name__}: {exc})")
         print("!! scoring the STAND-IN engine instead")
@@ -639,7 +652,8 @@ def report(
     print(f"corpus: {len(notes)} notes, {fams} families, {corpus_label(corpus)}")
     print(f"cores: {len(os.sched_getaffinity(0))} available; load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"engines: {cb.name} ({cb.seconds:.1f}s)   vs   vanilla presidio ({va.seconds:.1f}s)")
+    print(f"engines: {cb.name}{' (deny by default OFF)' if NO_DENY else ''} ({cb.seconds:.1f}s)"
+          f"   vs   vanilla presidio ({va.seconds:.1f}s)")
     print()
     head = f"{'label':<20}{'gold':>5} | {cb.name:^30} | {'vanilla presidio':^30}"
     print(head)
@@ -720,6 +734,11 @@ def main(argv: list[str] | None = None) -> int:
         default=CORPUS,
         help=f"JSONL corpus to score (default: {CORPUS.relative_to(REPO)})",
     )
+    ap.add_argument("--rules", type=Path, default=None,
+                    help="score casebundle with this redaction rules file (default: "
+                         "redaction_rules/redaction.yaml)")
+    ap.add_argument("--no-deny", action="store_true",
+                    help="switch deny by default off (to measure what it adds)")
     ap.add_argument("--presidio-json", type=Path, default=None,
                     help="score presidio-research's synth_dataset_v2.json instead of --corpus")
     ap.add_argument("--half", choices=("first", "last", "all"), default="last",
@@ -727,6 +746,8 @@ def main(argv: list[str] | None = None) -> int:
                          "(untouched; default) or all")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(REPO))
+    global RULES, NO_DENY  # noqa: PLW0603 - read by load_casebundle
+    RULES, NO_DENY = args.rules, args.no_deny
     if args.presidio_json is not None:
         if not args.presidio_json.is_file():
             ap.error(f"--presidio-json: no such file: {args.presidio_json}")

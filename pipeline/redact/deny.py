@@ -131,6 +131,11 @@ class DenyByDefault:
             folded = [w.strip(".,!?").casefold() for w in words]
             if all(explained(f) or (f in self._explained and len(f) > 1) for f in folded):
                 continue
+            if len(words) > 1 and (
+                    any(w.islower() and w not in self._particles for w in words[1:])
+                    or inner[-1:] in "?!."
+                    or all(self.vocab.ordinary(f) or f in STOP_WORDS for f in folded)):
+                continue  # speech or a title ("The big three", 'Killed My'), not a nickname
             if inner.casefold() in known or inner.casefold() in restored:
                 continue
             found.append((s, e))
