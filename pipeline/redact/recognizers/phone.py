@@ -34,7 +34,7 @@ class PhoneShapeRecognizer(PatternRecognizer):
 
     def __init__(self, supported_language: str = "en") -> None:
         super().__init__(
-            supported_entity="UK_PHONE",
+            supported_entity="PHONE_NUMBER",
             patterns=[Pattern("phone-shape", _SHAPE, 0.42)],  # loses every tie
             context=["phone", "tel", "mobile", "number", "call", "contact"],
             supported_language=supported_language,
