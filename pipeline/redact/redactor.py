@@ -102,6 +102,8 @@ class Redactor(NameSpans):
                                item.item_id, type(exc).__name__)
         try:
             self._spread(items, spans, keep)
+            if self._deny is not None:
+                self._shared_names(items, spans, keep)
             for item in items:
                 if item.key in spans:
                     spans[item.key] = self._join_adjacent(

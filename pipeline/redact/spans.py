@@ -28,6 +28,9 @@ HANDLE = "SocialHandleRecognizer"
 _JOIN_GAP = re.compile(r"[ \t]+|,[ \t]*")
 _NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
 _QUOTES = frozenset("\"“‘'")
+#: after a surname, words that make it the family's ("the WONG children")
+_FAMILY_WORDS = frozenset({"children", "family", "families", "household", "kids", "siblings",
+                           "twins", "boys", "girls", "parents", "home", "house"})
 
 
 @dataclass(frozen=True)
@@ -267,6 +270,83 @@ class NameSpans:
                 changed = True
             if changed:
                 spans[item.key] = sorted(result, key=lambda s: s.start)
+
+    def _shared_names(self, items: list[RedactionInput], spans: dict[str, list[Span]],
+                      keep: KeepList) -> None:
+        """A surname a third party shares with the family ("Lee PRITCHARD" beside Mason
+        Pritchard). A lone "PRITCHARD" is the nearest person named with it earlier in the
+        same text: if that is the third party, the mention is theirs (removed, unsure); if it
+        is a family member ("Mason PRITCHARD"), the roster explains it. With no such name
+        earlier in the text, it is the third party only when one third party has the name and
+        the family's texts never write it with a family member's other name.
+        """
+        person = self.settings.person_entity
+        kept = keep.tokens()
+        third_side: dict[str, set[tuple[str, ...]]] = {}
+        for found in spans.values():
+            for s in found:
+                if s.entity == person and len(s.tokens) >= 2 and s.recognizer != HANDLE:
+                    for t in set(s.tokens) & keep.surnames:
+                        third_side.setdefault(t, set()).add(s.tokens)
+        if not third_side:
+            return
+        family_side: set[str] = set()
+        found_lone: dict[str, list[tuple[int, int, str]]] = {}
+        antecedents: dict[str, list[tuple[int, tuple[str, ...] | None]]] = {}
+        for item in items:
+            found = spans.get(item.key)
+            if found is None:
+                continue
+            text = item.text
+            # (position, tokens of a third party) or (position, None) for the family
+            before: list[tuple[int, tuple[str, ...] | None]] = [
+                (s.start, s.tokens) for s in found
+                if s.entity == person and len(s.tokens) >= 2 and set(s.tokens) & set(third_side)]
+            lone: list[tuple[int, int, str]] = []
+            words = list(_WORD.finditer(text))
+            for i, m in enumerate(words):
+                w = m.group()
+                toks = self._normaliser.tokens(w)
+                if not toks or toks[0] not in third_side or not w[:1].isupper():
+                    continue
+                if any(s.start < m.end() and m.start() < s.end for s in found):
+                    continue
+                near = [words[j] for j in (i - 1, i + 1) if 0 <= j < len(words)
+                        and text[min(words[j].end(), m.end()):max(words[j].start(),
+                                                                  m.start())] in (" ", ", ")]
+                near_tokens = [self._normaliser.tokens(n.group()) for n in near]
+                if any(t and t[0] in kept and t[0] != toks[0] for t in near_tokens):
+                    before.append((m.start(), None))  # "Mason PRITCHARD": the family
+                    family_side.add(toks[0])
+                    continue
+                if any(n.group()[:1].isupper() and t
+                       for n, t in zip(near, near_tokens, strict=True)):
+                    continue  # next to another name: not a lone mention
+                nxt = text[m.end():m.end() + 12].split()
+                if nxt and nxt[0].casefold().strip(".,;:") in _FAMILY_WORDS:
+                    continue  # "the WONG children", "Pritchard family"
+                end = m.start() + len(w.removesuffix("'s").removesuffix("’s"))
+                lone.append((m.start(), end, toks[0]))
+            found_lone[item.key] = lone
+            antecedents[item.key] = before
+        for item in items:
+            lone = found_lone.get(item.key, [])
+            if not lone:
+                continue
+            result = list(spans[item.key])
+            for start, end, token in lone:
+                earlier = [a for a in antecedents[item.key]
+                           if a[0] < start and (a[1] is None or token in a[1])]
+                tokens: tuple[str, ...] | None
+                if earlier:
+                    tokens = max(earlier, key=lambda a: a[0])[1]
+                elif token not in family_side and len(third_side[token]) == 1:
+                    tokens = next(iter(third_side[token]))
+                else:
+                    tokens = None
+                if tokens is not None:
+                    result.append(Span(start, end, person, FAMILY_PASS, tokens, False, True))
+            spans[item.key] = sorted(result, key=lambda s: s.start)
 
     def _spread_ok(self, text: str, start: int, end: int, lower: set[str]) -> bool:
         word = text[start:end]
