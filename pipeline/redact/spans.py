@@ -283,8 +283,8 @@ class NameSpans:
         person = self.settings.person_entity
         kept = keep.tokens()
         third_side: dict[str, set[tuple[str, ...]]] = {}
-        for found in spans.values():
-            for s in found:
+        for spans_of_text in spans.values():
+            for s in spans_of_text:
                 if s.entity == person and len(s.tokens) >= 2 and s.recognizer != HANDLE:
                     for t in set(s.tokens) & keep.surnames:
                         third_side.setdefault(t, set()).add(s.tokens)
@@ -294,9 +294,9 @@ class NameSpans:
         found_lone: dict[str, list[tuple[int, int, str]]] = {}
         antecedents: dict[str, list[tuple[int, tuple[str, ...] | None]]] = {}
         for item in items:
-            found = spans.get(item.key)
-            if found is None:
+            if item.key not in spans:
                 continue
+            found = spans[item.key]
             text = item.text
             # (position, tokens of a third party) or (position, None) for the family
             before: list[tuple[int, tuple[str, ...] | None]] = [
