@@ -42,7 +42,7 @@ def _run(notes):
     return run
 
 
-@pytest.fixture(scope="module", params=["corpus.jsonl", "heldout.jsonl"])
+@pytest.fixture(scope="module", params=["corpus.jsonl", "heldout.jsonl", "heldout2.jsonl"])
 def scores(request):
     notes = ev.load_corpus(CASES / request.param)
     return ev.score(notes, _run(notes))
@@ -57,7 +57,21 @@ def test_family_names_survive(scores):
     assert scores.retention() >= 0.98, scores.family_misses[:10]
 
 
-def test_no_two_people_share_a_pseudonym_in_the_dev_corpus():
-    notes = ev.load_corpus(CASES / "corpus.jsonl")
+def test_no_two_people_share_a_pseudonym(scores):
+    assert not scores.collisions, scores.collisions[:5]
+
+
+SYNTH = REPO / "tests" / "cases" / "presidio_synth" / "synth_dataset_v2.json"
+
+
+@pytest.mark.slow
+def test_presidio_synth_development_half_meets_issue_11():
+    """presidio-research's public synth set, texts 1-750 (the half developed on; the last
+    750 are reported by benchmarks/redaction_eval.py, never asserted, so never tuned on)."""
+    notes = ev.load_presidio_json(SYNTH, "first")
     s = ev.score(notes, _run(notes))
-    assert not s.collisions, s.collisions[:5]
+    strict = s.removed_any["THIRD_PARTY_PERSON"] / s.n_gold["THIRD_PARTY_PERSON"]
+    assert strict >= 0.97, s.misses[:10]
+    for label in ("PHONE", "EMAIL", "STREET_ADDRESS"):
+        assert s.recall(label) >= 0.97, (label, s.misses[:10])
+    assert s.plain_share() <= 0.03

@@ -82,6 +82,42 @@ def test_unexplained_words_are_removed_and_explained_ones_stay(redactor, text, g
         assert word in out, out
 
 
+def test_names_found_in_part_take_the_rest_of_the_name(redactor):
+    out = _redact(redactor, ["We need to add Ryan P Costa as guardian.",
+                             "follow up with patricia desrosiers next month.",
+                             "Willemine ten Pas will talk.",
+                             "Juliusz A Kwiatkowski lives here."])
+    assert [r.text for r in out] == [
+        "We need to add [Third party A] as guardian.",
+        "follow up with [Third party B] next month.",
+        "[Third party C] will talk.",
+        "[Third party D] lives here.",
+    ]
+
+
+SHARED = ("Kerry Smith-Jones", "Mason Pritchard")
+
+
+def test_a_lone_shared_surname_after_the_third_party_is_theirs(redactor):
+    out = _redact(redactor, [
+        "Mason was hit by his father Lee PRITCHARD. PRITCHARD left before police came.",
+        "Mr Pritchard parked across the drive again.",
+    ], keep=SHARED)
+    assert "PRITCHARD" not in out[0].text and "Pritchard" not in out[1].text
+    # one person, one pseudonym, and marked unsure for review
+    assert len(set(re.findall(r"\[Third party [A-Z]+\]", out[0].text + out[1].text))) == 1
+    assert any(u.word == "Pritchard" for u in out[1].unsure)
+
+
+def test_a_lone_shared_surname_of_the_family_stays(redactor):
+    out = _redact(redactor, [
+        "Raymond WONG was arrested. Kelly WONG said WONG children are safe.",
+        "Kelly WONG rang. WONG asked for a call back.",
+    ], keep=("Kelly Wong", "Ethan Wong"))
+    assert "WONG children" in out[0].text
+    assert out[1].text == "Kelly WONG rang. WONG asked for a call back."
+
+
 def test_only_unexplained_spans_are_marked_unsure(redactor):
     r = _redact(redactor, ["Quillan rang 07700 900123 about Mrs Jean HARROW."])[0]
     unsure = [e for e in r.summary if e.unsure]
