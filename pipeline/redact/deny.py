@@ -181,9 +181,10 @@ class DenyByDefault:
                 # "her cousin tj", "his mate daz": after a relation, only common words pass
                 return not (folded in STOP_WORDS or folded in self._explained
                             or (vocab.zipf(folded) >= 4.5 and not vocab.namey(folded)))
-            if any(p in self._first_names and p not in self._word_names
-                   and p not in self._lower_ordinary and p not in STOP_WORDS
-                   and p not in self._explained for p in parts):
+            # a first name in lower case, unless it is also an ordinary lower-case word
+            # ("will", "grace", "sandy"): "jordan", "ellie-may", "kobi" are names
+            if any(p in self._first_names and p not in self._lower_ordinary
+                   and p not in STOP_WORDS and p not in self._explained for p in parts):
                 return True
             if len(folded) == 2 and not _VOWELS.search(folded):
                 # "tj", "jb": initials in lower case, unless a known abbreviation ("gp", "st")
