@@ -250,7 +250,9 @@ class DenyByDefault:
         if word in self._acronyms or word.rstrip("S") in self._acronyms:
             return False
         if not _VOWELS.search(word):
-            return False  # PSR, CPS, DVPN: an abbreviation
+            # PSR, CPS, DVPN: an abbreviation; two capitals alone are as often initials
+            # ("TJ said"), but before a name they are a role ("RK Delroy BAPTISTE")
+            return len(word) == 2 and not regex.match(r"[ \t]+\p{Lu}", text[m.end():])
         vocab = self.vocab
         if any(vocab.namey(p) for p in parts):
             return True
@@ -346,8 +348,8 @@ class DenyByDefault:
             elif (word[:1].isupper() and not word.isupper() and len(word) > 1
                     and f not in kept and f not in known and f not in self._explained
                     and f not in STOP_WORDS and not keep.keeps((f,))
-                    and (not _sentence_start(text, before.start(1)) or self.vocab.namey(f)
-                         or not self.vocab.ordinary(f))):
+                    and (self.vocab.namey(f) or (not _sentence_start(text, before.start(1))
+                                                 and not self.vocab.ordinary(f)))):
                 # a capitalised word mid-sentence just before a name is part of it ("by
                 # Elle Sandström"), unless a title, a role or another explained word
                 start = before.start(1)

@@ -201,7 +201,7 @@ class DenyRules(BaseModel):
     enabled: bool = True
     #: a word at least this frequent in English (wordfreq zipf) is ordinary vocabulary,
     #: unless it is also a first name or a surname
-    ordinary_zipf: float = Field(default=3.0, ge=0, le=8)
+    ordinary_zipf: float = Field(default=3.5, ge=0, le=8)
     #: a name that is also a word this frequent ("Will", "Faith", "Green") needs context
     #: at the start of a sentence; a rarer one ("Nell", "Becker") is a name there too
     word_name_zipf: float = Field(default=4.0, ge=0, le=8)
