@@ -90,7 +90,7 @@ def redact_task(run_id: str, family_ref: str, state_dir: str) -> RedactionOutcom
     # reviewers' decisions on unsure redactions: restored words, allow-list, confirmations
     review = load_redaction_review(Path(state_dir), rules.meeting.meeting.id)
     return redact_family(rules.redactor, rules.meeting, family_ref, run.items, run.decisions,
-                         review)
+                         review=review)
 
 
 @task(name="write-outputs", **_TASK)  # type: ignore[call-overload]

@@ -51,7 +51,7 @@ class RedactionOutcome:
 
 
 def redact_family(redactor: Redactor, meeting: MeetingConfig, family_ref: str,
-                  items: Sequence[Item], decisions: dict[str, Decision],
+                  items: Sequence[Item], decisions: dict[str, Decision], *,
                   review: RedactionReview | None = None) -> RedactionOutcome:
     """Redact the family's free text in one batch: all fields of shared items, and the
     rationale of the others (for the audit record). A failure for one text
