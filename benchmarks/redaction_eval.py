@@ -111,6 +111,7 @@ THRESHOLDS: list[tuple[str, str, float]] = [
     ("family-name retention", "RETENTION", 0.98),
 ]
 
+_PLAIN_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _PLACEHOLDER = re.compile(r"\[([^\[\]\n]{1,40})\]")
 
 
@@ -153,6 +154,50 @@ def load_corpus(path: Path = CORPUS) -> list[Note]:
                     tuple(Gold(*s) for s in d["spans"]),
                 )
             )
+    return notes
+
+
+#: Presidio synth dataset entity types -> our gold labels; the rest are entities we are not
+#: scored on (their words are not counted as non-entity words either)
+PRESIDIO_LABELS = {"PERSON": "THIRD_PARTY_PERSON", "PHONE_NUMBER": "PHONE",
+                   "EMAIL_ADDRESS": "EMAIL", "STREET_ADDRESS": "STREET_ADDRESS"}
+_UK_SUFFIX = re.compile(
+    r"^\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][\w'’-]*\s+){1,3}(?:Street|St|Road|Rd|Lane|Ln|Avenue|Ave|"
+    r"Close|Drive|Dr|Way|Court|Crescent|Place|Terrace|Gardens|Grove|Walk|Mews|Row|Hill|"
+    r"Square|Rise|View|Parade|Green|Park)\b")
+
+
+def uk_shaped(address: str) -> bool:
+    """A street address that starts in UK shape: a house number, one to three capitalised
+    words and a UK street suffix ("24 Clarke Avenue", "2437 Main St"); what follows (flat,
+    town, country) may be anything. Other addresses (lower-case, foreign, "Suite 828") are
+    scored as unlabelled entities."""
+    return bool(_UK_SUFFIX.match(address))
+
+
+def load_presidio_json(path: Path, half: str) -> list[Note]:
+    """Presidio-research's synth_dataset_v2.json as Notes: one text per family, empty roster.
+
+    `half` is "first" (texts 1-750, for development), "last" (751-1500, untouched) or "all".
+    PERSON, PHONE_NUMBER, EMAIL_ADDRESS and UK-shaped STREET_ADDRESS spans are gold labels;
+    every other entity is labelled OTHER_ENTITY: not scored, not counted as non-entity words.
+    """
+    records = json.loads(path.read_text(encoding="utf-8"))
+    mid = len(records) // 2
+    chosen = {"first": records[:mid], "last": records[mid:], "all": records}[half]
+    offset = 0 if half != "last" else mid
+    notes = []
+    for n, rec in enumerate(chosen, start=offset + 1):
+        text = rec["full_text"]
+        spans = []
+        for s in sorted(rec.get("spans") or [], key=lambda s: s["start_position"]):
+            a, b, kind = s["start_position"], s["end_position"], s["entity_type"]
+            label = PRESIDIO_LABELS.get(kind, "OTHER_ENTITY")
+            if label == "STREET_ADDRESS" and not uk_shaped(text[a:b]):
+                label = "OTHER_ENTITY"
+            spans.append(Gold(a, b, label, text[a:b]))
+        notes.append(Note(f"synth-{n:04d}", f"synth-{n:04d}", "police", "presidio_synth", (),
+                          text, tuple(spans)))
     return notes
 
 
@@ -272,6 +317,12 @@ def run_vanilla(notes: list[Note]) -> EngineRun:
     return EngineRun("presidio", preds, outputs, time.perf_counter() - t0)
 
 
+#: the redaction rules casebundle is scored with (--rules); None = redaction_rules/redaction.yaml
+RULES: Path | None = None
+#: --no-deny: score the engine with deny by default switched off (to measure what it adds)
+NO_DENY = False
+
+
 def load_casebundle() -> tuple[str, Callable[[list[Note]], dict[str, str]]]:
     """casebundle's redact_family, or a labelled stand-in while the engine does not exist."""
     try:
@@ -281,7 +332,14 @@ def load_casebundle() -> tuple[str, Callable[[list[Note]], dict[str, str]]]:
         return "stand-in", stand_in_redact
 
     try:
-        redactor = load_redactor()
+        redactor = load_redactor(RULES)
+        if NO_DENY:
+            from pipeline.redact.analyzer import build_analyzer
+            from pipeline.redact.redactor import Redactor
+
+            s = redactor.settings
+            s = s.model_copy(update={"deny": s.deny.model_copy(update={"enabled": False})})
+            redactor = Redactor(s, build_analyzer(s, redactor.rules_path), redactor.rules_path)
     except Exception as exc:  # a half-built engine must not hide the vanilla figures
         print(f"!! casebundle engine failed to load ({type(exc).__name__}: {exc})")
         print("!! scoring the STAND-IN engine instead")
@@ -289,6 +347,8 @@ def load_casebundle() -> tuple[str, Callable[[list[Note]], dict[str, str]]]:
 
     def redact(notes: list[Note]) -> dict[str, str]:
         out: dict[str, str] = {}
+        UNSURE.clear()
+        FAILED.clear()
         for ref, fam in families(notes).items():
             ft = FamilyText(
                 family_ref=ref,
@@ -301,14 +361,24 @@ def load_casebundle() -> tuple[str, Callable[[list[Note]], dict[str, str]]]:
             )
             result = redactor.redact_family(ft)
             for n in fam:
-                text = result.texts[n.note_id].text
-                if text is None:  # failed closed: nothing to score, and a defect to report
-                    raise RuntimeError(f"casebundle failed to redact note {n.note_id}")
-                out[n.note_id] = text
+                r = result.texts[n.note_id]
+                if r.failed or r.text is None:
+                    # failed closed: the item goes to review, nothing of it is shared
+                    FAILED.add(n.note_id)
+                    out[n.note_id] = "[redaction failed]"
+                else:
+                    out[n.note_id] = r.text
+            for n in fam:
+                UNSURE[n.note_id] = [(u.start, u.end) for u in result.texts[n.note_id].unsure]
         return out
 
     return "casebundle", redact
 
+
+#: note id -> (start, end) of the spans casebundle removed only as unexplained (deny by default)
+UNSURE: dict[str, list[tuple[int, int]]] = {}
+#: note ids whose redaction failed closed (withheld for review)
+FAILED: set[str] = set()
 
 _STAND_IN = [
     (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
@@ -432,6 +502,15 @@ class Scores:
     family_misses: list[str] = field(default_factory=list)
     consistency: tuple[int, int] = (0, 0)
     collisions: list[str] = field(default_factory=list)
+    #: words outside every gold span, and how many of them a prediction removed
+    plain_words: int = 0
+    plain_removed: int = 0
+    #: casebundle only: spans removed as unsure, and how many covered no gold span
+    unsure_spans: int = 0
+    unsure_plain: int = 0
+
+    def plain_share(self) -> float:
+        return self.plain_removed / self.plain_words if self.plain_words else float("nan")
 
     def recall(self, label: str) -> float:
         return self.tp_gold[label] / self.n_gold[label] if self.n_gold[label] else float("nan")
@@ -458,6 +537,8 @@ def score(notes: list[Note], run: EngineRun) -> Scores:
         preds = run.preds[n.note_id]
         output = run.outputs[n.note_id]
         for g in n.spans:
+            if g.label == "OTHER_ENTITY":
+                continue
             if g.label == FAMILY_LABEL:
                 s.family_total += 1
                 if any(_overlaps(g, p) for p in preds):
@@ -475,8 +556,18 @@ def score(notes: list[Note], run: EngineRun) -> Scores:
             s.verbatim_leaks += _survives(g, output)
             if not hit:
                 s.misses.append(f"{n.note_id}: {g.label} {g.text!r} -> {_context(n, g, output)}")
+        for w in _PLAIN_WORD.finditer(n.text):
+            if any(g.start < w.end() and w.start() < g.end for g in n.spans):
+                continue
+            s.plain_words += 1
+            s.plain_removed += any(p.start < w.end() and w.start() < p.end for p in preds)
+        for a, b in UNSURE.get(n.note_id, ()) if run.pseudonyms else ():
+            s.unsure_spans += 1
+            s.unsure_plain += not any(g.start < b and a < g.end for g in n.spans)
         for p in preds:
             allowed, default = KINDS[p.kind]
+            if any(_overlaps(g, p) and g.label == "OTHER_ENTITY" for g in n.spans):
+                continue  # an entity we do not score (a city, an organisation)
             matched = [g.label for g in n.spans if _overlaps(g, p) and g.label in allowed]
             label = matched[0] if matched else default
             s.n_pred[label] += 1
@@ -488,6 +579,11 @@ def score(notes: list[Note], run: EngineRun) -> Scores:
 
 def _context(n: Note, g: Gold, output: str) -> str:
     return repr(n.text[max(0, g.start - 25) : g.end + 25])
+
+
+def _name_words(name: str) -> list[str]:
+    """The words of a name, without quotes and brackets ('jermaine "rich" clarke')."""
+    return [w for w in re.split(r"[\s,()\"“”‘’']+", name.casefold()) if w]
 
 
 def pseudonym_consistency(notes: list[Note], run: EngineRun) -> tuple[tuple[int, int], list[str]]:
@@ -512,22 +608,36 @@ def pseudonym_consistency(notes: list[Note], run: EngineRun) -> tuple[tuple[int,
     # Two mentions collide only when they cannot be the same person.
     full_names: dict[str, set[str]] = defaultdict(set)
     for fam, name in tags:
-        if len(name.split()) > 1:
+        if len(_name_words(name)) > 1:
             full_names[fam].add(name)
+    # one person written as two gold spans ("GARSIDE, Shane"; "CLARKE JERMAINE AKA RICH")
+    for n in notes:
+        people = [g for g in n.spans if g.label == "THIRD_PARTY_PERSON"]
+        for a, b in zip(people, people[1:], strict=False):
+            if re.fullmatch(r"[ \t]*,?[ \t]*(?:\(|aka[ \t]+|a\.k\.a\.?[ \t]+)?", n.text[a.end:b.start],
+                            flags=re.IGNORECASE):
+                full_names[n.family_ref].add(f"{a.text} {b.text}".casefold())
+
+    def compatible(words: set[str], full: set[str]) -> bool:
+        # every word of the mention is a word of the full name, or an initial of one
+        # ("s." and "h" can be the same person as "samuel" and "hartigan")
+        return all(w in full or (len(w.rstrip(".")) == 1
+                                 and any(f.startswith(w.rstrip(".")) for f in full))
+                   for w in words)
 
     def candidates(fam: str, name: str) -> set[str]:
-        words = set(name.split())
-        return {f for f in full_names[fam] if words <= set(f.split())} or {name}
+        words = set(_name_words(name))
+        return {f for f in full_names[fam] if compatible(words, set(_name_words(f)))} or {name}
 
     collisions: list[str] = []
     by_family: dict[str, list[tuple[str, set[str]]]] = defaultdict(list)
     for (fam, name), by_note in tags.items():
         by_family[fam].append((name, set().union(*by_note.values())))
     for fam, entries in by_family.items():
-        for i, (a, ta) in enumerate(entries):
-            for b, tb in entries[i + 1 :]:
-                if ta & tb and not candidates(fam, a) & candidates(fam, b):
-                    collisions.append(f"{fam}: {a!r} and {b!r} both {sorted(ta & tb)}")
+        for i, (name_a, ta) in enumerate(entries):
+            for name_b, tb in entries[i + 1 :]:
+                if ta & tb and not candidates(fam, name_a) & candidates(fam, name_b):
+                    collisions.append(f"{fam}: {name_a!r} and {name_b!r} both {sorted(ta & tb)}")
     return (consistent, groups), collisions
 
 
@@ -554,7 +664,10 @@ def report(
 ) -> bool:
     fams = len({n.family_ref for n in notes})
     print(f"corpus: {len(notes)} notes, {fams} families, {corpus_label(corpus)}")
-    print(f"engines: {cb.name} ({cb.seconds:.1f}s)   vs   vanilla presidio ({va.seconds:.1f}s)")
+    print(f"cores: {len(os.sched_getaffinity(0))} available; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"engines: {cb.name}{' (deny by default OFF)' if NO_DENY else ''} ({cb.seconds:.1f}s)"
+          f"   vs   vanilla presidio ({va.seconds:.1f}s)")
     print()
     head = f"{'label':<20}{'gold':>5} | {cb.name:^30} | {'vanilla presidio':^30}"
     print(head)
@@ -583,6 +696,9 @@ def report(
         ("family names (must survive)", lambda s: f"{s.family_total}"),
         ("  wrongly removed", lambda s: f"{s.family_removed}"),
         ("  retention rate", lambda s: _fmt(s.retention())),
+        ("non-entity words", lambda s: f"{s.plain_words}"),
+        ("  removed", lambda s: f"{s.plain_removed}"),
+        ("  share removed", lambda s: _fmt(s.plain_share())),
     ):
         print(f"{title:<40}{fn(cbs):>12}{fn(vas):>20}")
     print(f"{'':<40}{cb.name:>12}{'vanilla presidio':>20}")
@@ -594,11 +710,16 @@ def report(
             cells.append(f"{hit}/{tot}")
         print(f"{'third-party recall, ' + source + ' notes':<40}{cells[0]:>12}{cells[1]:>20}")
     if cb.pseudonyms:
+        print(f"removed as unsure ({cb.name}, deny by default): {cbs.unsure_spans} spans, "
+              f"{cbs.unsure_plain} of them over no gold span")
         c, g = cbs.consistency
         print(
             f"cross-note pseudonyms ({cb.name}): {c}/{g} third parties named in 2+ notes of a "
             f"family got one pseudonym; {len(cbs.collisions)} pairs of different people shared one"
         )
+    if FAILED and cb.pseudonyms:
+        print(f"!! {len(FAILED)} {cb.name} texts failed closed (withheld for review): "
+              f"{', '.join(sorted(FAILED)[:8])}")
     if cb.alignment_failures:
         print(
             f"!! {len(cb.alignment_failures)} {cb.name} outputs changed text outside placeholders;"
@@ -609,6 +730,9 @@ def report(
     ok = True
     for title, key, minimum in THRESHOLDS:
         v, vv = cbs.value(key), vas.value(key)
+        if key != "RETENTION" and not cbs.n_gold[key] or key == "RETENTION" and not cbs.family_total:
+            print(f"  {title:<28} >= {minimum:.2f}    -    (nothing of this kind in the corpus)")
+            continue
         passed = v == v and v >= minimum
         ok &= passed
         print(
@@ -627,11 +751,29 @@ def main(argv: list[str] | None = None) -> int:
         default=CORPUS,
         help=f"JSONL corpus to score (default: {CORPUS.relative_to(REPO)})",
     )
+    ap.add_argument("--rules", type=Path, default=None,
+                    help="score casebundle with this redaction rules file (default: "
+                         "redaction_rules/redaction.yaml)")
+    ap.add_argument("--no-deny", action="store_true",
+                    help="switch deny by default off (to measure what it adds)")
+    ap.add_argument("--presidio-json", type=Path, default=None,
+                    help="score presidio-research's synth_dataset_v2.json instead of --corpus")
+    ap.add_argument("--half", choices=("first", "last", "all"), default="last",
+                    help="with --presidio-json: first 750 texts (development), last 750 "
+                         "(untouched; default) or all")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(REPO))
-    if not args.corpus.is_file():
+    global RULES, NO_DENY  # noqa: PLW0603 - read by load_casebundle
+    RULES, NO_DENY = args.rules, args.no_deny
+    if args.presidio_json is not None:
+        if not args.presidio_json.is_file():
+            ap.error(f"--presidio-json: no such file: {args.presidio_json}")
+        notes = load_presidio_json(args.presidio_json, args.half)
+        args.corpus = args.presidio_json
+    elif not args.corpus.is_file():
         ap.error(f"--corpus: no such file: {args.corpus}")
-    notes = load_corpus(args.corpus)
+    else:
+        notes = load_corpus(args.corpus)
     with NetworkGuard() as guard:
         cb = run_casebundle(notes)
         va = run_vanilla(notes)

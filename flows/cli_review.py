@@ -35,6 +35,7 @@ from pipeline.policy import (
     load_reviews,
     review_store_path,
 )
+from pipeline.redact import decide_span, list_unsure, load_redaction_review
 from pipeline.review_desk import latest_run_id, record_decision
 
 DEFAULT_STATE = Path(".casebundle")
@@ -265,3 +266,110 @@ def decide(
         f"Recorded: {item_id} {decision.disposition} by {decision.by}.{note} "
         "It applies from the next run, while the item is unchanged."
     ))
+
+
+# --- redaction review: words removed only because the engine could not explain them ----------
+
+redaction_app = typer.Typer(
+    help="Words removed as unsure (deny by default): list them, restore or confirm them.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+review_app.add_typer(redaction_app, name="redaction")
+
+
+def _meeting_id(meeting_path: Path) -> str:
+    try:
+        return load_meeting(meeting_path).meeting.id
+    except CasebundleError as exc:
+        _fail(str(exc))
+
+
+@redaction_app.command("list")
+def redaction_list(
+    meeting: MeetingOpt,
+    family: Annotated[str | None, typer.Option("--family", help="Only this family.")] = None,
+    state: StateOpt = DEFAULT_STATE,
+    all_spans: Annotated[bool, typer.Option(
+        "--all", help="Also list spans already confirmed.")] = False,
+) -> None:
+    """List the unsure words of the meeting's last run, per family, with redacted context."""
+    meeting_id = _meeting_id(meeting)
+    try:
+        entries = list_unsure(state, meeting_id, family)
+        review = load_redaction_review(state, meeting_id)
+    except CasebundleError as exc:
+        _fail(str(exc))
+    shown = [e for e in entries if all_spans or not review.confirmed(e.span_id, e.content_hash)]
+    console = Console()
+    families = sorted({e.family_ref for e in shown})
+    if not shown:
+        console.print(Text(f"{meeting_id}: no unsure redactions awaiting confirmation."))
+    for ref in families:
+        rows = [e for e in shown if e.family_ref == ref]
+        table = Table(title=f"{meeting_id} / {ref}: unsure redactions ({len(rows)})")
+        for col in ("span", "item / field", "agency", "word", "context", "status"):
+            table.add_column(col, no_wrap=col == "span", overflow="fold")
+        for e in rows:
+            status = ("confirmed" if review.confirmed(e.span_id, e.content_hash)
+                      else "awaiting confirmation")
+            table.add_row(Text(e.span_id), Text(f"{e.item_id} / {e.field}"), Text(e.agency),
+                          Text(e.word), Text(e.context), Text(status))
+        console.print(table)
+    if shown:
+        console.print(Text(
+            "Decide with: casebundle review redaction restore|confirm SPAN --meeting "
+            f"{meeting} --reason \"...\" --by ROLE  (restore --allow: every text of the meeting)"))
+
+
+def _decide_span(meeting: Path, span_id: str, action: str, reason: str, by: str,
+                 allow: bool, state: Path) -> None:
+    from pipeline.audit import load_audit_settings, record_redaction_decision
+
+    meeting_id = _meeting_id(meeting)
+    if len(reason.split()) < 3:
+        _fail("give a reason of at least three words (golden rule 7; "
+              "003_e63cd6015283d4be.txt 3.51).")
+    if not by.strip():
+        _fail("--by must name your role.")
+    try:
+        entry = next((e for e in list_unsure(state, meeting_id) if e.span_id == span_id), None)
+        decision = decide_span(state, meeting_id, span_id, action,  # type: ignore[arg-type]
+                               by=by, reason=reason, allow=allow)
+        body = decision.model_dump(mode="json", exclude={"word"})
+        seq = record_redaction_decision(load_audit_settings(), meeting_id,
+                                        entry.run_id if entry else "", body,
+                                        decision.word if action == "restore" else None)
+    except (CasebundleError, OSError) as exc:
+        _fail(f"the decision could not be recorded ({exc}).")
+    where = "every text of the meeting" if allow else f"{decision.item_id} / {decision.field}"
+    verb = "restored in" if action == "restore" else "confirmed as removed in"
+    Console().print(Text(
+        f"Recorded: {span_id} {verb} {where} by {decision.by} (audit record {seq}). "
+        "It applies from the next run, while the item is unchanged."))
+
+
+@redaction_app.command("restore")
+def redaction_restore(
+    span_id: Annotated[str, typer.Argument(help="The span id shown by `review redaction list`.")],
+    meeting: MeetingOpt,
+    reason: Annotated[str, typer.Option("--reason", help="Why the word is not identifying.")],
+    by: Annotated[str, typer.Option("--by", help="Your role (not your name).")],
+    allow: Annotated[bool, typer.Option(
+        "--allow", help="Also add the word to the meeting's allow-list.")] = False,
+    state: StateOpt = DEFAULT_STATE,
+) -> None:
+    """Restore a word removed as unsure: the next run leaves it in place."""
+    _decide_span(meeting, span_id, "restore", reason, by, allow, state)
+
+
+@redaction_app.command("confirm")
+def redaction_confirm(
+    span_id: Annotated[str, typer.Argument(help="The span id shown by `review redaction list`.")],
+    meeting: MeetingOpt,
+    reason: Annotated[str, typer.Option("--reason", help="Why the word must stay removed.")],
+    by: Annotated[str, typer.Option("--by", help="Your role (not your name).")],
+    state: StateOpt = DEFAULT_STATE,
+) -> None:
+    """Confirm a word removed as unsure: it stays removed and stops awaiting confirmation."""
+    _decide_span(meeting, span_id, "confirm", reason, by, False, state)

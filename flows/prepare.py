@@ -28,7 +28,14 @@ from pipeline.merge import build_ledger, check_ledger
 from pipeline.models import Decision, SubjectMatch
 from pipeline.policy import decide, explain, load_reviews, review_store_path
 from pipeline.publish import publish
-from pipeline.redact import RedactionOutcome, apply_redaction_failures, redact_family
+from pipeline.redact import (
+    RedactionOutcome,
+    apply_redaction_failures,
+    load_redaction_review,
+    redact_family,
+    save_unsure,
+    unsure_entries,
+)
 from pipeline.review_desk import write_queue
 from pipeline.rulebook import Rules, load_rules
 from pipeline.run import MeetingRun
@@ -123,10 +130,12 @@ def decide_task(run_id: str, state_dir: str) -> list[Decision]:
 
 @task(name="redact-family", **_TASK)  # type: ignore[call-overload]
 @_guard("redact")
-def redact_task(run_id: str, family_ref: str) -> RedactionOutcome:
+def redact_task(run_id: str, family_ref: str, state_dir: str) -> RedactionOutcome:
     run, rules = _state(run_id)
+    # reviewers' decisions on unsure redactions: restored words, allow-list, confirmations
+    review = load_redaction_review(Path(state_dir), rules.meeting.meeting.id)
     return redact_family(rules.redactor, rules.meeting, family_ref, run.items, run.decisions,
-                         run.identities)
+                         run.identities, review=review)
 
 
 @task(name="write-outputs", **_TASK)  # type: ignore[call-overload]
@@ -174,7 +183,7 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
                          for d in decisions for code in d.agenda_reminders}
     for ref in sorted({i.family_ref for i in run.items}):
         # one batch per family, in turn: one loaded engine per process, no thread races
-        fam = redact_task(run.run_id, ref)
+        fam = redact_task(run.run_id, ref, state_dir)
         run.redactions.update(fam.texts)
         if fam.persons_of_concern:
             run.persons_of_concern[fam.family_ref] = fam.persons_of_concern
@@ -185,5 +194,11 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
     check_ledger(inputs.rows_in, run.ledger)
     logger.info("rows in %d = ledger rows %d", inputs.rows_in, len(run.ledger))
     summary = write_task(run.run_id, out, state_dir)
+    # the unsure spans go to the owner-only state folder for `casebundle review redaction`,
+    # never under the circulated outputs (a span may be a third party's name)
+    entries = unsure_entries(run.run_id, run.items, run.redactions)
+    save_unsure(Path(state_dir), meeting_id, entries)
+    logger.info("meeting %s: %d words removed as unsure (listed for review)", meeting_id,
+                len(entries))
     logger.info("meeting %s written: %s", meeting_id, summary["counts"])
     return summary

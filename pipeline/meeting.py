@@ -66,6 +66,16 @@ class Family(BaseModel):
 
 
 
+class MeetingRedaction(BaseModel):
+    """What this meeting's redaction explains beyond the shared rules (docs/redaction.md)."""
+
+    model_config = FROZEN
+
+    #: places, services and organisations this meeting must keep: the estate, the shopping
+    #: parade, the local school ("Heron Reach", "Kingsway Parade"); never people
+    known_words: tuple[str, ...] = ()
+
+
 class MeetingConfig(BaseModel):
     """A whole meeting: what it is for, who attends, which families it is about."""
 
@@ -76,6 +86,7 @@ class MeetingConfig(BaseModel):
     families: tuple[Family, ...] = Field(min_length=1)
     #: optional human names for agency codes, for documents
     agency_names: dict[str, str] = Field(default_factory=dict)
+    redaction: MeetingRedaction = MeetingRedaction()
 
     @field_validator("agencies")
     @classmethod

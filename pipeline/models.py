@@ -290,6 +290,27 @@ class EntityCount(BaseModel):
     entity_type: str
     count: int
     recognizer: str
+    #: removed only because the engine could not explain it (deny by default); a person
+    #: can restore or confirm each such span (`casebundle review redaction`)
+    unsure: bool = False
+
+
+class UnsureSpan(BaseModel):
+    """One span removed only because the engine could not explain it. In memory and in the
+    owner-only state folder only: `word` may be a third party's name."""
+
+    model_config = FROZEN
+
+    #: stable across runs while the text is unchanged
+    span_id: str
+    start: int
+    end: int
+    word: str = Field(repr=False)
+    pseudonym: str
+    #: a few words of the redacted text around it, the span marked with ⟦ ⟧
+    context: str = Field(repr=False)
+    #: a reviewer confirmed the removal for this text (no longer awaiting confirmation)
+    confirmed: bool = False
 
 
 class RedactedText(BaseModel):
@@ -301,6 +322,13 @@ class RedactedText(BaseModel):
     text: str | None  # None when redaction failed (fail closed)
     failed: bool = False
     summary: tuple[EntityCount, ...] = ()
+    #: the spans removed only because they were unexplained; never serialised
+    unsure: tuple[UnsureSpan, ...] = Field(default=(), repr=False, exclude=True)
+
+    @property
+    def awaiting(self) -> int:
+        """Unsure spans not yet confirmed by a reviewer."""
+        return sum(not u.confirmed for u in self.unsure)
 
 
 class LedgerRow(BaseModel):

@@ -8,7 +8,12 @@ from pipeline.audit.browse import RecordRow, RunRows, filter_rows, run_rows
 from pipeline.audit.chain import AuditHead, ChainProblem, VerifyResult, find_heads, write_head
 from pipeline.audit.escrow import reveal, write_key_file
 from pipeline.audit.exceptions import AuditError, AuditStoreBusy, EscrowError
-from pipeline.audit.records import record_run, subject_key, verify_store
+from pipeline.audit.records import (
+    record_redaction_decision,
+    record_run,
+    subject_key,
+    verify_store,
+)
 from pipeline.audit.report import AuditReport, build_report, render_xlsx, write_report
 from pipeline.audit.retention import PurgePlan, PurgeResult, execute_purge, plan_purge
 from pipeline.audit.reviews import ReviewEntry, review_entries, review_record
@@ -40,6 +45,7 @@ __all__ = [
     "load_audit_settings",
     "load_escrow_key",
     "plan_purge",
+    "record_redaction_decision",
     "record_run",
     "render_xlsx",
     "reveal",

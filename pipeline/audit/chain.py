@@ -26,7 +26,8 @@ GENESIS = "0" * 64
 HASH_VERSION = 1
 HEAD_FILE = "audit_head.json"
 
-RecordKind = Literal["run", "decision", "rejection", "escrow", "reveal", "purge", "review"]
+RecordKind = Literal["run", "decision", "rejection", "escrow", "reveal", "purge", "review",
+                     "redaction_decision"]
 EscrowStatus = Literal["stored", "skipped_no_key", "nothing_to_escrow"]
 
 #: the fields covered by a record's hash (content is covered through content_hash)

@@ -185,6 +185,22 @@ def record_run(
                      warnings=warnings)
 
 
+def record_redaction_decision(settings: AuditSettings, meeting_id: str, run_id: str,
+                              decision: Mapping[str, Any], restored_word: str | None) -> int:
+    """Append a reviewer's decision on an unsure redaction (restore or confirm); return
+    its sequence number. `decision` holds ids, hashes, action, who, when and why, never the
+    word; a restored word (which the next bundle will show) goes in the purgeable content.
+    """
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    new = NewRecord(kind="redaction_decision", run_id=run_id, meeting_id=meeting_id,
+                    item_id=str(decision.get("item_id", "")) or None,
+                    body=canonical_json(dict(decision)), recorded_at=at,
+                    content=None if restored_word is None else canonical_json(
+                        {"restored_word": restored_word}))
+    with AuditStore.from_settings(settings) as store:
+        return store.append([new])[-1].seq
+
+
 def verify_store(store: AuditStore, head_files: Sequence[Path] = ()) -> VerifyResult:
     """Verify the whole chain, and that it still reaches each given audit_head.json."""
     heads = [(str(p), read_head(p)) for p in head_files]

@@ -8,7 +8,7 @@ never read here. The renderers in `pipeline/render/` turn these models into file
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -178,6 +178,9 @@ class BundleSummary:
     items_shared: int
     highest_risk: str | None  # among shared items
     awaiting_review: int | None  # None in recipient views (chair only)
+    #: words removed only because the engine could not explain them, not yet confirmed by a
+    #: reviewer (`casebundle review redaction`); None in recipient views (chair only)
+    unsure_awaiting: int | None = None
 
 
 @dataclass(frozen=True)
@@ -371,6 +374,7 @@ def build_bundle(
         items_shared=len(items),
         highest_risk=highest_risk(i.sharing_basis.risk for i in items),
         awaiting_review=None if recipient else awaiting,
+        unsure_awaiting=None if recipient else unsure_awaiting(run, items),
     )
     members = tuple(MemberView(m.name, m.role, member_age(m.dob, meeting.date)) for m in family.members)
     pocs = run.persons_of_concern.get(family_ref, ())
@@ -389,6 +393,17 @@ def build_bundle(
         ),
         items=tuple(items),
     )
+
+
+def unsure_awaiting(run: MeetingRun, items: Sequence[BundleItem]) -> int:
+    """Spans of the shared items' texts removed as unexplained and not yet confirmed."""
+    total = 0
+    for i in items:
+        for field_name in REDACTED_FIELDS:
+            r = run.redactions.get(text_key(i.item_id, field_name))
+            if r is not None and not r.failed:
+                total += r.awaiting
+    return total
 
 
 def build_bundles(run: MeetingRun) -> list[FamilyBundle]:

@@ -6,27 +6,49 @@ The rules are data in redaction_rules/redaction.yaml; the recognizers are Presid
 casebundle's own in `recognizers/` (one per file).
 """
 
+from pipeline.redact.deny import UNEXPLAINED
 from pipeline.redact.redactor import Redactor, load_redactor
+from pipeline.redact.review import (
+    RedactionDecision,
+    RedactionReview,
+    UnsureEntry,
+    decide_span,
+    list_unsure,
+    load_redaction_review,
+    save_unsure,
+    unsure_entries,
+)
 from pipeline.redact.settings import RedactionSettings, load_settings
 from pipeline.redact.stage import (
     RedactionOutcome,
     apply_redaction_failures,
     keep_names,
+    known_words,
     redact_family,
 )
 from pipeline.redact.types import FamilyRedaction, FamilyText, RedactionInput, ThirdPartyMention
 
 __all__ = [
+    "UNEXPLAINED",
     "FamilyRedaction",
     "FamilyText",
+    "RedactionDecision",
     "RedactionInput",
     "RedactionOutcome",
+    "RedactionReview",
     "RedactionSettings",
     "Redactor",
     "ThirdPartyMention",
+    "UnsureEntry",
     "apply_redaction_failures",
+    "decide_span",
     "keep_names",
+    "known_words",
+    "list_unsure",
+    "load_redaction_review",
     "load_redactor",
     "load_settings",
     "redact_family",
+    "save_unsure",
+    "unsure_entries",
 ]

@@ -77,13 +77,19 @@ class KeepList:
         self._people: list[frozenset[str]] = []
         #: per person, the parts of a double-barrelled surname ("Smith-Jones" -> smith, jones)
         self._parts: list[frozenset[str]] = []
+        #: the last word of each kept name with two or more words (their surnames)
+        surnames: set[str] = set()
         for name in names:
-            toks = set(normaliser.tokens(name))
+            ordered = normaliser.tokens(name)
+            if len(ordered) >= 2:
+                surnames.add(ordered[-1])
+            toks = set(ordered)
             parts = {part for t in toks for part in t.split("-") if len(part) > 1} - toks
             if toks:
                 self._people.append(frozenset(toks))
                 self._parts.append(frozenset(parts))
         self._normaliser = normaliser
+        self.surnames = frozenset(surnames)
 
     def tokens(self) -> frozenset[str]:
         """Every token of every kept name (not the parts of a double-barrelled surname)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import hashlib
 import logging
 import multiprocessing
 import multiprocessing.pool
@@ -26,14 +27,21 @@ from presidio_analyzer import AnalyzerEngine, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from pipeline.errors import ConfigError, RedactionError
-from pipeline.models import EntityCount, RedactedText
+from pipeline.models import EntityCount, RedactedText, UnsureSpan
 from pipeline.redact.analyzer import build_analyzer, nlp_batch
 from pipeline.redact.context import SpanContext, split_at_breaks
+from pipeline.redact.deny import UNEXPLAINED, DenyByDefault
 from pipeline.redact.names import KeepList, Mention, cluster, escrow_value, letters
 from pipeline.redact.recognizers.address import BARE_STREET
-from pipeline.redact.settings import DEFAULT_RULES, RedactionSettings, load_settings
+from pipeline.redact.settings import (
+    DEFAULT_RULES,
+    RedactionSettings,
+    load_settings,
+    name_words_path,
+)
 from pipeline.redact.spans import HANDLE, NameSpans, Span, merge_spans, subtract_spans
 from pipeline.redact.types import FamilyRedaction, FamilyText, RedactionInput, ThirdPartyMention
+from pipeline.redact.vocabulary import Vocabulary, read_word_file
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +71,11 @@ class Redactor(NameSpans):
         #: how the last `redact_families` call ran, and how often the pool has broken
         self.last_families_path: FamiliesPath | None = None
         self.pool_failures = 0
+        self._deny: DenyByDefault | None = None
+        if settings.deny.enabled:
+            vocabulary = Vocabulary(settings.deny, self._first_names,
+                                    read_word_file(str(name_words_path(settings, rules_path))))
+            self._deny = DenyByDefault(settings, vocabulary, self._normaliser)
 
     def link_across_agencies(self, meeting_type: str) -> bool:
         """Whether one pseudonym covers a person across agencies for this meeting type."""
@@ -84,20 +97,25 @@ class Redactor(NameSpans):
         artifacts = nlp_batch(self._analyzer, [i.text for i in items], lang,
                               self.settings.nlp.batch_size)
         keep = KeepList(family.keep_names, self._normaliser)
+        known = frozenset(w.casefold() for w in family.known_words)
         spans: dict[str, list[Span]] = {}
         for item, art in zip(items, artifacts, strict=True):
             try:
                 if art is None:
                     raise RedactionError("NLP failed")
-                spans[item.key] = self._find(item.text, art, keep)
+                spans[item.key] = self._find(item.text, art, keep, known,
+                                             frozenset(w.casefold() for w in item.restored))
             except Exception as exc:  # noqa: BLE001 - fail closed for this text only
                 logger.warning("redaction failed for item %s (%s); sent to review",
                                item.item_id, type(exc).__name__)
         try:
             self._spread(items, spans, keep)
+            if self._deny is not None:
+                self._shared_names(items, spans, keep)
             for item in items:
                 if item.key in spans:
-                    spans[item.key] = self._join_adjacent(item.text, spans[item.key])
+                    spans[item.key] = self._join_adjacent(
+                        item.text, self._widen(item.text, spans[item.key], keep, known))
         except Exception as exc:  # noqa: BLE001 - fail closed for the whole family
             logger.warning("redaction failed for family %s (%s); sent to review",
                            family.family_ref, type(exc).__name__)
@@ -170,8 +188,11 @@ class Redactor(NameSpans):
 
     # --- analysis ------------------------------------------------------------------------
 
-    def _find(self, text: str, artifacts: NlpArtifacts, keep: KeepList) -> list[Span]:
-        """Spans to replace: identifiers merged, names outside them checked against the keep list."""
+    def _find(self, text: str, artifacts: NlpArtifacts, keep: KeepList,
+              known: frozenset[str] = frozenset(),
+              restored: frozenset[str] = frozenset()) -> list[Span]:
+        """Spans to replace: identifiers merged, names outside them checked against the keep
+        list, then every unexplained word that could identify someone (deny by default)."""
         # entities=None means every loaded recognizer (all of them are ours), and skips
         # Presidio's per-entity recognizer lookup on every call
         # return_decision_process keeps each result's pattern name (see _kept_street)
@@ -216,7 +237,46 @@ class Redactor(NameSpans):
                 if tokens and not keep.keeps(tokens):
                     context = any(self._name(r) != "SpacyRecognizer" for r in group)
                     out.append(Span(s, e, person, self._name(best), tokens, context))
+        if self._deny is not None:
+            out += self._unexplained(text, out, keep, known, restored)
         return sorted(out, key=lambda s: s.start)
+
+    def _unexplained(self, text: str, found: list[Span], keep: KeepList,
+                     known: frozenset[str], restored: frozenset[str]) -> list[Span]:
+        """Deny by default: words that could identify someone and that nothing explains."""
+        assert self._deny is not None
+        person = self.settings.person_entity
+        out = []
+        taken = [(s.start, s.end) for s in found]
+        for sus in self._deny.find(text, taken, keep, known, restored):
+            if self._context.not_a_person(text, sus.start, sus.end):
+                continue
+            surface = text[sus.start:sus.end]
+            tokens = self._normaliser.tokens(surface) or tuple(
+                w.casefold() for w in surface.split())
+            if keep.keeps(tokens) and self._normaliser.tokens(surface):
+                continue
+            out.append(Span(sus.start, sus.end, person, UNEXPLAINED, tokens, False, True))
+        return out
+
+    def _widen(self, text: str, spans: list[Span], keep: KeepList,
+               known: frozenset[str]) -> list[Span]:
+        """Names found in part take the rest of the name (DenyByDefault.widen)."""
+        if self._deny is None:
+            return spans
+        person = self.settings.person_entity
+        out: list[Span] = []
+        for i, s in enumerate(spans):
+            if s.entity != person or s.recognizer == HANDLE:
+                out.append(s)
+                continue
+            taken = [(x.start, x.end) for x in (*out, *spans[i:])]
+            start, end = self._deny.widen(text, s.start, s.end, taken, keep, known)
+            if (start, end) != (s.start, s.end):
+                tokens = self._normaliser.tokens(text[start:end]) or s.tokens
+                s = Span(start, end, s.entity, s.recognizer, tokens, s.context, s.unsure)
+            out.append(s)
+        return out
 
     def _name_like_piece(self, piece: str) -> bool:
         words = piece.split()
@@ -276,28 +336,62 @@ class Redactor(NameSpans):
 
     def _render(self, item: RedactionInput, spans: list[Span],
                 pseudonyms: dict[tuple[str, int], str]) -> RedactedText:
-        """Replace every span, right to left, with its pseudonym or placeholder.
+        """Replace every span, left to right, with its pseudonym or placeholder.
 
         The spans never overlap (identifiers are merged, names are cut around them), so this
         is what Presidio's AnonymizerEngine "replace" operator does, without its per-call
-        set-up, which cost a tenth of the run.
+        set-up, which cost a tenth of the run. Unsure spans are listed with a few words of
+        the redacted text around them, for review.
         """
-        counts: Counter[tuple[str, str]] = Counter()
+        counts: Counter[tuple[str, str, bool]] = Counter()
         text = item.text
-        end = len(text)
-        for s in sorted(spans, key=lambda s: s.start, reverse=True):
-            if s.end > end:
+        pieces: list[str] = []
+        placed: list[tuple[Span, int, int, str]] = []  # span, output start, output end, value
+        pos = size = 0
+        for s in sorted(spans, key=lambda s: s.start):
+            if s.start < pos:
                 raise RedactionError(f"item {item.item_id}: overlapping spans")
             if s.entity == self.settings.person_entity:
                 value = pseudonyms[(item.key, s.start)]
             else:
                 value = self.settings.placeholders.get(s.entity, "[redacted]")
-            text = text[:s.start] + value + text[s.end:]
-            end = s.start
-            counts[(s.entity, s.recognizer)] += 1
-        summary = tuple(EntityCount(entity_type=e, count=n, recognizer=r)
-                        for (e, r), n in sorted(counts.items()))
-        return RedactedText(item_id=item.item_id, text=text, summary=summary)
+            pieces.append(text[pos:s.start])
+            size += s.start - pos
+            placed.append((s, size, size + len(value), value))
+            pieces.append(value)
+            size += len(value)
+            pos = s.end
+            counts[(s.entity, s.recognizer, s.unsure)] += 1
+        pieces.append(text[pos:])
+        out = "".join(pieces)
+        summary = tuple(EntityCount(entity_type=e, count=n, recognizer=r, unsure=u)
+                        for (e, r, u), n in sorted(counts.items()))
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        unsure = tuple(
+            UnsureSpan(span_id=_span_id(item.key, digest, s), start=s.start, end=s.end,
+                       word=text[s.start:s.end], pseudonym=value,
+                       context=_context(out, a, b))
+            for s, a, b, value in placed if s.unsure)
+        return RedactedText(item_id=item.item_id, text=out, summary=summary, unsure=unsure)
+
+
+def _span_id(key: str, text_digest: str, span: Span) -> str:
+    """Stable while the text is unchanged: the same text gives the same ids on every run."""
+    raw = f"{key}\0{text_digest}\0{span.start}\0{span.end}"
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def _context(out: str, start: int, end: int, words: int = 6) -> str:
+    """Up to `words` words of redacted text each side of out[start:end], marked with ⟦ ⟧."""
+    before = out[:start].split()
+    after = out[end:].split()
+    left = " ".join(before[-words:])
+    right = " ".join(after[:words])
+    glue_l = " " if left and out[start - 1:start].isspace() else ""
+    glue_r = " " if right and out[end:end + 1].isspace() else ""
+    lead = "… " if len(before) > words else ""
+    tail = " …" if len(after) > words else ""
+    return f"{lead}{left}{glue_l}⟦{out[start:end]}⟧{glue_r}{right}{tail}"
 
 
 #: the engine a forked redact_families worker uses (set in the parent before forking)

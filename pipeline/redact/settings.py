@@ -31,6 +31,7 @@ CASEBUNDLE_RECOGNIZERS = (
     "ScottishChiRecognizer",
     "UkAddressRecognizer",
     "ContextNameRecognizer",
+    "PhoneShapeRecognizer",
 )
 
 
@@ -191,6 +192,40 @@ class AddressRules(BaseModel):
         return self
 
 
+class DenyRules(BaseModel):
+    """Deny by default (docs/redaction.md): a word that could identify a person and that the
+    engine cannot explain is removed and marked unsure for a human check."""
+
+    model_config = FROZEN
+
+    enabled: bool = True
+    #: a word at least this frequent in English (wordfreq zipf) is ordinary vocabulary,
+    #: unless it is also a first name or a surname
+    ordinary_zipf: float = Field(default=3.5, ge=0, le=8)
+    #: a name that is also a word this frequent ("Will", "Faith", "Green") needs context
+    #: at the start of a sentence; a rarer one ("Nell", "Becker") is a name there too
+    word_name_zipf: float = Field(default=4.0, ge=0, le=8)
+    #: a lower-case word rarer than this is out of vocabulary, so a suspect ("ubul")
+    lower_oov_zipf: float = Field(default=1.5, ge=0, le=8)
+    #: wordfreq list: "large" (321k English words) or "best"
+    wordlist: Literal["large", "best"] = "large"
+    #: names (surnames, first names) that are also frequent words, relative to the rules file
+    name_words_file: str = Field(default="name_words.txt", min_length=1)
+    #: places, services, organisations and agency terms that are never a person; a meeting
+    #: config adds its own (`redaction.known_words`: the estate, the shopping parade)
+    known_words: tuple[str, ...] = ()
+    #: two-letter lower-case abbreviations without a vowel that are not initials ("st", "gp")
+    lower_abbreviations: tuple[str, ...] = ()
+    #: gazetteer first names that are ordinary words in lower case ("urban", "charity")
+    lower_ordinary: tuple[str, ...] = ()
+    #: after a name that is also a word, at the start of a sentence, these next words make it
+    #: the ordinary word ("Will you", "Hope this helps", "Faith groups")
+    word_name_ordinary_next: tuple[str, ...] = ()
+    #: a capitalised run ending in one of these is an organisation, service or place
+    #: ("Youth Offending Team", "Brackenford Academy")
+    org_last_words: tuple[str, ...] = ()
+
+
 class PseudonymRules(BaseModel):
     """How third parties are named in the bundle."""
 
@@ -238,6 +273,7 @@ class RedactionSettings(BaseModel):
     person_entity: str = "PERSON"
     names: NameRules
     address: AddressRules
+    deny: DenyRules = DenyRules()
     pseudonyms: PseudonymRules = PseudonymRules()
     meeting_types: dict[MeetingType, MeetingTypeRules]
     #: worker processes for Redactor.redact_families (capped at the cores available);
@@ -302,8 +338,16 @@ def load_settings(path: Path | None = None) -> RedactionSettings:
     if not gazetteer.is_file():
         raise ConfigError(str(p), f"names.first_names_file: {gazetteer.name} not found.",
                           "point it at a file next to the rules file.")
+    name_words = name_words_path(settings, p)
+    if settings.deny.enabled and not name_words.is_file():
+        raise ConfigError(str(p), f"deny.name_words_file: {name_words.name} not found.",
+                          "point it at a file next to the rules file.")
     check_model_installed(settings.nlp.model, p)
     return settings
+
+
+def name_words_path(settings: RedactionSettings, rules_path: Path) -> Path:
+    return (rules_path.parent / settings.deny.name_words_file).resolve()
 
 
 def first_names_path(settings: RedactionSettings, rules_path: Path) -> Path:

@@ -28,6 +28,9 @@ HANDLE = "SocialHandleRecognizer"
 _JOIN_GAP = re.compile(r"[ \t]+|,[ \t]*")
 _NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
 _QUOTES = frozenset("\"“‘'")
+#: after a surname, words that make it the family's ("the WONG children")
+_FAMILY_WORDS = frozenset({"children", "family", "families", "household", "kids", "siblings",
+                           "twins", "boys", "girls", "parents", "home", "house"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class Span:
     tokens: tuple[str, ...] = ()  # normalised name tokens, for PERSON spans
     #: found by a context rule, not only by spaCy (a lone word may then be spread)
     context: bool = False
+    #: removed only because the engine could not explain it (deny by default)
+    unsure: bool = False
 
 
 def merge_spans(spans: list[tuple[int, int, RecognizerResult]],
@@ -187,8 +192,9 @@ class NameSpans:
                     out.append(s)
                     continue
                 tokens = s.tokens + prev.tokens
-            out[-1] = Span(prev.start, s.end, person, prev.recognizer, tokens,
-                           prev.context or s.context)
+            recognizer = prev.recognizer if not prev.unsure else s.recognizer
+            out[-1] = Span(prev.start, s.end, person, recognizer, tokens,
+                           prev.context or s.context, prev.unsure and s.unsure)
         return out
 
     # --- second pass over the family ------------------------------------------------------
@@ -265,6 +271,83 @@ class NameSpans:
             if changed:
                 spans[item.key] = sorted(result, key=lambda s: s.start)
 
+    def _shared_names(self, items: list[RedactionInput], spans: dict[str, list[Span]],
+                      keep: KeepList) -> None:
+        """A surname a third party shares with the family ("Lee PRITCHARD" beside Mason
+        Pritchard). A lone "PRITCHARD" is the nearest person named with it earlier in the
+        same text: if that is the third party, the mention is theirs (removed, unsure); if it
+        is a family member ("Mason PRITCHARD"), the roster explains it. With no such name
+        earlier in the text, it is the third party only when one third party has the name and
+        the family's texts never write it with a family member's other name.
+        """
+        person = self.settings.person_entity
+        kept = keep.tokens()
+        third_side: dict[str, set[tuple[str, ...]]] = {}
+        for spans_of_text in spans.values():
+            for s in spans_of_text:
+                if s.entity == person and len(s.tokens) >= 2 and s.recognizer != HANDLE:
+                    for t in set(s.tokens) & keep.surnames:
+                        third_side.setdefault(t, set()).add(s.tokens)
+        if not third_side:
+            return
+        family_side: set[str] = set()
+        found_lone: dict[str, list[tuple[int, int, str]]] = {}
+        antecedents: dict[str, list[tuple[int, tuple[str, ...] | None]]] = {}
+        for item in items:
+            if item.key not in spans:
+                continue
+            found = spans[item.key]
+            text = item.text
+            # (position, tokens of a third party) or (position, None) for the family
+            before: list[tuple[int, tuple[str, ...] | None]] = [
+                (s.start, s.tokens) for s in found
+                if s.entity == person and len(s.tokens) >= 2 and set(s.tokens) & set(third_side)]
+            lone: list[tuple[int, int, str]] = []
+            words = list(_WORD.finditer(text))
+            for i, m in enumerate(words):
+                w = m.group()
+                toks = self._normaliser.tokens(w)
+                if not toks or toks[0] not in third_side or not w[:1].isupper():
+                    continue
+                if any(s.start < m.end() and m.start() < s.end for s in found):
+                    continue
+                near = [words[j] for j in (i - 1, i + 1) if 0 <= j < len(words)
+                        and text[min(words[j].end(), m.end()):max(words[j].start(),
+                                                                  m.start())] in (" ", ", ")]
+                near_tokens = [self._normaliser.tokens(n.group()) for n in near]
+                if any(t and t[0] in kept and t[0] != toks[0] for t in near_tokens):
+                    before.append((m.start(), None))  # "Mason PRITCHARD": the family
+                    family_side.add(toks[0])
+                    continue
+                if any(n.group()[:1].isupper() and t
+                       for n, t in zip(near, near_tokens, strict=True)):
+                    continue  # next to another name: not a lone mention
+                nxt = text[m.end():m.end() + 12].split()
+                if nxt and nxt[0].casefold().strip(".,;:") in _FAMILY_WORDS:
+                    continue  # "the WONG children", "Pritchard family"
+                end = m.start() + len(w.removesuffix("'s").removesuffix("’s"))
+                lone.append((m.start(), end, toks[0]))
+            found_lone[item.key] = lone
+            antecedents[item.key] = before
+        for item in items:
+            lone = found_lone.get(item.key, [])
+            if not lone:
+                continue
+            result = list(spans[item.key])
+            for start, end, token in lone:
+                earlier = [a for a in antecedents[item.key]
+                           if a[0] < start and (a[1] is None or token in a[1])]
+                tokens: tuple[str, ...] | None
+                if earlier:
+                    tokens = max(earlier, key=lambda a: a[0])[1]
+                elif token not in family_side and len(third_side[token]) == 1:
+                    tokens = next(iter(third_side[token]))
+                else:
+                    tokens = None
+                if tokens is not None:
+                    result.append(Span(start, end, person, FAMILY_PASS, tokens, False, True))
+            spans[item.key] = sorted(result, key=lambda s: s.start)
+
     def _spread_ok(self, text: str, start: int, end: int, lower: set[str]) -> bool:
         word = text[start:end]
         if " " in word or "\t" in word:
@@ -273,7 +356,10 @@ class NameSpans:
             return True
         folded = word.casefold()
         if not word[:1].isupper():
-            return folded.removesuffix("'s").removesuffix("’s") in lower
+            bare = folded.removesuffix("'s").removesuffix("’s")
+            # in a note written in lower case, a third party's word-name is their name too
+            # ("told her jordan shouldnt", after "Jordan Pike" elsewhere)
+            return bare in lower or (bare in self._word_names and _lower_case_note(text))
         if folded not in self._word_names:
             return True
         # "Will ring back" at the start of a sentence is the verb; "Rose said" is the name
@@ -287,3 +373,11 @@ class NameSpans:
             return start_of_sentence and (verb or (bool(nxt) and nxt.group(1) == "to"  # type: ignore[union-attr]
                                                    and folded not in self._months))
         return not start_of_sentence or verb
+
+
+def _lower_case_note(text: str) -> bool:
+    """A note written (almost) without capitals: under 3% of its words capitalised."""
+    words = _WORD.findall(text)
+    if len(words) < 8:
+        return False
+    return sum(w[:1].isupper() for w in words) < 0.03 * len(words)

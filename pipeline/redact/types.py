@@ -18,6 +18,9 @@ class RedactionInput(BaseModel):
     item_id: str
     agency: str
     text: str = Field(repr=False)
+    #: case-folded words a reviewer restored in this text (pipeline/redact/review.py): not
+    #: removed as unexplained; a recognizer or NER that is sure still removes them
+    restored: tuple[str, ...] = Field(default=(), repr=False)
 
 
 class FamilyText(BaseModel):
@@ -29,6 +32,8 @@ class FamilyText(BaseModel):
     keep_names: tuple[str, ...] = Field(repr=False)
     items: tuple[RedactionInput, ...]
     link_across_agencies: bool
+    #: words the meeting explains (its allow-list: the estate, the shopping parade)
+    known_words: tuple[str, ...] = Field(default=(), repr=False)
 
 
 class ThirdPartyMention(BaseModel):

@@ -127,6 +127,7 @@ def bundle_to_dict(bundle: FamilyBundle) -> dict[str, Any]:
             "items_shared": s.items_shared,
             "highest_risk": s.highest_risk,
             "awaiting_review": s.awaiting_review,
+            "unsure_redactions_awaiting": s.unsure_awaiting,
             "persons_of_concern_flagged": len(bundle.persons_of_concern),
         },
         "chronology": [_entry(e) for e in bundle.chronology],

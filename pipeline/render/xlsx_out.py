@@ -223,6 +223,9 @@ def _summary_rows(b: FamilyBundle) -> list[tuple[object, ...]]:
     rows.append(("Risk", "Highest recorded risk (shared items)", s.highest_risk or "none"))
     if s.awaiting_review is not None:
         rows.append(("Review", "Items awaiting review", s.awaiting_review))
+    if s.unsure_awaiting is not None:
+        rows.append(("Review", "Words removed as unsure, awaiting confirmation",
+                     s.unsure_awaiting))
     for p in b.persons_of_concern:
         rows.append(("Possible person of concern", p.pseudonym, ", ".join(p.agencies)))
     return rows

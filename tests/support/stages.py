@@ -12,7 +12,13 @@ from pipeline.ingest import collect, discover, read_and_validate
 from pipeline.merge import build_ledger, check_ledger
 from pipeline.policy import decide, explain, load_reviews, review_store_path
 from pipeline.publish import publish
-from pipeline.redact import apply_redaction_failures, redact_family
+from pipeline.redact import (
+    apply_redaction_failures,
+    load_redaction_review,
+    redact_family,
+    save_unsure,
+    unsure_entries,
+)
 from pipeline.review_desk import write_queue
 from pipeline.rulebook import load_rules
 from pipeline.run import MeetingRun
@@ -40,9 +46,10 @@ def prepare_in_process(meeting_config: Path, inbox: Path, out: Path, state_dir: 
                                                    reviews, rules.meeting)
     run.reminder_text = {code: explain(code, rules.policy).explanation
                          for d in decisions for code in d.agenda_reminders}
+    review = load_redaction_review(state_dir, rules.meeting.meeting.id)
     for ref in sorted({i.family_ref for i in run.items}):
         fam = redact_family(rules.redactor, rules.meeting, ref, run.items, run.decisions,
-                            run.identities)
+                            run.identities, review=review)
         run.redactions.update(fam.texts)
         if fam.persons_of_concern:
             run.persons_of_concern[fam.family_ref] = fam.persons_of_concern
@@ -53,4 +60,6 @@ def prepare_in_process(meeting_config: Path, inbox: Path, out: Path, state_dir: 
     check_ledger(inputs.rows_in, run.ledger)
     summary = publish(run, rules, out)
     write_queue(run, state_dir)  # the reviewers' working copy, beside their decisions
+    save_unsure(state_dir, rules.meeting.meeting.id,
+                unsure_entries(run.run_id, run.items, run.redactions))
     return summary

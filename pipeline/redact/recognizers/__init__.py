@@ -11,6 +11,7 @@ from pipeline.redact.recognizers.chi import ScottishChiRecognizer
 from pipeline.redact.recognizers.context_names import ContextNameRecognizer
 from pipeline.redact.recognizers.email import OfflineEmailRecognizer
 from pipeline.redact.recognizers.nhs import LenientNhsRecognizer
+from pipeline.redact.recognizers.phone import PhoneShapeRecognizer
 from pipeline.redact.recognizers.upn import UkUpnRecognizer, upn_check_letter
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "ContextNameRecognizer",
     "LenientNhsRecognizer",
     "OfflineEmailRecognizer",
+    "PhoneShapeRecognizer",
     "ScottishChiRecognizer",
     "UkAddressRecognizer",
     "UkUpnRecognizer",

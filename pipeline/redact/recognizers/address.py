@@ -30,7 +30,9 @@ class UkAddressRecognizer(PatternRecognizer):
                  ) -> None:
         suffix = rf"(?i:{alternation(rules.street_suffixes)})\b"
         prefix = rf"(?i:{alternation(rules.building_prefixes)})"
-        word = r"(?:[A-Z](?:['’][A-Z])?[a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?|St\.?)"
+        # any script's capitals and small letters: "12 Ærø Close", "3 Łąkowa Street"
+        word = (r"(?:\p{Lu}(?:['’]\p{Lu})?\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:-\p{Lu}\p{Ll}+)?"
+                r"|St\.?)")
         number = r"\d{1,4}[A-Za-z]?\b"
         street = rf"(?:{word}\s+){{1,3}}{suffix}"
         #: "Court" and "Way" must be capitalised here: a bare name needs all its capitals
@@ -52,6 +54,11 @@ class UkAddressRecognizer(PatternRecognizer):
             Pattern("flat-street", rf"\b{prefix}\s+{number}[,\s]+{street}", 0.6),
             Pattern("flat", rf"\b{prefix}\s+{number}", 0.5),
             Pattern("house-no", r"\b[Nn]o\.\s?\d{1,4}[A-Za-z]?\b", 0.5),
+            # a house number and capitalised words after an address word, whatever the
+            # suffix: "lives at 4 Heron Reach", "moved to 12 Maple Ride"
+            Pattern("number-words", rf"(?<=\b(?:at|to|from|address|addr|lives|living|"
+                    rf"resides|residing|moved|outside|near|visited|visiting)[:\s]\s?)"
+                    rf"{number}\s+{word}(?:[ \t]+{word}){{1,2}}(?![\w'’-])", 0.5),
             Pattern("house-number", r"(?<=\b(?:at|lives at|living at)\s)number\s\d{1,4}\b", 0.5),
             Pattern("lower-street", rf"\b{number}\s+(?:[a-z]{{3,}}\s+){{1,2}}"
                     r"(?:street|road|lane|avenue|close|drive|crescent|grove|terrace|gardens)\b",

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import NhsRecognizer
+
+#: digits joined to the match by a space or a dash: the match is part of a longer number
+_JOINED_BEFORE = re.compile(r"\d[ -]$")
+_JOINED_AFTER = re.compile(r"^[ -]\d")
 
 
 def mod11_ok(digits: str) -> bool:
@@ -17,4 +25,17 @@ class LenientNhsRecognizer(NhsRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:  # type: ignore[override]
         digits = "".join(c for c in pattern_text if c.isdigit())
-        return True if mod11_ok(digits) else None
+        if mod11_ok(digits):
+            return True
+        # NHS numbers are written with spaces or none; "905-674-3793" with a failed checksum
+        # is a phone number (removed by PhoneShapeRecognizer)
+        return False if "-" in pattern_text else None
+
+    def analyze(self, text: str, entities: list[str],
+                nlp_artifacts: NlpArtifacts | None = None,
+                regex_flags: int | None = None) -> list[RecognizerResult]:
+        """NHS numbers, but not ten digits inside a longer number ("21 284 698 2548")."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [r for r in results
+                if not (_JOINED_BEFORE.search(text[max(0, r.start - 2):r.start])
+                        or _JOINED_AFTER.match(text[r.end:r.end + 2]))]

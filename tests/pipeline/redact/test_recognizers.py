@@ -34,6 +34,19 @@ def entities_for(redactor: Redactor, text: str, value: str) -> set[str]:
 IDENTIFIERS = [
     # (entity, text, value that must be found)
     ("UK_PHONE", "Call 07700 900123 today", "07700 900123"),
+    # other countries' numbers, by shape (deny by default)
+    ("PHONE_NUMBER", "Call 905-674-3793 today", "905-674-3793"),
+    ("PHONE_NUMBER", "tel +46 (0)8 928 571 38", "+46 (0)8 928 571 38"),
+    ("PHONE_NUMBER", "fax 03.93.92.16.85", "03.93.92.16.85"),
+    ("PHONE_NUMBER", "desk (579)888-3058", "(579)888-3058"),
+    ("PHONE_NUMBER", "desk 345-899-3560x4587", "345-899-3560x4587"),
+    ("PHONE_NUMBER", "answering at 99 668472", "99 668472"),
+    # labelled identifiers, whatever their shape
+    ("POLICE_REF", "PNC ID 11/0987654B recorded", "11/0987654B"),
+    ("UK_VEHICLE_REGISTRATION", "reg ab12 cde seen", "ab12 cde"),
+    ("DATE_OF_BIRTH", "born 3rd June 2010 in Luton", "3rd June 2010"),
+    ("UK_ADDRESS", "moved to 12 Maple Ride last week", "12 Maple Ride"),
+    ("UK_ADDRESS", "Zoë at 12 Ærø Close paid", "12 Ærø Close"),
     ("UK_PHONE", "Call 07700900123 today", "07700900123"),
     ("UK_PHONE", "mob +44 7700 900123", "+44 7700 900123"),
     ("UK_PHONE", "mob +44 (0)7700 900123", "+44 (0)7700 900123"),
@@ -111,6 +124,11 @@ NOT_IDENTIFIERS = [
     ("Nathan Row attended", "UK_ADDRESS"),
     ("went to Heol for the day", "UK_ADDRESS"),
     ("Year 10 group AB12", "UK_VEHICLE_REGISTRATION"),
+    # dates and year ranges are not phone numbers of any country
+    ("Met on 12.03.2024 at school", "PHONE_NUMBER"),
+    ("in the 2019-2020 school year", "PHONE_NUMBER"),
+    ("scored 7 8 9 10 out of 10", "PHONE_NUMBER"),
+    ("paid £1 200 000 in total", "PHONE_NUMBER"),
 ]
 
 

@@ -1,0 +1,416 @@
+"""Deny by default (issue 11; docs/redaction.md "Deny by default").
+
+After the recognizers and NER have run, every word that could identify a person and that the
+engine cannot positively explain is removed, and marked *unsure* so that a person can check
+it (`pipeline/redact/review.py`). Suspects: capitalised words mid-sentence, ALL-CAPS words,
+names at the start of a sentence, quoted nicknames, handles without an @ (`NightOwl_42`,
+`lil.zee`), first names and out-of-vocabulary words in lower case. Explained: the people the
+meeting is about, role and kinship words, titles, known places, services, organisations and
+agency terms (YAML, extended by the meeting), months, days, acronyms, and ordinary English in
+ordinary use (`Vocabulary`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import regex
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from pipeline.redact.names import KeepList, NameNormaliser
+from pipeline.redact.settings import RedactionSettings
+from pipeline.redact.vocabulary import Vocabulary
+
+#: the recognizer name reported for spans removed only because they were not explained
+UNEXPLAINED = "Unexplained"
+
+#: a word: letters (any script), inner hyphens and apostrophes; a possessive 's stays outside
+_WORD = regex.compile(
+    r"(?<![\p{L}\p{M}\p{N}_@])\p{L}[\p{L}\p{M}]*(?:(?:-|['’](?!s\b))\p{L}[\p{L}\p{M}]*)*")
+#: online handles without an @: "NightOwl_42", "lil.zee", "kaiboi99", "xX_Dre_Xx"
+_HANDLE = regex.compile(
+    r"(?<![\w@./:\\-])(?:"
+    r"[\p{L}\p{N}]*\p{L}[\p{L}\p{N}]*_[\p{L}\p{N}_]*"          # underscore
+    r"|\p{Ll}{2,}\d*(?:\.\p{Ll}{2,}\d*)+"                        # dotted lower case
+    r"|\p{L}{3,}\d{2,}"                                          # letters then digits
+    r")(?![\w@/-]|\.\w)")
+#: a quoted nickname: one to three words, the first capitalised ('Razor', "Little D")
+_QUOTED = regex.compile(
+    r"(?<![\p{L}\p{N}])(?:[\"“]([^\"”\n]{1,30})[\"”]|[‘']([^'’\n]{1,30})['’](?![\p{L}]))")
+#: an initial: "H." or "H" standing alone before a name
+_INITIAL = regex.compile(r"\p{Lu}\.?")
+#: the word after a name (same line, one space or tab), and the word before one
+_NEXT = regex.compile(r"[ \t]{1,2}(\p{L}[\p{L}\p{M}]*(?:(?:-|['’](?!s\b))\p{L}[\p{L}\p{M}]*)*\.?)")
+_PREV = regex.compile(r"(?<![\p{L}\p{M}'’-])(\p{L}[\p{L}\p{M}]*(?:-\p{L}[\p{L}\p{M}]*)*)[ \t]{1,2}$")
+_RUN_GAP = regex.compile(r"[ \t]+|[ \t]*(?:&|and|of|for|the)[ \t]+")
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "our", "their",
+                          "its", "every", "each", "any", "no", "some"})
+_SENTENCE_END = frozenset(".!?\n:;•*|>–—-")
+_OPENERS = "\"'“‘([{ \t"
+_VOWELS = regex.compile(r"[AEIOUYÀ-ÖØ-Ý]", regex.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """A span the engine could not explain."""
+
+    start: int
+    end: int
+
+
+class DenyByDefault:
+    """Finds the words of a text that could identify a person and are not explained."""
+
+    def __init__(self, settings: RedactionSettings, vocabulary: Vocabulary,
+                 normaliser: NameNormaliser) -> None:
+        names, deny = settings.names, settings.deny
+        self.vocab = vocabulary
+        self._normaliser = normaliser
+        fold = _fold_all
+        role_tokens = {t for w in names.role_words for t in w.casefold().split()}
+        self._explained = (
+            fold(names.titles) | role_tokens | fold(names.relation_words)
+            | fold(names.label_words) | fold(names.not_names) | fold(names.org_words)
+            | fold(names.pet_words) | fold(deny.known_words)
+            | {t for w in names.relation_words + names.naming_words for t in w.casefold().split()}
+            | fold(settings.address.building_prefixes)
+            | {"january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december", "monday", "tuesday", "wednesday",
+               "thursday", "friday", "saturday", "sunday", "st", "saint", "i", "ok"}
+        )
+        #: places are explained unless they are also names (Lincoln, Harrow): then only
+        #: after a place word, as SpanContext decides
+        self._places = fold(names.places) | fold(names.organisations)
+        self._acronyms = frozenset(names.acronyms)
+        self._word_names = fold(names.word_names)
+        self._lower_ordinary = fold(deny.lower_ordinary)
+        self._ordinary_next = fold(deny.word_name_ordinary_next)
+        self._org_last = fold(deny.org_last_words) | fold(names.org_words)
+        self._particles = fold(names.particles)
+        self._name_verbs = (fold(names.caps_verbs) | fold(names.subject_verbs)
+                            | fold(names.speech_verbs))
+        self._first_names = vocabulary.first_names
+        self._lower_abbreviations = (frozenset(w.casefold() for w in names.acronyms)
+                                     | fold(deny.lower_abbreviations))
+        self._relations = frozenset(w.casefold() for w in names.relation_words
+                                    if " " not in w) | {"mate", "pal", "bf", "gf"}
+
+    # --- the pass ------------------------------------------------------------------------
+
+    def find(self, text: str, taken: Iterable[tuple[int, int]], keep: KeepList,
+             known: frozenset[str] = frozenset(),
+             restored: frozenset[str] = frozenset()) -> list[Suspect]:
+        """Spans of `text` outside `taken` that could identify someone and are unexplained.
+
+        `known` are case-folded words the meeting explains (its allow-list); `restored` are
+        case-folded words a reviewer restored in this text.
+        """
+        taken = sorted(taken)
+        kept = keep.tokens()
+
+        def free(s: int, e: int) -> bool:
+            return not any(a < e and s < b for a, b in taken)
+
+        def explained(folded: str) -> bool:
+            if folded in kept or folded in known or folded in restored or keep.keeps((folded,)):
+                return True
+            # the family as a plural: "the Brissetts", "Smiths'"
+            bare = folded.rstrip("'’")
+            return bare.endswith("s") and bare[:-1] in kept
+
+        found: list[tuple[int, int]] = []
+        # quoted nicknames: the whole quoted phrase
+        for m in _QUOTED.finditer(text):
+            g = 1 if m.group(1) is not None else 2
+            s, e = m.span(g)
+            inner = m.group(g).strip()
+            words = inner.split()
+            if not (1 <= len(words) <= 3) or not inner[:1].isupper() or not free(s, e):
+                continue
+            folded = [w.strip(".,!?").casefold() for w in words]
+            if all(explained(f) or (f in self._explained and len(f) > 1) for f in folded):
+                continue
+            if len(words) > 1 and (
+                    any(w.islower() and w not in self._particles for w in words[1:])
+                    or inner[-1:] in "?!."
+                    or all(self.vocab.ordinary(f) or f in STOP_WORDS for f in folded)):
+                continue  # speech or a title ("The big three", 'Killed My'), not a nickname
+            if inner.casefold() in known or inner.casefold() in restored:
+                continue
+            found.append((s, e))
+        # handles without an @
+        for m in _HANDLE.finditer(text):
+            if free(*m.span()) and not explained(m.group().casefold()):
+                found.append(m.span())
+        words = list(_WORD.finditer(text))
+        runs = self._capital_runs(text, words)
+        for i, m in enumerate(words):
+            s, e = m.span()
+            if not free(s, e) or any(a <= s and e <= b for a, b in found):
+                continue
+            word = m.group()
+            folded = word.casefold()
+            parts = [p for p in folded.split("-") if p]
+            if explained(folded) or (len(parts) > 1 and all(
+                    explained(p) or p in self._explained or self.vocab.ordinary(p)
+                    for p in parts)):
+                continue
+            if self._suspect(text, words, i, runs):
+                found.append((s, e))
+        return [Suspect(s, e) for s, e in self._join(text, sorted(set(found)), taken)]
+
+    # --- one word ----------------------------------------------------------------------------
+
+    def _suspect(self, text: str, words: list[regex.Match[str]], i: int,
+                 runs: dict[int, bool]) -> bool:
+        m = words[i]
+        word = m.group()
+        folded = word.casefold().replace("’", "'")
+        parts = [p for p in folded.split("-") if p]
+        vocab = self.vocab
+        if word.islower():
+            if len(folded) < 2:
+                return False
+            if (text[m.end():m.end() + 1] == ":" and _line_start(text, m.start())
+                    and (vocab.namey(folded) or not vocab.ordinary(folded))
+                    and folded not in self._explained):
+                return True  # a speaker label: "mika: who are you?"
+            if i > 0 and words[i - 1].group().casefold() in self._relations and (
+                    text[words[i - 1].end():m.start()] in (" ", "\t")):
+                # "her cousin tj", "his mate daz": after a relation, only common words pass
+                return not (folded in STOP_WORDS or folded in self._explained
+                            or (vocab.zipf(folded) >= 4.5 and not vocab.namey(folded)))
+            # a first name in lower case, unless it is also an ordinary lower-case word
+            # ("will", "grace", "sandy"): "jordan", "ellie-may", "kobi" are names
+            if any(p in self._first_names and p not in self._lower_ordinary
+                   and p not in STOP_WORDS and p not in self._explained for p in parts):
+                return True
+            if len(folded) == 2 and not _VOWELS.search(folded):
+                # "tj", "jb": initials in lower case, unless a known abbreviation ("gp", "st")
+                return (folded not in self._lower_abbreviations
+                        and folded not in self._explained)
+            return (len(folded) >= 3 and vocab.zipf(folded) < vocab.rules.lower_oov_zipf
+                    and any(vocab.zipf(p) < vocab.rules.lower_oov_zipf for p in parts))
+        if len(word) == 1:
+            return False  # a lone capital letter: an initial is joined to a name below
+        if folded in self._explained:
+            return False
+        if word.isupper():
+            return self._caps_suspect(text, m, folded, parts)
+        # Capitalised (or MixedCase)
+        if runs.get(i):
+            return False  # part of "Youth Offending Team", "Brackenford Academy"
+        if self._saint(text, m.start()):
+            return False
+        if folded in self._places and not vocab.namey(folded):
+            return False
+        if all(vocab.ordinary(p) for p in parts):
+            return False
+        initial = _sentence_start(text, m.start())
+        if not any(vocab.namey(p) for p in parts):
+            if initial:
+                # an ordinary word at the start of a sentence; an unknown one is a suspect
+                return not all(vocab.zipf(p) >= vocab.rules.ordinary_zipf for p in parts)
+            return True
+        # a first name or surname
+        if not vocab.word_name(folded):
+            return True
+        prev = words[i - 1].group().casefold() if i > 0 else ""
+        if not initial:
+            # "the Green", "a Bridge" are things; "Smith", "Faith" mid-sentence are people
+            between = text[words[i - 1].end():m.start()] if i > 0 else ""
+            return not (prev in _DETERMINERS and between.strip() == "")
+        return self._initial_word_name_suspect(text, words, i, folded)
+
+    def _initial_word_name_suspect(self, text: str, words: list[regex.Match[str]], i: int,
+                                   folded: str) -> bool:
+        """A name that is also a word, at the start of a sentence: "Faith next door saw it"
+        is a person, "Will you call" is not. A very common word ("Young", "Long", "May")
+        needs a name-like next word; a less common one is a suspect unless the next word is
+        an ordinary continuation ("Hope this helps", "Faith groups")."""
+        m = words[i]
+        after = text[m.end():m.end() + 3]
+        if after[:1] in (":", ",") or after.startswith(("'s", "’s")):
+            return True
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if nxt is None or "\n" in text[m.end():nxt.start()] or any(
+                c in ".!?" for c in text[m.end():nxt.start()]):
+            return True  # alone: a name, a sign-off, a speaker
+        n = nxt.group().casefold()
+        name_next = (n in self._name_verbs or n.endswith("ed")
+                     or (nxt.group()[:1].isupper() and not self.vocab.ordinary(n)))
+        if self.vocab.zipf(folded) >= 5.0:
+            return name_next
+        return name_next or n not in self._ordinary_next
+
+    def _caps_suspect(self, text: str, m: regex.Match[str], folded: str,
+                      parts: list[str]) -> bool:
+        word = m.group()
+        if word in self._acronyms or word.rstrip("S") in self._acronyms:
+            return False
+        if not _VOWELS.search(word):
+            # PSR, CPS, DVPN: an abbreviation; two capitals alone are as often initials
+            # ("TJ said"), but before a name they are a role ("RK Delroy BAPTISTE")
+            return len(word) == 2 and not regex.match(r"[ \t]+\p{Lu}", text[m.end():])
+        vocab = self.vocab
+        if any(vocab.namey(p) for p in parts):
+            return True
+        return not all(vocab.ordinary(p) for p in parts)
+
+    def _saint(self, text: str, start: int) -> bool:
+        before = text[max(0, start - 7):start]
+        return bool(regex.search(r"\b(?:St\.?|Saint)[ \t]+$", before))
+
+    def _capital_runs(self, text: str, words: list[regex.Match[str]]) -> dict[int, bool]:
+        """Word indices inside a capitalised run that ends in an organisation or service
+        word ("Youth Offending Team", "Hollybank Primary"): the run is a thing, not a person."""
+        out: dict[int, bool] = {}
+        run: list[int] = []
+
+        def close() -> None:
+            if len(run) >= 2 and words[run[-1]].group().casefold() in self._org_last:
+                for j in run:
+                    out[j] = True
+            run.clear()
+
+        for i, m in enumerate(words):
+            w = m.group()
+            joined = run and _RUN_GAP.fullmatch(text, words[run[-1]].end(), m.start())
+            if w[:1].isupper() or (run and w.casefold() in ("of", "for", "the", "and")):
+                if run and not joined:
+                    close()
+                run.append(i)
+            else:
+                close()
+        close()
+        return out
+
+    # --- widening names --------------------------------------------------------------------
+
+    def widen(self, text: str, start: int, end: int, taken: list[tuple[int, int]],
+              keep: KeepList, known: frozenset[str]) -> tuple[int, int]:
+        """A name found in part takes the rest of it: a middle initial and the surname after
+        it ("Ryan P Costa", "Brad L. Key"), a particle ("Willemine ten Pas"), a surname the
+        engine could not explain ("Elle Sandström" from "Elle"), a lower-case surname after a
+        lower-case name ("patricia desrosiers"), and a first name just before ("Sari J.
+        Paavolainen", "Sofia Lima")."""
+        kept = keep.tokens()
+
+        def free(s: int, e: int) -> bool:
+            return not any(a < e and s < b for a, b in taken if (a, b) != (start, end))
+
+        def unexplained(word: str, lower_ok: bool) -> bool:
+            f = word.casefold()
+            if f in kept or f in known or f in self._explained or keep.keeps((f,)):
+                return False
+            if word.islower():
+                return lower_ok and f not in STOP_WORDS and (
+                    self.vocab.namey(f) or self.vocab.zipf(f) < self.vocab.rules.ordinary_zipf)
+            return self.vocab.namey(f) or not self.vocab.ordinary(f)
+
+        lower_name = text[start:end].islower()
+        for _ in range(3):
+            m = _NEXT.match(text, end)
+            if m is None or not free(m.start(1), m.end(1)):
+                break
+            word = m.group(1).rstrip(".")
+            f = word.casefold()
+            if len(word) == 1 or f in self._particles:
+                # an initial or a particle joins only with the name after it
+                m2 = _NEXT.match(text, m.end())
+                if m2 is None or (len(word) == 1 and not word.isalpha()):
+                    break
+                if not free(m2.start(1), m2.end(1)):
+                    # another name follows: "Juliusz A [Kwiatkowski]" becomes one name
+                    end = m.end(1)
+                    break
+                after = m2.group(1).rstrip(".")
+                if not (after[:1].isupper() or (lower_name and after.islower())):
+                    break
+                fa = after.casefold()
+                if fa in kept or fa in known or fa in self._explained or keep.keeps((fa,)):
+                    break
+                end = m2.start(1) + len(after)
+                continue
+            if word[:1].isupper() != (not lower_name) and not word[:1].isupper():
+                break
+            if not unexplained(word, lower_name):
+                break
+            end = m.start(1) + len(word)
+        before = _PREV.search(text, 0, start)
+        if before is not None and free(before.start(1), before.end(1)):
+            word = before.group(1)
+            f = word.casefold()
+            if (word[:1].isupper() and not word.isupper() and f in self.vocab.first_names
+                    and unexplained(word, False) and f not in self._word_names):
+                start = before.start(1)
+            elif (word[:1].isupper() and not word.isupper() and len(word) > 1
+                    and f not in kept and f not in known and f not in self._explained
+                    and f not in STOP_WORDS and not keep.keeps((f,))
+                    and (self.vocab.namey(f) or (not _sentence_start(text, before.start(1))
+                                                 and not self.vocab.ordinary(f)))):
+                # a capitalised word mid-sentence just before a name is part of it ("by
+                # Elle Sandström"), unless a title, a role or another explained word
+                start = before.start(1)
+        return start, end
+
+    # --- joining suspects into names ---------------------------------------------------------
+
+    def _join(self, text: str, spans: list[tuple[int, int]],
+              taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Suspects next to each other are one name ("Tünde Hoffmann"); an initial before
+        or between them joins ("H. Snider"), and so do name particles ("van der Berg")."""
+        out: list[tuple[int, int]] = []
+        for s, e in spans:
+            # an initial just before: "H. Snider", "J Smith"
+            before = regex.search(r"(?<![\p{L}\p{N}])\p{Lu}\.?[ \t]+$", text[max(0, s - 4):s])
+            if before is not None:
+                start = s - (len(text[max(0, s - 4):s]) - before.start())
+                if not any(a < s and start < b for a, b in taken):
+                    s = start
+            if out:
+                ps, pe = out[-1]
+                gap = text[pe:s]
+                words = gap.split()
+                if (regex.fullmatch(r"[ \t]+", gap)
+                        or (regex.fullmatch(r"[ \t]+(?:\S+[ \t]+){1,2}", gap)
+                            and all(w.casefold() in self._particles for w in words))):
+                    out[-1] = (ps, e)
+                    continue
+            out.append((s, e))
+        return out
+
+
+def _fold_all(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(w.casefold().replace("’", "'") for w in words)
+
+
+def _line_start(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] == "\n"
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """Whether the word at `start` opens a sentence, a line or a list item."""
+    i = start - 1
+    while i >= 0 and text[i] in _OPENERS:
+        i -= 1
+    if i < 0:
+        return True
+    c = text[i]
+    if c in _SENTENCE_END:
+        if c == ".":
+            # "Mr. Smith", "J. Smith": an abbreviation, not a sentence end
+            j = i - 1
+            while j >= 0 and text[j].isalpha():
+                j -= 1
+            prev = text[j + 1:i]
+            if len(prev) <= 3 and prev[:1].isupper():
+                return False
+        return True
+    if c.isdigit():
+        return False
+    return c == ")" and i > 0 and text[i - 1].isdigit()  # "1) Jo said"
