@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.audit import AuditSettings, load_audit_settings
+from pipeline.ingest import IngestSettings, load_ingest_settings
 from pipeline.meeting import MeetingConfig, load_meeting
 from pipeline.policy import NeedToKnow, PolicyRules, load_need_to_know, load_policy
 from pipeline.redact import Redactor, load_redactor
@@ -20,6 +21,7 @@ class Rules:
     redactor: Redactor
     need_to_know: NeedToKnow
     audit: AuditSettings
+    ingest: IngestSettings
 
 
 def load_rules(meeting_path: Path, rules_dir: Path | None = None) -> Rules:
@@ -37,4 +39,5 @@ def load_rules(meeting_path: Path, rules_dir: Path | None = None) -> Rules:
         redactor=load_redactor(at("redaction.yaml")),
         need_to_know=load_need_to_know(at("need_to_know.yaml")),
         audit=load_audit_settings(at("audit.yaml")),
+        ingest=load_ingest_settings(at("ingest.yaml")),
     )

@@ -10,6 +10,7 @@ from pipeline.ingest.limits import IngestSettings, load_ingest_settings
 from pipeline.ingest.read import FileRead, RawRow, mark_duplicates, read_file
 from pipeline.ingest.stage import Inputs, collect, read_and_validate, read_and_validate_here
 from pipeline.ingest.template import build_template, write_template
+from pipeline.ingest.text import display_name
 from pipeline.ingest.validate import parse_date, validate_row
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "build_template",
     "collect",
     "discover",
+    "display_name",
     "load_ingest_settings",
     "mark_duplicates",
     "parse_date",
