@@ -3,7 +3,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test test-fast lint types check lock bench samples clean
+.PHONY: setup run test test-fast lint types check lock bench samples clean fuzz
 
 setup: $(VENV)/.installed
 
@@ -20,6 +20,11 @@ test: setup
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
+
+# Longer fuzzing of the readers than the normal suite runs (about 2,000 examples).
+fuzz: setup
+	CASEBUNDLE_FUZZ_EXAMPLES=$${CASEBUNDLE_FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest -q \
+		tests/pipeline/ingest/test_fuzz_read.py
 
 lint: setup
 	$(BIN)/ruff check pipeline flows tests benchmarks sample_inputs

@@ -55,6 +55,15 @@ def _slot(n: int) -> threading.BoundedSemaphore:
         return _slots[n]
 
 
+def _die_with_parent() -> None:
+    """Have the kernel kill this worker when the fork server (and so the run) goes."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() == 1:  # the fork server already went
+            os._exit(1)
+
+
 def _limit_self(iso: Isolation) -> None:
     """Caps for the worker process (Linux; each is skipped where unsupported)."""
     mem = iso.memory_mb * 1024 * 1024
@@ -63,20 +72,16 @@ def _limit_self(iso: Isolation) -> None:
                        (resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, 0)):
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(res, (value, value))
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() == 1:  # the fork server already went
-            os._exit(1)
 
 
 def _worker(conn: Connection, f: InboxFile, meeting: MeetingConfig, today: date,
             received: datetime | None, settings: IngestSettings) -> None:
+    _die_with_parent()
+    checkpoint("reading")  # fault-injection tests; before RLIMIT_FSIZE forbids its marker
     _limit_self(settings.isolation)
     from pipeline.ingest.stage import read_and_validate_here
 
     try:
-        checkpoint("reading")
         result: Any = ("ok", read_and_validate_here(f, meeting, today, received, settings))
     except MemoryError:
         result = ("memory", None)
