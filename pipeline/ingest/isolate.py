@@ -75,8 +75,10 @@ def _limit_self(iso: Isolation) -> None:
 
 
 def _worker(conn: Connection, f: InboxFile, meeting: MeetingConfig, today: date,
-            received: datetime | None, settings: IngestSettings) -> None:
+            received: datetime | None, settings: IngestSettings,
+            pause: dict[str, str]) -> None:
     _die_with_parent()
+    os.environ.update(pause)  # the caller's, not the fork server's (started earlier)
     checkpoint("reading")  # fault-injection tests; before RLIMIT_FSIZE forbids its marker
     _limit_self(settings.isolation)
     from pipeline.ingest.stage import read_and_validate_here
@@ -132,7 +134,9 @@ def read_isolated(f: InboxFile, meeting: MeetingConfig, today: date,
     with _slot(iso.workers):
         ctx = _context()
         parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_worker, args=(child, f, meeting, today, received, settings),
+        pause = {k: v for k, v in os.environ.items() if k.startswith("CASEBUNDLE_PAUSE_")}
+        proc = ctx.Process(target=_worker,
+                           args=(child, f, meeting, today, received, settings, pause),
                            daemon=True)
         proc.start()
         child.close()

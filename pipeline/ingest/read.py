@@ -254,6 +254,8 @@ def _read_xlsx(f: InboxFile, data: bytes, sha: str, received: datetime, out: Fil
     out.notes.extend(scan.notes)
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True, rich_text=True, keep_links=False)
+    except MemoryError:
+        raise
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for damaged files
         raise _Refusal("UNREADABLE_FILE", f"the workbook could not be loaded "
                        f"({type(exc).__name__}); it is damaged or not a real .xlsx.",
@@ -396,8 +398,8 @@ def _take_sheet(f: InboxFile, sha: str, received: datetime, sheet: str, grid: Gr
                                ignored_headers=tuple(table.ignored.values()),
                                problems=problems))
     if cleaned[0]:
-        out.notes.append(f"sheet {sheet!r}: invisible or control characters were removed "
-                         f"from {cleaned[0]} cells")
+        out.notes.append(f"sheet {sheet!r}: {cleaned[0]} cells were normalised (Unicode NFC; "
+                         "invisible, bidi and control characters removed)")
 
 
 # --- duplicates ---------------------------------------------------------------------------

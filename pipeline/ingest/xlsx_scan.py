@@ -354,8 +354,8 @@ def _scan_parts(zf: zipfile.ZipFile, limits: ReadLimits) -> WorkbookScan:
         sheet.drawn = _drawn_ranges(zf, sheet.part)
     names = zf.namelist()
     for prefix, what in UNREAD_PARTS:
-        n = sum(1 for n in names if n.startswith(prefix) and not n.endswith(".rels")
-                and "/_rels/" not in n)
+        n = sum(1 for n in names if n.startswith(prefix) and not n.endswith((".rels", ".vml"))
+                and "/_rels/" not in n)  # .vml: the legacy shapes that carry comments
         if n:
             scan.notes.append(f"the workbook holds {what} ({n} part(s)); they were not read")
     if scan.defined_names:

@@ -100,3 +100,21 @@ def test_run_with_missing_inbox_is_a_clear_error(tmp_path):
                                  str(tmp_path / "nope"), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "inbox folder not found" in result.output
+
+
+def test_validate_reports_a_damaged_workbook_instead_of_a_traceback(tmp_path):
+    """An .xlsx whose sheet XML is cut short (issue 13, item 1)."""
+    import io
+    import zipfile
+
+    from tests.cases.hostile.make_corpus import SHEET, good, patch, workbook, xlsx_bytes
+
+    data = patch(xlsx_bytes(workbook(good("police", 2))), SHEET, lambda b: b[: len(b) // 2])
+    path = tmp_path / "police" / "cut.xlsx"
+    path.parent.mkdir()
+    path.write_bytes(data)
+    assert zipfile.is_zipfile(io.BytesIO(data))
+    result = runner.invoke(app, ["validate", str(path), "--meeting", str(SAMPLE_MEETING)])
+    assert result.exit_code == 1, result.output
+    assert "UNREADABLE_FILE" in result.output and "Traceback" not in result.output
+    assert "cut short" in result.output
