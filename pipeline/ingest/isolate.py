@@ -9,8 +9,8 @@ Workers are forked from a small fork server (multiprocessing "forkserver") that 
 readers imported, so each file costs a fork (about 10 ms), not a new interpreter, and never
 inherits the caller's threads or open files. In the worker: the address space is capped
 (RLIMIT_AS), CPU time is capped (RLIMIT_CPU), no core dump is written (it would hold
-personal data), no file can be written (RLIMIT_FSIZE 0), and the worker is killed if the
-fork server goes (the run was killed), so no reader outlives its run.
+personal data), no file can be written (RLIMIT_FSIZE 0), and the worker ends itself within
+half a second of the run going (killed or not), so no reader outlives its run.
 """
 
 from __future__ import annotations
@@ -55,13 +55,28 @@ def _slot(n: int) -> threading.BoundedSemaphore:
         return _slots[n]
 
 
-def _die_with_parent() -> None:
-    """Have the kernel kill this worker when the fork server (and so the run) goes."""
+def _die_with_run(run_pid: int) -> None:
+    """End this worker as soon as the run that asked for it is gone (killed with SIGKILL).
+
+    The worker's parent is the fork server, which outlives a killed run for as long as any
+    worker holds its "alive" pipe (multiprocessing passes it to every child), so the kernel's
+    parent-death signal alone is not enough: a watchdog thread checks the run itself.
+    """
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() == 1:  # the fork server already went
-            os._exit(1)
+
+    def watch() -> None:
+        while True:
+            try:
+                os.kill(run_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, name="run-watchdog", daemon=True).start()
 
 
 def _limit_self(iso: Isolation) -> None:
@@ -76,8 +91,8 @@ def _limit_self(iso: Isolation) -> None:
 
 def _worker(conn: Connection, f: InboxFile, meeting: MeetingConfig, today: date,
             received: datetime | None, settings: IngestSettings,
-            pause: dict[str, str]) -> None:
-    _die_with_parent()
+            pause: dict[str, str], run_pid: int) -> None:
+    _die_with_run(run_pid)
     os.environ.update(pause)  # the caller's, not the fork server's (started earlier)
     checkpoint("reading")  # fault-injection tests; before RLIMIT_FSIZE forbids its marker
     _limit_self(settings.isolation)
@@ -136,7 +151,8 @@ def read_isolated(f: InboxFile, meeting: MeetingConfig, today: date,
         parent, child = ctx.Pipe(duplex=False)
         pause = {k: v for k, v in os.environ.items() if k.startswith("CASEBUNDLE_PAUSE_")}
         proc = ctx.Process(target=_worker,
-                           args=(child, f, meeting, today, received, settings, pause),
+                           args=(child, f, meeting, today, received, settings, pause,
+                                 os.getpid()),
                            daemon=True)
         proc.start()
         child.close()

@@ -317,6 +317,8 @@ def hidden_content(ws: Worksheet, cells: Iterable[Any], pal: Palette, v: Visibil
     rows, row_default = _hidden_rows(ws, v)
     cols, col_default = _hidden_columns(ws, v)
     cf_ranges = [range_boundaries(r) for s in _cf_hides(ws, pal, v) for r in s.split()]
+    #: (style, kind of value) -> what the style does to it; most cells share a few styles
+    seen: dict[tuple[Any, ...], tuple[str | None, bool]] = {}
     for cell in cells:
         r, c, value = cell.row, cell.column, cell.value
         where = f"{get_column_letter(c)}{r}"
@@ -328,22 +330,39 @@ def hidden_content(ws: Worksheet, cells: Iterable[Any], pal: Palette, v: Visibil
             out.add(col_reason, where)
         if cell.comment is not None:
             out.add("comments", where)
-        bg = background(cell.fill, pal)
-        for font, text in _runs(value):
-            if not str(text).strip():
-                continue
-            reason = _text_invisible(font if font is not None else cell.font, bg, pal, v)
-            if reason:
+        if isinstance(value, CellRichText):
+            bg = background(cell.fill, pal)
+            for font, text in _runs(value):
+                reason = None if not str(text).strip() else _text_invisible(
+                    font if font is not None else cell.font, bg, pal, v)
+                if reason:
+                    out.add(reason, where)
+                    break
+            hides = format_hides(cell.number_format, str(value))
+        else:
+            key = (tuple(cell._style), _kind(value))
+            if key not in seen:
+                seen[key] = (_text_invisible(cell.font, background(cell.fill, pal), pal, v),
+                             format_hides(cell.number_format, value))
+            reason, hides = seen[key]
+            if reason and str(value).strip():
                 out.add(reason, where)
-                break
-        plain = str(value) if isinstance(value, CellRichText) else value
-        if format_hides(cell.number_format, plain):
+        if hides:
             out.add("a number format that does not show the value", where)
         if any(lo_c <= c <= hi_c and lo_r <= r <= hi_r for lo_c, lo_r, hi_c, hi_r in cf_ranges):
             out.add("conditional formatting that can hide text", where)
     for cell in _comments_on_empty_cells(ws):
         out.add("comments", cell)
     return out
+
+
+def _kind(value: Any) -> tuple[str, int]:
+    """What a number format's choice of section depends on: type, and sign of a number."""
+    if isinstance(value, bool):
+        return ("bool", 0)
+    if isinstance(value, (int, float)):
+        return ("number", (value > 0) - (value < 0))
+    return (type(value).__name__, 0)
 
 
 def _comments_on_empty_cells(ws: Worksheet) -> list[str]:

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
@@ -189,52 +190,108 @@ def _iterparse(fh: IO[bytes]) -> Any:
     return SafeET.iterparse(fh, events=("start", "end"), forbid_dtd=True)
 
 
+class _Refused(ValueError):
+    """XML features refused for safety (DTDs, entities), or a bad cell reference."""
+
+
+def _refuse(*_: object) -> None:
+    raise _Refused("DTD or entity declaration")
+
+
+class _SheetParser:
+    """Streams one sheet's XML with expat (no tree is built), counting what it holds."""
+
+    def __init__(self, sheet: SheetScan, long_strings: set[int], limits: ReadLimits,
+                 cells_so_far: int) -> None:
+        self.sheet, self.long, self.limits, self.before = sheet, long_strings, limits, \
+            cells_so_far
+        self.row = self.col = 0
+        self.bounds: tuple[int, int, int, int] | None = None
+        self.cell: dict[str, str] | None = None
+        self.in_text = False  # inside <v> or an inline string's <t>
+        self.text_len = 0
+        self.text = ""
+        self.has_value = self.has_formula = self.inline = False
+        p = expat.ParserCreate(namespace_separator="|")
+        p.StartDoctypeDeclHandler = _refuse
+        p.EntityDeclHandler = _refuse
+        p.UnparsedEntityDeclHandler = _refuse
+        p.ExternalEntityRefHandler = _refuse  # type: ignore[assignment]
+        p.StartElementHandler = self.start
+        p.EndElementHandler = self.end
+        p.CharacterDataHandler = self.chars
+        self.parser = p
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        name = tag.rpartition("|")[2]
+        if name == "c":
+            self.col += 1
+            ref = attrs.get("r")
+            if ref:
+                self.row, self.col = _cell_ref(ref, self.row, self.col)
+            self.cell = attrs
+            self.text_len = 0
+            self.text = ""
+            self.has_value = self.has_formula = self.inline = False
+        elif self.cell is not None:
+            if name in ("v", "t"):
+                self.in_text = True
+                self.inline = self.inline or name == "t"
+                self.has_value = self.has_value or name == "t"
+            elif name == "f":
+                self.has_formula = True
+            elif name == "is":
+                self.inline = self.has_value = True
+        elif name == "row":
+            r = attrs.get("r")
+            self.row = int(r) if r and r.isdigit() else self.row + 1
+            self.col = 0
+        elif name == "dimension":
+            self.sheet.dimension = attrs.get("ref")
+            self.bounds = _bounds(self.sheet.dimension)
+
+    def chars(self, data: str) -> None:
+        if self.in_text:
+            self.text_len += len(data)
+            if data:
+                self.has_value = True
+            if self.cell is not None and self.cell.get("t") == "s" and len(self.text) < 20:
+                self.text += data  # a shared-string index (expat may split it)
+
+    def end(self, tag: str) -> None:
+        name = tag.rpartition("|")[2]
+        if name in ("v", "t"):
+            self.in_text = False
+        elif name == "c" and self.cell is not None:
+            if self.has_value or self.has_formula:
+                self.cell_done()
+            self.cell = None
+
+    def cell_done(self) -> None:
+        sheet, row, col = self.sheet, self.row, self.col
+        _count(sheet, row, col, self.limits, self.before)
+        if self.has_formula and not self.has_value:
+            sheet.uncached_formulas.add((row, col))
+        if self.cell is not None and self.cell.get("t") == "s" and not self.inline:
+            index = self.text.strip()
+            long = index.isdigit() and int(index) in self.long
+        else:
+            long = self.text_len > self.limits.max_cell_chars
+        if long:
+            sheet.too_long.add((row, col))
+        b = self.bounds
+        if b and sheet.outside_dimension is None and not (
+                b[0] <= row <= b[2] and b[1] <= col <= b[3]):
+            sheet.outside_dimension = f"{_letters(col)}{row}"
+
+
 def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, long_strings: set[int],
                 limits: ReadLimits, cells_so_far: int) -> None:
-    row_no, col_no = 0, 0
-    bounds: tuple[int, int, int, int] | None = None
+    parser = _SheetParser(sheet, long_strings, limits, cells_so_far)
     with zf.open(sheet.part) as fh:
-        for event, el in _iterparse(fh):
-            tag = el.tag
-            if event == "start":
-                if tag == f"{NS}row":
-                    r = el.get("r")
-                    row_no = int(r) if r and r.isdigit() else row_no + 1
-                    col_no = 0
-                continue
-            if tag == f"{NS}dimension":
-                sheet.dimension = el.get("ref")
-                bounds = _bounds(sheet.dimension)
-            elif tag == f"{NS}c":
-                col_no += 1
-                row, col = _cell_ref(el.get("r"), row_no, col_no)
-                row_no, col_no = row, col
-                value = el.find(f"{NS}v")
-                inline = el.find(f"{NS}is")
-                formula = el.find(f"{NS}f")
-                has_value = (value is not None and (value.text or "") != "") or \
-                    inline is not None
-                if has_value or formula is not None:
-                    _count(sheet, row, col, limits, cells_so_far)
-                    if formula is not None and not has_value:
-                        sheet.uncached_formulas.add((row, col))
-                    if _too_long(el, value, inline, long_strings, limits.max_cell_chars):
-                        sheet.too_long.add((row, col))
-                    if bounds and sheet.outside_dimension is None and not (
-                            bounds[0] <= row <= bounds[2] and bounds[1] <= col <= bounds[3]):
-                        sheet.outside_dimension = f"{_letters(col)}{row}"
-                el.clear()
-            elif tag == f"{NS}row":
-                el.clear()
-
-
-def _too_long(cell: Any, value: Any, inline: Any, long_strings: set[int], limit: int) -> bool:
-    if inline is not None:
-        return sum(len(t.text or "") for t in inline.iter(f"{NS}t")) > limit
-    text = "" if value is None else (value.text or "")
-    if cell.get("t") == "s":
-        return text.isdigit() and int(text) in long_strings
-    return len(text) > limit
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            parser.parser.Parse(chunk, False)
+        parser.parser.Parse(b"", True)
 
 
 _XDR = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
@@ -313,16 +370,18 @@ def scan_workbook(data: bytes, limits: ReadLimits) -> WorkbookScan:
             return _scan_parts(zf, limits)
         except ScanRefusal:
             raise
-        except (ParseError, DefusedXmlException, zipfile.BadZipFile, KeyError, ValueError,
+        except (ParseError, expat.ExpatError, DefusedXmlException, zipfile.BadZipFile, KeyError,
+                ValueError,
                 EOFError, OSError, UnicodeError, RuntimeError) as exc:
             raise ScanRefusal("UNREADABLE_FILE", f"the workbook is damaged "
                               f"({_describe(exc)}).", _FIX_RESAVE) from None
 
 
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, DefusedXmlException):
+    if isinstance(exc, (DefusedXmlException, _Refused)) and "DTD" in str(exc) or \
+            isinstance(exc, DefusedXmlException):
         return "it uses XML features refused for safety (entities or DTDs)"
-    if isinstance(exc, ParseError):
+    if isinstance(exc, (ParseError, expat.ExpatError)):
         return "a part's XML is cut short or malformed"
     if isinstance(exc, (zipfile.BadZipFile, EOFError)) or "CRC" in str(exc):
         return "a compressed part is corrupt"

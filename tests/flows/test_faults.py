@@ -92,7 +92,7 @@ def test_kill_then_next_run(site: dict, point: str) -> None:
         assert _hashes(old[0]) == before  # the previous outputs, intact, set aside
     else:
         assert _hashes(folder) == before  # the previous outputs are intact
-    if point == "reading":  # the reader worker died with the run (PR_SET_PDEATHSIG)
+    if point == "reading":  # the reader worker ended with the run (its watchdog)
         deadline = time.monotonic() + 15
         while psutil.pid_exists(paused_pid) and time.monotonic() < deadline:
             time.sleep(0.2)
