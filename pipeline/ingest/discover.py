@@ -56,14 +56,30 @@ _AT_ROOT = _refused(
     "move it into INBOX/<agency>/ (the submitting agency's folder).")
 
 
-def _entries(folder: Path) -> list[os.DirEntry[str]]:
-    with os.scandir(folder) as it:
-        return sorted(it, key=lambda e: e.name)
+_UNREADABLE_FOLDER = _refused(
+    "UNREADABLE_FOLDER", "is a folder casebundle may not list (permissions), so nothing in "
+    "it was read.", "give the account running casebundle read access to the folder, or move "
+    "the submissions into a readable agency folder.")
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]] | None:
+    """The folder's entries by name; None if it cannot be listed."""
+    try:
+        with os.scandir(folder) as it:
+            return sorted(it, key=lambda e: e.name)
+    except OSError:
+        return None
 
 
 def _kind(entry: os.DirEntry[str]) -> str:
-    """'link', 'dir', 'file' or 'other', never following a symlink."""
-    mode = entry.stat(follow_symlinks=False).st_mode
+    """'link', 'dir', 'file', 'other', or 'gone' (removed meanwhile), never following a
+    symlink."""
+    try:
+        mode = entry.stat(follow_symlinks=False).st_mode
+    except FileNotFoundError:
+        return "gone"
+    except OSError:
+        return "other"
     if stat.S_ISLNK(mode):
         return "link"
     if stat.S_ISDIR(mode):
@@ -72,11 +88,18 @@ def _kind(entry: os.DirEntry[str]) -> str:
 
 
 def _walk(folder: Path, rel: str, agency: str, found: list[InboxFile]) -> None:
-    for entry in _entries(folder):
+    entries = _entries(folder)
+    if entries is None:
+        found.append(InboxFile(path=folder, name=rel + "/", agency_folder=agency,
+                               refusal=_UNREADABLE_FOLDER))
+        return
+    for entry in entries:
         name = f"{rel}/{display_name(entry.name)}"
         path = folder / entry.name
         kind = _kind(entry)
         refusal: Problem | None = None
+        if kind == "gone":
+            continue  # removed since the folder was listed: nothing to account for
         if kind == "link":
             refusal = _SYMLINK
         elif kind == "other":
@@ -102,10 +125,12 @@ def discover(inbox: Path) -> list[InboxFile]:
     found: list[InboxFile] = []
     if not inbox.is_dir():
         return found
-    for entry in _entries(inbox):
+    for entry in _entries(inbox) or []:
         name = display_name(entry.name)
         path = inbox / entry.name
         kind = _kind(entry)
+        if kind == "gone":
+            continue
         if kind == "dir" and not entry.name.startswith("."):
             _walk(path, name, name, found)
             continue
