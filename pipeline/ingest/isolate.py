@@ -89,27 +89,39 @@ def _limit_self(iso: Isolation) -> None:
             resource.setrlimit(res, (value, value))
 
 
+#: exit status of a worker that ran out of memory where it could not report it
+_EXIT_MEMORY = 86
+_RESERVE_BYTES = 8 * 1024 * 1024
+
+
 def _worker(conn: Connection, f: InboxFile, meeting: MeetingConfig, today: date,
             received: datetime | None, settings: IngestSettings,
             pause: dict[str, str], run_pid: int) -> None:
     _die_with_run(run_pid)
     os.environ.update(pause)  # the caller's, not the fork server's (started earlier)
     checkpoint("reading")  # fault-injection tests; before RLIMIT_FSIZE forbids its marker
-    _limit_self(settings.isolation)
     from pipeline.ingest.stage import read_and_validate_here
 
+    reserve: bytearray | None = bytearray(_RESERVE_BYTES)  # room to report running out
+    _limit_self(settings.isolation)
     try:
-        result: Any = ("ok", read_and_validate_here(f, meeting, today, received, settings))
-    except MemoryError:
-        result = ("memory", None)
-    except Exception as exc:  # noqa: BLE001 - reported by type only: text may quote cells
-        result = ("error", type(exc).__name__)
-    try:
-        conn.send(result)
-    except MemoryError:
-        conn.send(("memory", None))
-    finally:
+        try:
+            result: Any = ("ok", read_and_validate_here(f, meeting, today, received, settings))
+        except MemoryError:
+            reserve = None
+            result = ("memory", None)
+        except Exception as exc:  # noqa: BLE001 - reported by type only: text may quote cells
+            result = ("error", type(exc).__name__)
+        try:
+            conn.send(result)
+        except MemoryError:
+            reserve = None
+            conn.send(("memory", None))
         conn.close()
+    except MemoryError:
+        os._exit(_EXIT_MEMORY)
+    del reserve
+    os._exit(0)  # no interpreter teardown: nothing to flush, and it may need memory
 
 
 def _failed(f: InboxFile, code: str, message: str, fix: str, max_bytes: int) -> Result:
@@ -199,6 +211,8 @@ def _wait(proc: Any, conn: Connection, seconds: float) -> tuple[str, Any]:
             break
     proc.join(5)
     code = proc.exitcode
+    if code == _EXIT_MEMORY:
+        return "memory", None
     if code is not None and code < 0:
         sig = -code
         if sig == signal.SIGXCPU:
