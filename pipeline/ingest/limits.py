@@ -40,7 +40,7 @@ class Isolation(BaseModel):
 
     model_config = FROZEN
 
-    seconds: float = Field(default=120, gt=0, le=3600)  # wall-clock time for one file
+    seconds: float = Field(default=300, gt=0, le=3600)  # wall-clock time for one file
     memory_mb: int = Field(default=2048, ge=256, le=65_536)  # address space of the worker
     workers: int = Field(default=2, ge=1, le=64)  # files read at the same time
 
