@@ -169,6 +169,14 @@ def read_file(f: InboxFile, received: datetime | None = None,
                                   message="the file is nested too deeply to read.",
                                   fix="open it in Excel, save as .xlsx and send it again."),
                        sha, received)
+    except Exception as exc:  # noqa: BLE001 - last resort: a reader bug costs one file only
+        return refused(f, Problem(
+            code="READER_CRASHED", column=None,
+            message=f"the reader failed on this file ({type(exc).__name__}); the file is "
+                    "damaged or built to break readers.",
+            fix="open it in Excel, save it as .xlsx (or CSV UTF-8) and send it again; if it "
+                "still fails, report it with the file to the casebundle maintainers."),
+            sha, received)
 
 
 def _read_content(f: InboxFile, data: bytes, sha: str, received: datetime,

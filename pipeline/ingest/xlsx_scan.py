@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
@@ -370,8 +371,8 @@ def scan_workbook(data: bytes, limits: ReadLimits) -> WorkbookScan:
             return _scan_parts(zf, limits)
         except ScanRefusal:
             raise
-        except (ParseError, expat.ExpatError, DefusedXmlException, zipfile.BadZipFile, KeyError,
-                ValueError,
+        except (ParseError, expat.ExpatError, DefusedXmlException, zipfile.BadZipFile, zlib.error,
+                KeyError, ValueError,
                 EOFError, OSError, UnicodeError, RuntimeError) as exc:
             raise ScanRefusal("UNREADABLE_FILE", f"the workbook is damaged "
                               f"({_describe(exc)}).", _FIX_RESAVE) from None
@@ -383,7 +384,7 @@ def _describe(exc: BaseException) -> str:
         return "it uses XML features refused for safety (entities or DTDs)"
     if isinstance(exc, (ParseError, expat.ExpatError)):
         return "a part's XML is cut short or malformed"
-    if isinstance(exc, (zipfile.BadZipFile, EOFError)) or "CRC" in str(exc):
+    if isinstance(exc, (zipfile.BadZipFile, EOFError, zlib.error)) or "CRC" in str(exc):
         return "a compressed part is corrupt"
     return f"{type(exc).__name__}"
 
