@@ -255,3 +255,23 @@ def test_path_of_real_sample_still_reads(meeting):
 
     files = discover(Path(SAMPLE_INBOX))
     assert files and all(f.refusal is None for f in files)
+
+
+@pytest.mark.parametrize("where", [0.05, 0.25, 0.5, 0.75, 0.95])
+def test_damage_anywhere_in_a_sheets_compressed_data_is_unreadable_file(tmp_path, where):
+    """zlib.error, BadZipFile (CRC) or broken XML: always one named rejection (found by
+    make fuzz: zlib.error escaped read_file)."""
+    import zipfile
+
+    from tests.cases.hostile.make_corpus import SHEET, good, workbook, xlsx_bytes
+
+    data = bytearray(xlsx_bytes(workbook(good("police", 3))))
+    info = zipfile.ZipFile(__import__("io").BytesIO(bytes(data))).getinfo(SHEET)
+    start = info.header_offset + 30 + len(info.filename)
+    for i in range(3):
+        data[start + int(info.compress_size * where) + i] ^= 0x5A
+    (tmp_path / "police").mkdir()
+    (tmp_path / "police" / "x.xlsx").write_bytes(bytes(data))
+    read = read_file(discover(tmp_path)[0])
+    assert [r.problems[0].code for r in read.rejections] == ["UNREADABLE_FILE"]
+    assert not read.rows
