@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import hashlib
+import io
 import multiprocessing as mp
 import os
 import resource
@@ -25,6 +26,10 @@ import signal
 import threading
 import time
 from datetime import date, datetime
+from multiprocessing import context as mp_context
+from multiprocessing import forkserver, popen_forkserver, spawn
+from multiprocessing import reduction as mp_reduction
+from multiprocessing import util as mp_util
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -46,6 +51,43 @@ def _context() -> Any:
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(_PRELOAD)
     return ctx
+
+
+class _WorkerPopen(popen_forkserver.Popen):
+    """Start a worker without importing the caller's __main__ in it.
+
+    multiprocessing re-imports the main module in every child (and in Python 3.11 the
+    fork server's "__main__" preload never takes effect), which costs the import of the
+    whole CLI per file, and fails outright when __main__ has no importable file (stdin,
+    some test runners). The worker's code lives in this module, so the child needs no
+    main. Otherwise this is CPython 3.11's popen_forkserver.Popen._launch.
+    """
+
+    def _launch(self, process_obj: Any) -> None:
+        prep_data = spawn.get_preparation_data(process_obj._name)
+        prep_data.pop("init_main_from_path", None)
+        prep_data.pop("init_main_from_name", None)
+        buf = io.BytesIO()
+        mp_context.set_spawning_popen(self)
+        try:
+            mp_reduction.dump(prep_data, buf)
+            mp_reduction.dump(process_obj, buf)
+        finally:
+            mp_context.set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(
+            self._fds)  # type: ignore[attr-defined]
+        _parent_w = os.dup(w)
+        self.finalizer = mp_util.Finalize(
+            self, mp_util.close_fds, (_parent_w, self.sentinel))  # type: ignore[attr-defined]
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
+
+
+class _WorkerProcess(mp_context.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj: Any) -> Any:
+        return _WorkerPopen(process_obj)
 
 
 def _slot(n: int) -> threading.BoundedSemaphore:
@@ -162,7 +204,7 @@ def read_isolated(f: InboxFile, meeting: MeetingConfig, today: date,
         ctx = _context()
         parent, child = ctx.Pipe(duplex=False)
         pause = {k: v for k, v in os.environ.items() if k.startswith("CASEBUNDLE_PAUSE_")}
-        proc = ctx.Process(target=_worker,
+        proc = _WorkerProcess(target=_worker,
                            args=(child, f, meeting, today, received, settings, pause,
                                  os.getpid()),
                            daemon=True)
