@@ -3,7 +3,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test test-fast test-browser screenshots lint types imports check lock bench samples clean
+.PHONY: setup run test test-fast test-browser screenshots lint types imports check lock bench samples clean fuzz
 
 setup: $(VENV)/.installed
 
@@ -28,6 +28,11 @@ test-browser: setup
 # Regenerate the README's pictures of the web app.
 screenshots: setup
 	CASEBUNDLE_SCREENSHOTS=docs/images $(BIN)/python -m pytest -m browser
+
+# Longer fuzzing of the readers than the normal suite runs (about 2,000 examples).
+fuzz: setup
+	CASEBUNDLE_FUZZ_EXAMPLES=$${CASEBUNDLE_FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest -q \
+		tests/pipeline/ingest/test_fuzz_read.py
 
 lint: setup
 	$(BIN)/ruff check pipeline flows tests benchmarks sample_inputs

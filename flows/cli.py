@@ -17,11 +17,18 @@ from flows.cli_review import review_app
 from flows.cli_web import users_app, web
 from pipeline.errors import CasebundleError, ConfigError
 from pipeline.identity import Matcher, apply_identity, describe, load_matcher, match_items
-from pipeline.ingest import InboxFile, read_and_validate, write_template
+from pipeline.ingest import (
+    InboxFile,
+    display_name,
+    load_ingest_settings,
+    read_isolated,
+    write_template,
+)
 from pipeline.meeting import SAMPLE_INBOX, SAMPLE_MEETING, MeetingConfig, load_meeting
 from pipeline.merge import explained_codes, receipt_row
 from pipeline.models import Decision, Item, Rejection, SubjectMatch
 from pipeline.policy import PolicyRules, decide_items, explain, load_policy
+from pipeline.safe_files import clean_stale_temp
 
 app = typer.Typer(
     name="casebundle",
@@ -67,7 +74,11 @@ def run(
         _fail(exc)
         return
     from flows.prepare import prepare_meeting, server_start_failure  # Prefect starts here
+    from flows.server import register_run, stop_own_server, stop_stale_servers, unregister
 
+    for line in stop_stale_servers() + clean_stale_temp(out):  # left by a killed run
+        err.print(f"casebundle: after a killed run: {line}", highlight=False)
+    token = register_run()  # before Prefect starts its server, which inherits the token
     try:
         summary = prepare_meeting(meeting_config=str(meeting), inbox=str(inbox), out=str(out),
                                   state_dir=str(state))
@@ -80,6 +91,9 @@ def run(
             raise
         _fail(failure)
         return
+    finally:
+        stop_own_server()
+        unregister(token)
     table = Table(title=f"Meeting {summary['meeting_id']} (run {summary['run_id']})")
     for col in ("rows in", "shared", "withheld", "review", "rejected"):
         table.add_column(col, justify="right")
@@ -139,13 +153,16 @@ def validate(
         cfg = load_meeting(meeting)
         rules = load_policy()
         matcher = load_matcher()
+        settings = load_ingest_settings()
     except CasebundleError as exc:
         _fail(exc)
         return
-    f = InboxFile(path=file, name=file.name, agency_folder=_agency_folder(file, cfg, agency))
-    read, items, rejections = read_and_validate(f, cfg, date.today())
+    f = InboxFile(path=file, name=display_name(file.name),
+                  agency_folder=_agency_folder(file, cfg, agency))
+    # in a worker process with limits: a damaged file is a rejection, never a traceback
+    read, items, rejections = read_isolated(f, cfg, date.today(), settings)
     _print_rejections(rejections)
-    for note in read.notes:
+    for note in read.notes + read.private_notes:
         console.print(f"Note: {note}", style="yellow", markup=False, soft_wrap=True)
     unlinked = 0
     if items:

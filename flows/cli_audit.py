@@ -62,15 +62,20 @@ def _settings(ctx: typer.Context) -> AuditSettings:
 
 
 @contextmanager
-def _store(ctx: typer.Context) -> Iterator[tuple[AuditSettings, AuditStore]]:
-    """Open the store; turn casebundle errors into a message and exit code 2."""
+def _store(ctx: typer.Context, *, create: bool = True, code: int = 2
+           ) -> Iterator[tuple[AuditSettings, AuditStore]]:
+    """Open the store; a bad settings file exits 2, a store that cannot be opened `code`."""
     try:
         settings = _settings(ctx)
-        with AuditStore.from_settings(settings) as store:
-            yield settings, store
     except CasebundleError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    try:
+        with AuditStore.from_settings(settings, create=create) as store:
+            yield settings, store
+    except CasebundleError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code) from None
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -92,12 +97,33 @@ def verify(
     out_heads: Annotated[bool, typer.Option(
         "--out-heads/--no-out-heads", help="Also check every <out>/*/audit_head.json.")] = True,
 ) -> None:
-    """Recompute the hash chain; exit 1 naming the first record altered or missing."""
+    """Recompute the hash chain; exit 1 naming the first record altered or missing.
+
+    Also exit 1 when there is nothing to verify against: no store (it is never created
+    here), an empty store, or no audit_head.json to detect removal of the newest records.
+    """
     heads = list(head or [])
     if out_heads:
         heads += [p for p in find_heads(out) if p not in heads]
-    with _store(ctx) as (_, store):
+    missing = [p for p in heads if not p.is_file()]
+    if missing:
+        typer.echo(f"FAILED: head file {missing[0]} not found. Fix: pass the audit_head.json "
+                   "a run wrote (<out>/<meeting_id>/audit_head.json).", err=True)
+        raise typer.Exit(1)
+    with _store(ctx, create=False, code=1) as (_, store):
         result = verify_store(store, heads)
+    if result.ok and result.length == 0:
+        typer.echo("FAILED: the audit store holds no records, so there is nothing to verify"
+                   + (f", yet {len(heads)} head file(s) say runs were recorded" if heads else "")
+                   + ". Fix: point CASEBUNDLE_STATE_DIR or CASEBUNDLE_AUDIT_URL at the store "
+                   "the runs used.", err=True)
+        raise typer.Exit(1)
+    if result.ok and not heads:
+        typer.echo(f"FAILED: {result.length} records chain correctly, but no audit_head.json "
+                   f"was found (looked in {out}/*/), so removal of the newest records cannot "
+                   "be detected. Fix: pass --out with the meetings' output folder, or --head "
+                   "FILE with a kept copy of a head file.", err=True)
+        raise typer.Exit(1)
     if result.ok:
         typer.echo(f"OK: {result.length} records, head {result.head_hash[:16]}, "
                    f"{result.heads_checked} head file(s) checked.")

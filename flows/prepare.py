@@ -21,9 +21,11 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.settings import PREFECT_HOME, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
 
+from flows.server import current_token, record_server, register_run, stop_stale_servers
 from pipeline.errors import CasebundleError, TransientError
+from pipeline.faults import checkpoint
 from pipeline.identity import apply_identity, match_items, outcome_counts
-from pipeline.ingest import InboxFile, collect, discover, read_and_validate
+from pipeline.ingest import InboxFile, collect, discover, read_isolated
 from pipeline.merge import build_ledger, check_ledger
 from pipeline.models import Decision, SubjectMatch
 from pipeline.policy import decide, explain, load_reviews, review_store_path
@@ -39,6 +41,7 @@ from pipeline.redact import (
 from pipeline.review_desk import write_queue
 from pipeline.rulebook import Rules, load_rules
 from pipeline.run import MeetingRun
+from pipeline.safe_files import clean_stale_temp
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -102,7 +105,8 @@ def _state(run_id: str) -> tuple[MeetingRun, Rules]:
 def read_file_task(run_id: str, path: str, name: str, agency_folder: str) -> Any:
     run, rules = _state(run_id)
     f = InboxFile(path=Path(path), name=name, agency_folder=agency_folder)
-    return read_and_validate(f, rules.meeting, run.started_at.date())
+    # in a worker process with memory and time limits: one file can never end the run
+    return read_isolated(f, rules.meeting, run.started_at.date(), rules.ingest)
 
 
 @task(name="match-subjects", **_TASK)  # type: ignore[call-overload]
@@ -163,14 +167,27 @@ def prepare_meeting(meeting_config: str, inbox: str, out: str = "outputs",
         del _ACTIVE[run.run_id]
 
 
+def _clean_after_killed_runs(out: Path, logger: Any) -> None:
+    """Stop a Prefect server and remove temporary folders a killed run left behind, and
+    record this run's own server so that a later run can do the same for it."""
+    for line in stop_stale_servers() + clean_stale_temp(out):
+        logger.warning("after a killed run: %s", line)
+    token = current_token() or register_run()
+    record_server(token)
+
+
 def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str,
              logger: Any) -> dict[str, Any]:
     meeting_id = run.meeting.meeting.id
+    _clean_after_killed_runs(Path(out), logger)
     files = discover(Path(inbox))
-    logger.info("meeting %s: %d files in inbox", meeting_id, len(files))
-    futures = [read_file_task.submit(run.run_id, str(f.path), f.name, f.agency_folder)
-               for f in files]
-    inputs = collect([fut.result() for fut in futures])
+    logger.info("meeting %s: %d paths in inbox, %d refused unread", meeting_id, len(files),
+                sum(1 for f in files if f.refusal))
+    futures = {i: read_file_task.submit(run.run_id, str(f.path), f.name, f.agency_folder)
+               for i, f in enumerate(files) if f.refusal is None}
+    inputs = collect([futures[i].result() if i in futures
+                      else read_isolated(f, rules.meeting, run.started_at.date(), rules.ingest)
+                      for i, f in enumerate(files)])
     run.items, run.rejections = inputs.items, inputs.rejections
     run.files, run.duplicates, run.notes = inputs.files, inputs.duplicates, inputs.notes
     # who each item is about, before the policy; applied to its decisions after it
@@ -181,6 +198,7 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
     logger.info("subjects: %s", outcome_counts(run.identities))  # counts only, no names
     run.reminder_text = {code: explain(code, rules.policy).explanation
                          for d in decisions for code in d.agenda_reminders}
+    checkpoint("redacting")  # fault-injection tests (pipeline/faults.py)
     for ref in sorted({i.family_ref for i in run.items}):
         # one batch per family, in turn: one loaded engine per process, no thread races
         fam = redact_task(run.run_id, ref, state_dir)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.audit import record_run, write_head
+from pipeline.faults import checkpoint
 from pipeline.identity import describe, outcome_counts, unmatched_agencies
 from pipeline.merge import receipt_rows, recipients_by_item
 from pipeline.models import LEDGER_COLUMNS, LedgerRow
@@ -46,7 +47,9 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
             if rows:
                 write_csv(tmp / "receipts" / f"{agency}.csv", list(rows[0]), rows)
         recipients = recipients_by_item(run, rules.need_to_know)
+        checkpoint("writing")  # fault-injection tests: outputs half written, not audited
         head = record_run(run, recipients, rules.audit)
+        checkpoint("auditing")  # recorded in the audit store, not yet published
         counts = disposition_counts(run)
         write_head(head, tmp / "audit_head.json")
         summary = {"run_id": run.run_id, "meeting_id": meeting_id,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipeline.audit import AuditSettings, load_audit_settings
 from pipeline.identity import Matcher, load_matcher
+from pipeline.ingest import IngestSettings, load_ingest_settings
 from pipeline.meeting import MeetingConfig, load_meeting
 from pipeline.policy import NeedToKnow, PolicyRules, load_need_to_know, load_policy
 from pipeline.redact import Redactor, load_redactor
@@ -22,6 +23,7 @@ class Rules:
     need_to_know: NeedToKnow
     audit: AuditSettings
     identity: Matcher
+    ingest: IngestSettings
 
 
 def load_rules(meeting_path: Path, rules_dir: Path | None = None) -> Rules:
@@ -40,4 +42,5 @@ def load_rules(meeting_path: Path, rules_dir: Path | None = None) -> Rules:
         need_to_know=load_need_to_know(at("need_to_know.yaml")),
         audit=load_audit_settings(at("audit.yaml")),
         identity=load_matcher(at("identity.yaml"), at("diminutives.yaml")),
+        ingest=load_ingest_settings(at("ingest.yaml")),
     )

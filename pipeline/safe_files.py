@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import fcntl
 import io
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from pipeline.errors import OutputError
+from pipeline.faults import checkpoint
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -35,7 +38,12 @@ def safe_cell(value: object) -> object:
 
 
 def secure_mkdir(path: Path) -> Path:
-    """Create a directory (and parents) readable by the owner only."""
+    """Create a directory (and parents) readable by the owner only.
+
+    Folders that already exist are left exactly as they are: an --out folder may be shared
+    (mode 1777, a team folder) and its permissions are not ours to change. What the run
+    writes inside it is owner-only.
+    """
     missing = []
     p = path
     while not p.exists():
@@ -44,8 +52,6 @@ def secure_mkdir(path: Path) -> Path:
     for d in reversed(missing):  # every level we create is owner-only, not just the last
         d.mkdir(mode=DIR_MODE, exist_ok=True)
         os.chmod(d, DIR_MODE)
-    if not missing and path.is_dir():
-        os.chmod(path, DIR_MODE)
     return path
 
 
@@ -74,28 +80,109 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, ob
     return write_text(path, buf.getvalue())
 
 
+#: temporary folders of atomic_dir: .<name>.tmp-<hex> (being written), .<name>.old-<hex>
+#: (the previous outputs, during the swap)
+_TEMP_NAME = re.compile(r"^\.(?P<final>.+)\.(?P<kind>tmp|old)-[0-9a-f]{8}$")
+
+
+def _lock_dir(path: Path) -> int:
+    """Hold an exclusive lock on a folder for as long as the returned descriptor is open.
+
+    The lock goes with the process: a run killed with SIGKILL releases it, which is how the
+    next run tells a stale temporary folder from one a concurrent run is still writing.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _new_locked_dir(parent: Path, name: str) -> tuple[Path, int]:
+    """A new locked .<name>.tmp-<hex> folder (a concurrent cleanup can never take it)."""
+    for _ in range(5):
+        tmp = parent / f".{name}.tmp-{uuid.uuid4().hex[:8]}"
+        secure_mkdir(tmp)
+        try:
+            fd = _lock_dir(tmp)
+        except FileNotFoundError:
+            continue  # removed by a concurrent run's cleanup before we locked it
+        if os.fstat(fd).st_nlink > 0:
+            return tmp, fd
+        os.close(fd)
+    raise OutputError(f"could not create a temporary folder in {parent}. Fix: check the "
+                      "folder is writable and not being cleaned by another process.")
+
+
 @contextlib.contextmanager
 def atomic_dir(final: Path) -> Iterator[Path]:
     """Yield a temporary sibling directory; on success it replaces `final` in one rename.
 
-    On any exception the temporary directory is removed and `final` is left as it was.
+    On any exception the temporary directory is removed and `final` is left as it was. The
+    temporary folders are locked while in use; if the process is killed, the next run's
+    `clean_stale_temp` removes them (or puts the previous outputs back).
     """
     parent = secure_mkdir(final.parent)
-    tmp = parent / f".{final.name}.tmp-{uuid.uuid4().hex[:8]}"
-    secure_mkdir(tmp)
+    clean_stale_temp(parent)
+    tmp, lock = _new_locked_dir(parent, final.name)
     try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = parent / f".{final.name}.old-{uuid.uuid4().hex[:8]}"
-    try:
-        if final.exists():
-            os.replace(final, old)
-        os.replace(tmp, final)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old.exists() and not final.exists():
-            os.replace(old, final)
-        raise OutputError(f"could not replace outputs in {final} ({type(exc).__name__}).") from None
-    shutil.rmtree(old, ignore_errors=True)
+        try:
+            yield tmp
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        old = parent / f".{final.name}.old-{uuid.uuid4().hex[:8]}"
+        try:
+            if final.exists():
+                old_lock = _lock_dir(final)  # stays locked through the rename
+                try:
+                    os.replace(final, old)
+                    checkpoint("swapping")
+                    os.replace(tmp, final)
+                finally:
+                    os.close(old_lock)
+            else:
+                os.replace(tmp, final)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if old.exists() and not final.exists():
+                os.replace(old, final)
+            raise OutputError(f"could not replace outputs in {final} "
+                              f"({type(exc).__name__}).") from None
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        os.close(lock)
+
+
+def clean_stale_temp(parent: Path) -> list[str]:
+    """Remove what a killed run left in an output folder; return what was done.
+
+    A `.<name>.tmp-*` folder no live process holds is removed. A `.<name>.old-*` folder is
+    the previous outputs, moved aside for the swap: if `<name>` is missing (killed between
+    the two renames) it is put back, otherwise removed. Folders a concurrent run holds
+    locked are left alone. Anything else in the folder is never touched.
+    """
+    done: list[str] = []
+    if not parent.is_dir():
+        return done
+    for entry in sorted(parent.iterdir()):
+        m = _TEMP_NAME.match(entry.name)
+        if m is None or entry.is_symlink() or not entry.is_dir():
+            continue
+        try:
+            fd = os.open(entry, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a live run is writing or swapping it
+            final = parent / m["final"]
+            if m["kind"] == "old" and not final.exists():
+                os.replace(entry, final)
+                done.append(f"restored {final.name} from {entry.name}")
+            else:
+                shutil.rmtree(entry, ignore_errors=True)
+                done.append(f"removed {entry.name}")
+        finally:
+            os.close(fd)
+    return done

@@ -103,11 +103,16 @@ def _to_record(row: object) -> AuditRecord:
 class AuditStore:
     """Append-only access to the decision record at one database URL."""
 
-    def __init__(self, url: str, *, safe_url: str | None = None) -> None:
+    def __init__(self, url: str, *, safe_url: str | None = None, create: bool = True) -> None:
         self.safe_url = safe_url or make_url(url).render_as_string(hide_password=True)
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
             db_file = Path(parsed.database or "")
+            if not create and not db_file.is_file():
+                raise AuditError(
+                    f"no audit store at {db_file}: nothing to verify. Fix: run from the folder "
+                    "that holds .casebundle/, or set CASEBUNDLE_STATE_DIR (or "
+                    "CASEBUNDLE_AUDIT_URL) to where the runs recorded their decisions.")
             secure_mkdir(db_file.parent)
             if not db_file.exists():
                 # create owner-only before SQLite does (its default honours the umask)
@@ -122,8 +127,10 @@ class AuditStore:
                              ) from None
 
     @classmethod
-    def from_settings(cls, settings: AuditSettings) -> AuditStore:
-        return cls(settings.database_url, safe_url=settings.safe_url)
+    def from_settings(cls, settings: AuditSettings, *, create: bool = True) -> AuditStore:
+        """Open the store; with create=False a missing SQLite file is an error, not a new
+        empty store (a check must never create what it checks)."""
+        return cls(settings.database_url, safe_url=settings.safe_url, create=create)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -1,4 +1,5 @@
-"""The ingest stage: read each inbox file, validate its rows, and reject byte-identical copies."""
+"""The ingest stage: read each inbox file (in isolation), validate its rows, and reject
+byte-identical copies."""
 
 from __future__ import annotations
 
@@ -6,22 +7,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.ingest.read import FileRead, InboxFile, mark_duplicates, read_file
-from pipeline.ingest.validate import validate_row
+from pipeline.ingest.isolate import read_isolated
+from pipeline.ingest.limits import IngestSettings
+from pipeline.ingest.read import FileRead, InboxFile, mark_duplicates
+from pipeline.ingest.validate import read_and_validate_here
 from pipeline.meeting import MeetingConfig
 from pipeline.models import Item, Rejection
 
 
-def read_and_validate(f: InboxFile, meeting: MeetingConfig, today: date
+def read_and_validate(f: InboxFile, meeting: MeetingConfig, today: date,
+                      settings: IngestSettings | None = None, *, isolate: bool = True
                       ) -> tuple[FileRead, list[Item], list[Rejection]]:
-    """Read one file and validate its rows. Never raises for bad content."""
-    read = read_file(f)
-    items: list[Item] = []
-    rejections = list(read.rejections)
-    for raw in read.rows:
-        out = validate_row(raw, meeting, today)
-        (items if isinstance(out, Item) else rejections).append(out)  # type: ignore[arg-type]
-    return read, items, rejections
+    """Read and validate one file, by default in a worker process with memory and time
+    limits (pipeline.ingest.isolate), so that no file can take the caller down."""
+    if not isolate:
+        return read_and_validate_here(f, meeting, today, None, settings)
+    return read_isolated(f, meeting, today, settings)
 
 
 @dataclass
@@ -31,7 +32,7 @@ class Inputs:
     items: list[Item]
     rejections: list[Rejection]
     rows_in: int  # input units: data rows, plus one per file/sheet-level rejection
-    files: dict[str, str]  # file name -> sha256
+    files: dict[str, str]  # file name -> sha256 ("" for paths refused unread)
     duplicates: dict[str, str]  # copy -> original
     notes: dict[str, list[str]]  # file -> things not read that are not errors
 

@@ -11,7 +11,8 @@ from datetime import date, datetime
 from typing import Any
 
 from pipeline.ingest.contract import COLUMNS, normalise_value
-from pipeline.ingest.read import RawRow
+from pipeline.ingest.limits import IngestSettings
+from pipeline.ingest.read import FileRead, InboxFile, RawRow, read_file
 from pipeline.meeting import MeetingConfig
 from pipeline.models import Item, Problem, Rejection, content_hash, make_item_id
 
@@ -36,12 +37,19 @@ def _text(value: Any) -> str | None:
     return s or None
 
 
+#: the earliest date taken: Excel stores dates before 1 March 1900 wrongly (its 1900
+#: leap-year bug), and no record in a meeting bundle is older
+EARLIEST_DATE = date(1900, 3, 1)
+
+
 def parse_date(value: Any) -> date | None:
     """Parse a date cell: Excel date, ISO, dd/mm/yyyy and common UK forms. None if not."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, (int, float)):
+        return None  # a bare number (an Excel serial shown as General) is not a date
     s = _text(value)
     if s is None:
         return None
@@ -81,10 +89,20 @@ def _parse_columns(chk: _RowCheck, today: date) -> None:
                 chk.values[col.name] = None
                 continue
             parsed = parse_date(raw)
-            if parsed is None:
+            if parsed is None and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                chk.problem("BAD_DATE", col.name,
+                            "is a number, not a date (an Excel date shown as a plain number?).",
+                            "format the column as a date in Excel (Format Cells > Date), or "
+                            "write the date as dd/mm/yyyy.", raw)
+            elif parsed is None:
                 chk.problem("BAD_DATE", col.name, "is not a date casebundle can read.",
                             "write the date as dd/mm/yyyy (e.g. 03/12/2026) or use a date cell.",
                             raw)
+            elif parsed < EARLIEST_DATE:
+                chk.problem("BAD_DATE", col.name,
+                            "is before 1 March 1900, which is not a plausible date (Excel "
+                            "also stores dates before then wrongly).",
+                            "check the year and write the date as dd/mm/yyyy.", raw)
             elif parsed > today:
                 chk.problem("FUTURE_DATE", col.name, "is in the future.",
                             "check the date: information cannot be recorded, nor a person "
@@ -200,6 +218,7 @@ def validate_row(raw: RawRow, meeting: MeetingConfig, today: date | None = None
     """Check one raw row against the contract and the meeting config."""
     today = today or date.today()
     chk = _RowCheck(raw)
+    chk.problems.extend(raw.problems)  # found while reading (too long, formula, merged)
     _parse_columns(chk, today)
     _check_required(chk)
     _check_consistency(chk, meeting)
@@ -215,3 +234,16 @@ def validate_row(raw: RawRow, meeting: MeetingConfig, today: date | None = None
     return Item(item_id=make_item_id(v["agency"], prov.file, prov.sheet, prov.row),
                 content_hash=content_hash(v), provenance=prov, **v)
 
+
+def read_and_validate_here(f: InboxFile, meeting: MeetingConfig, today: date,
+                           received: datetime | None = None,
+                           settings: IngestSettings | None = None
+                           ) -> tuple[FileRead, list[Item], list[Rejection]]:
+    """Read one file and validate its rows in this process. Never raises for bad content."""
+    read = read_file(f, received, settings)
+    items: list[Item] = []
+    rejections = list(read.rejections)
+    for raw in read.rows:
+        out = validate_row(raw, meeting, today)
+        (items if isinstance(out, Item) else rejections).append(out)  # type: ignore[arg-type]
+    return read, items, rejections

@@ -130,3 +130,19 @@ def test_validate_shows_outcome_reminders_and_next_steps(tmp_path):
     assert "row 3: Withheld: not shared at this meeting. Next: Nothing: your decision" in out
     # the withheld row is not explained by the consent that would have shared it
     assert "CONSENT_EXPLICIT" not in out
+def test_validate_reports_a_damaged_workbook_instead_of_a_traceback(tmp_path):
+    """An .xlsx whose sheet XML is cut short (issue 13, item 1)."""
+    import io
+    import zipfile
+
+    from tests.cases.hostile.make_corpus import SHEET, good, patch, workbook, xlsx_bytes
+
+    data = patch(xlsx_bytes(workbook(good("police", 2))), SHEET, lambda b: b[: len(b) // 2])
+    path = tmp_path / "police" / "cut.xlsx"
+    path.parent.mkdir()
+    path.write_bytes(data)
+    assert zipfile.is_zipfile(io.BytesIO(data))
+    result = runner.invoke(app, ["validate", str(path), "--meeting", str(SAMPLE_MEETING)])
+    assert result.exit_code == 1, result.output
+    assert "UNREADABLE_FILE" in result.output and "Traceback" not in result.output
+    assert "cut short" in result.output

@@ -67,3 +67,44 @@ def test_atomic_dir_keeps_old_outputs_when_a_run_crashes(tmp_path):
         raise RuntimeError("crash mid-write")
     assert (final / "bundle.json").read_text() == "complete"
     assert [p.name for p in tmp_path.iterdir()] == ["meeting"]
+
+
+def test_an_existing_out_folder_keeps_its_permissions(tmp_path):
+    """A shared --out folder (mode 1777) is not the run's to change (issue 13, item 8)."""
+    import os
+
+    shared = tmp_path / "scratch"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    with atomic_dir(shared / "meeting") as tmp:
+        write_text(tmp / "a.txt", "x")
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    assert stat.S_IMODE((shared / "meeting").stat().st_mode) == 0o700
+    secure_mkdir(shared)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+
+
+def test_stale_temp_folders_are_cleaned_but_live_ones_kept(tmp_path):
+    import fcntl
+    import os
+
+    from pipeline.safe_files import clean_stale_temp
+
+    (tmp_path / "m").mkdir()
+    (tmp_path / ".m.tmp-0123abcd").mkdir()  # a killed run's half-written outputs
+    (tmp_path / ".m.tmp-0123abcd" / "bundle.json").write_text("{}")
+    (tmp_path / ".n.old-89abcdef").mkdir()  # killed between the renames: n is missing
+    (tmp_path / ".n.old-89abcdef" / "ledger.csv").write_text("x")
+    live = tmp_path / ".m.tmp-feedbeef"
+    live.mkdir()
+    fd = os.open(live, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # a concurrent run still writing
+    (tmp_path / ".unrelated").mkdir()
+    try:
+        done = clean_stale_temp(tmp_path)
+    finally:
+        os.close(fd)
+    assert done == ["removed .m.tmp-0123abcd", "restored n from .n.old-89abcdef"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".m.tmp-feedbeef", ".unrelated", "m", "n"]
+    assert (tmp_path / "n" / "ledger.csv").read_text() == "x"

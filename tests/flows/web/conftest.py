@@ -23,6 +23,7 @@ from flows.web.context import WebConfig, WebContext
 from flows.web.users import UserStore
 from pipeline.audit import AuditSettings
 from pipeline.identity import load_matcher
+from pipeline.ingest import load_ingest_settings
 from pipeline.models import Item, RedactedText, text_key
 from pipeline.policy import load_need_to_know, load_policy
 from pipeline.publish import publish
@@ -95,7 +96,8 @@ def published_once(tmp_path_factory: pytest.TempPathFactory) -> Published:
     inbox.mkdir()
     audit = audit_settings(state)
     rules = Rules(meeting=run.meeting, policy=load_policy(), redactor=None,  # type: ignore[arg-type]
-                  need_to_know=load_need_to_know(), audit=audit, identity=load_matcher())
+                  need_to_know=load_need_to_know(), audit=audit, identity=load_matcher(),
+                  ingest=load_ingest_settings())
     publish(run, rules, out)
     write_queue(run, state)
     return Published(meeting_path=meeting_path, inbox=inbox, out=out, state=state,

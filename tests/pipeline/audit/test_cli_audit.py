@@ -38,7 +38,10 @@ def test_verify_ok_then_broken(out: Path, raw_db) -> None:
 
 def test_verify_truncation_needs_heads(out: Path, raw_db) -> None:
     raw_db().execute("DELETE FROM audit_records WHERE seq > 9")
-    assert runner.invoke(audit_app, ["verify", "--no-out-heads"]).exit_code == 0
+    # the chain left is consistent in itself, but without a head truncation cannot be
+    # detected: verify must fail, not say OK (issue 13, item 10)
+    res = runner.invoke(audit_app, ["verify", "--no-out-heads"])
+    assert res.exit_code == 1 and "no audit_head.json was found" in res.output
     head = out / "MARAC-2025-01" / "audit_head.json"
     res = runner.invoke(audit_app, ["verify", "--no-out-heads", "--head", str(head)])
     assert res.exit_code == 1 and "truncated" in res.output
@@ -111,3 +114,28 @@ def test_settings_option(out: Path, tmp_path: Path) -> None:
     bad.write_text("retention_months: {jag: 12}\n")
     res = runner.invoke(audit_app, ["--settings", str(bad), "verify"])
     assert res.exit_code == 2 and "no retention period" in res.output
+
+
+def test_verify_never_creates_a_store_and_fails_without_one(tmp_path: Path,
+                                                           monkeypatch) -> None:
+    """Run from another folder: no store there. verify must fail, and leave no store."""
+    monkeypatch.delenv("CASEBUNDLE_AUDIT_URL", raising=False)
+    monkeypatch.setenv("CASEBUNDLE_STATE_DIR", str(tmp_path / "elsewhere"))
+    res = runner.invoke(audit_app, ["verify", "--out", str(tmp_path)])
+    assert res.exit_code == 1 and "no audit store at" in res.output
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_verify_fails_on_an_empty_store(tmp_path: Path, monkeypatch) -> None:
+    from pipeline.audit import AuditStore, load_audit_settings
+
+    monkeypatch.delenv("CASEBUNDLE_AUDIT_URL", raising=False)
+    monkeypatch.setenv("CASEBUNDLE_STATE_DIR", str(tmp_path / "state"))
+    AuditStore.from_settings(load_audit_settings()).close()  # an empty store
+    res = runner.invoke(audit_app, ["verify", "--out", str(tmp_path)])
+    assert res.exit_code == 1 and "holds no records" in res.output
+
+
+def test_verify_fails_when_a_named_head_is_missing(out: Path) -> None:
+    res = runner.invoke(audit_app, ["verify", "--head", str(out / "nope.json")])
+    assert res.exit_code == 1 and "not found" in res.output

@@ -49,7 +49,10 @@ def test_unknown_columns_are_reported_not_read(tmp_path):
     read = _only(tmp_path)
     assert "officer_notes" not in read.rows[0].values
     assert read.rows[0].ignored_headers == ("officer_notes",)
-    assert any("officer_notes" in n for n in read.notes)
+    # notes go to run_summary.json: they name the column, never the header text (#11)
+    assert not any("officer_notes" in n for n in read.notes)
+    assert any(n.endswith("were not read: AD") for n in read.notes), read.notes
+    assert any("officer_notes" in n for n in read.private_notes)
 
 
 def test_cells_under_no_header_are_reported(tmp_path):
@@ -89,11 +92,13 @@ def test_unreadable_files_are_rejected_whole(tmp_path):
                      "police/notes.docx": "UNSUPPORTED_FILE_TYPE"}
 
 
-def test_lock_and_dot_files_ignored(tmp_path):
+def test_lock_and_dot_files_are_accounted_for_not_read(tmp_path):
     write_csv_file(tmp_path / "police" / "a.csv", [GOOD_ROW])
     (tmp_path / "police" / "~$a.xlsx").write_bytes(b"lock")
     (tmp_path / "police" / ".DS_Store").write_bytes(b"x")
-    assert [f.name for f in discover(tmp_path)] == ["police/a.csv"]
+    found = {f.name: f.refusal.code if f.refusal else None for f in discover(tmp_path)}
+    assert found == {"police/.DS_Store": "HIDDEN_FILE", "police/a.csv": None,
+                     "police/~$a.xlsx": "OFFICE_LOCK_FILE"}
 
 
 def test_duplicate_file_processed_once(tmp_path):
@@ -165,21 +170,24 @@ def test_white_text_rejects_the_file(tmp_path):
     def mutate(wb):
         wb.active["L3"].font = Font(color="FFFFFFFF")
     read = _xlsx(tmp_path, mutate)
-    assert not read.rows and "invisible" in read.rejections[0].problems[0].message
+    assert not read.rows
+    assert "text coloured like its background (L3)" in read.rejections[0].problems[0].message
 
 
 def test_tiny_text_rejects_the_file(tmp_path):
     def mutate(wb):
         wb.active["L3"].font = Font(sz=1)
     read = _xlsx(tmp_path, mutate)
-    assert not read.rows and "invisible" in read.rejections[0].problems[0].message
+    assert not read.rows and "font under 5 pt (L3)" in read.rejections[0].problems[0].message
 
 
 def test_invisible_number_format_rejects_the_file(tmp_path):
     def mutate(wb):
         wb.active["L3"].number_format = ";;;"
     read = _xlsx(tmp_path, mutate)
-    assert not read.rows and "invisible" in read.rejections[0].problems[0].message
+    assert not read.rows
+    assert "number format that does not show the value (L3)" in \
+        read.rejections[0].problems[0].message
 
 
 def test_template_guidance_sheet_is_skipped(tmp_path):
