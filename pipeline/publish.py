@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.audit import record_run, write_head
-from pipeline.merge import receipt_rows, recipients_by_item
+from pipeline.labels import load_labels
+from pipeline.merge import follow_ups, receipt_rows, recipients_by_item, rejection_rows
 from pipeline.models import LEDGER_COLUMNS, LedgerRow
 from pipeline.policy import QUEUE_COLUMNS, QUEUE_NAME, review_queue_rows
 from pipeline.render import write_meeting_outputs
@@ -34,12 +35,14 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
     """
     meeting_id = run.meeting.meeting.id
     with atomic_dir(out / meeting_id) as tmp:
-        write_meeting_outputs(run, tmp, rules.need_to_know)
+        write_meeting_outputs(run, tmp, rules.need_to_know, rules.policy)
         write_ledger(tmp / "ledger.csv", run.ledger)
         write_csv(tmp / QUEUE_NAME, QUEUE_COLUMNS, review_queue_rows(run.items, run.decisions))
         decisions = [run.decisions[i.item_id] for i in run.items]
         for agency in sorted(run.meeting.agencies):  # valid items come from these only
             rows = receipt_rows(agency, run.items, decisions, rules.policy)
+            rows += rejection_rows(agency, run.rejections)
+            rows.sort(key=_input_order)
             if rows:
                 write_csv(tmp / "receipts" / f"{agency}.csv", list(rows[0]), rows)
         recipients = recipients_by_item(run, rules.need_to_know)
@@ -49,9 +52,28 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
         summary = {"run_id": run.run_id, "meeting_id": meeting_id,
                    "started_at": run.started_at.isoformat(), "rows_in": len(run.ledger),
                    "counts": counts, "files": run.files, "duplicates": run.duplicates,
-                   "notes": run.notes}
+                   "notes": run.notes, "by_agency": agency_counts(run),
+                   "follow_up": [
+                       {"agency": f.agency, "kind": f.kind, "file": f.file,
+                        "rows": list(f.rows), "problem": f.problem, "action": f.action}
+                       for f in follow_ups(run, load_labels())]}
         write_text(tmp / "run_summary.json", json.dumps(summary, indent=2, sort_keys=True))
     return summary
+
+
+def _input_order(row: dict[str, str]) -> tuple[str, str, int]:
+    return (row["file"], row["sheet"], int(row["row"]) if row["row"] else -1)
+
+
+def agency_counts(run: MeetingRun) -> dict[str, dict[str, int]]:
+    """Ledger lines per agency and disposition (every meeting agency, even with none)."""
+    counts = {a: dict.fromkeys(("shared", "withheld", "review", "rejected"), 0)
+              for a in run.meeting.agencies}
+    for row in run.ledger:
+        counts.setdefault(row.agency, dict.fromkeys(("shared", "withheld", "review",
+                                                     "rejected"), 0))
+        counts[row.agency][row.disposition] += 1
+    return counts
 
 
 def disposition_counts(run: MeetingRun) -> dict[str, int]:

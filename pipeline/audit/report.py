@@ -7,30 +7,26 @@ rationale and decider (../shared/seeds/003_e63cd6015283d4be.txt 3.38, 3.51).
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
-from jinja2 import Environment, FileSystemLoader
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 
 from pipeline.audit.chain import AuditRecord
 from pipeline.audit.exceptions import AuditError
 from pipeline.audit.store import AuditStore
-from pipeline.models import FROZEN
-from pipeline.safe_files import safe_cell, secure_mkdir, write_bytes, write_text
+from pipeline.labels import Labels, load_labels, uk_date
+from pipeline.models import FROZEN, MARKING
+from pipeline.render import Column, Sheet, add_table, html_environment, to_bytes
+from pipeline.safe_files import secure_mkdir, write_bytes, write_text
+from pipeline.spreadsheet import new_workbook
 
 #: consent values under which sharing is with the person's agreement (or needs none)
 CONSENTED = ("explicit", "implied", "not_required")
-MARKING = "OFFICIAL-SENSITIVE"
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 
@@ -191,78 +187,113 @@ def build_report(store: AuditStore, meeting_id: str, run_id: str | None = None) 
 
 
 # --- writers -------------------------------------------------------------------------------
+# Both writers print on A4 landscape with the marking on every page, every column wrapped
+# and nothing cut off; headers and values are plain English (redaction_rules/labels.yaml)
+# with the code kept beside the words where governance needs it.
 
-def _sheets(rep: AuditReport) -> list[tuple[str, list[str], list[list[Any]]]]:
-    summary: list[list[Any]] = [
-        ["Classification", MARKING], ["Meeting", rep.meeting_id],
-        ["Meeting type", rep.meeting_type], ["Meeting date", rep.meeting_date],
-        ["Run", rep.run_id], ["Run started", rep.run_started_at],
-        ["Recorded", rep.recorded_at], ["Runs of this meeting", rep.runs_of_meeting],
-        ["Report generated", rep.generated_at],
-        ["Records match the run's ledger", "yes" if rep.ledger_matches else "NO"],
-        ["Shared text purged under retention", "yes" if rep.content_purged else "no"],
-    ]
-    counts = ["agency", "submitted", "shared", "withheld", "review", "rejected"]
-    nc = list(NoConsentItem.model_fields)
+_SUMMARY = Sheet("Summary", (Column("field", 50), Column("value", 86)))
+_BY_AGENCY = Sheet("By agency", (
+    Column("agency", 46), Column("submitted", 18, numeric=True),
+    Column("shared", 18, numeric=True), Column("withheld", 18, numeric=True),
+    Column("review_count", 18, numeric=True), Column("rejected", 18, numeric=True),
+))
+_BASES = Sheet("Bases relied on", (Column("basis", 34), Column("value", 80),
+                                   Column("items_shared", 22, numeric=True)))
+_NO_CONSENT = Sheet("Shared without consent", (
+    Column("item_id", 19), Column("category", 13), Column("consent", 18),
+    Column("lawful_basis", 22), Column("risk", 16), Column("subject_informed", 12),
+    Column("rationale", 24), Column("decided_by", 12),
+))
+_REDACTIONS = Sheet("Redactions", (
+    Column("entity_type", 40), Column("recognizer", 50), Column("removed", 22, numeric=True),
+    Column("items", 22, numeric=True),
+))
+_SILENT = Sheet("Shared nothing", (Column("agency", 40), Column("submitted", 20, numeric=True),
+                                   Column("note", 76)))
+#: the vocabulary of each basis the report counts, for its label
+_BASIS_VOCAB = {"lawful_basis": "lawful_basis", "legal_duty": "legal_duty"}
+
+
+def _coded(L: Labels, vocabulary: str, code: str | None) -> str:
+    """'Consent refused (refused)': the label, and the code for governance."""
+    if not code:
+        return ""
+    return f"{L.value(vocabulary, code)} ({code})"
+
+
+def _basis_value(L: Labels, basis: str, value: str) -> str:
+    vocab = _BASIS_VOCAB.get(basis)
+    return _coded(L, vocab, value) if vocab else value
+
+
+def _no_consent_row(x: NoConsentItem, L: Labels) -> tuple[object, ...]:
+    return (
+        f"{x.item_id}\n{x.agency}, {x.family_ref}",
+        L.value("category", x.category),
+        _coded(L, "consent", x.consent),
+        "\n".join(filter(None, [_coded(L, "lawful_basis", x.lawful_basis),
+                                f"Power: {x.legal_power}" if x.legal_power else "",
+                                _coded(L, "legal_duty", x.legal_duty)])),
+        _coded(L, "risk", x.risk),
+        L.value("subject_informed", x.subject_informed) or "Not recorded",
+        x.rationale or "",
+        "\n".join(filter(None, [x.decided_by,
+                                f"Reviewed by {x.reviewed_by}" if x.reviewed_by else ""])),
+    )
+
+
+def _summary_rows(rep: AuditReport) -> list[tuple[object, ...]]:
     return [
-        ("Summary", ["field", "value"], summary),
-        ("By agency", counts,
-         [[getattr(a, c) for c in counts] for a in (*rep.agencies, rep.totals)]),
-        ("Bases relied on", ["basis", "value", "shared items"],
-         [[b.basis, b.value, b.items] for b in rep.bases]),
-        ("Shared without consent", nc, [[getattr(x, c) for c in nc] for x in rep.no_consent]),
-        ("Redactions", ["entity_type", "recognizer", "removed", "items"],
-         [[r.entity_type, r.recognizer, r.count, r.items] for r in rep.redactions]),
-        ("Shared nothing", ["agency", "submitted", "note"],
-         [[s.agency, s.submitted, s.note] for s in rep.silent]),
+        ("Protective marking", MARKING), ("Meeting", rep.meeting_id),
+        ("Meeting type", rep.meeting_type.upper()), ("Meeting date", _uk(rep.meeting_date)),
+        ("Run", rep.run_id), ("Run started", _uk(rep.run_started_at)),
+        ("Recorded", _uk(rep.recorded_at)), ("Runs of this meeting", rep.runs_of_meeting),
+        ("Report generated", _uk(rep.generated_at)),
+        ("Records match the run's ledger", "Yes" if rep.ledger_matches else "NO"),
+        ("Shared text purged under retention", "Yes" if rep.content_purged else "No"),
     ]
 
 
-def _fill(ws: Worksheet, columns: list[str], rows: list[list[Any]]) -> None:
-    ws.append([safe_cell(c) for c in columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows or [["(none)"] + [None] * (len(columns) - 1)]:
-        ws.append([safe_cell(v) for v in row])
-    for i in range(1, len(columns) + 1):
-        longest = max(len(str(c.value or "")) for c in ws[get_column_letter(i)])
-        ws.column_dimensions[get_column_letter(i)].width = min(max(12, longest + 2), 80)
-    for row_cells in ws.iter_rows(min_row=2):
-        for cell in row_cells:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
-    for hf in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
-        hf.center.text = MARKING
-    for hf in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
-        hf.center.text = MARKING
-        hf.right.text = "Page &P of &N"
+def _uk(text: str) -> str:
+    """An ISO date or time from the audit record as a UK reader writes it."""
+    try:
+        return uk_date(datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text))
+    except ValueError:
+        return text
 
 
-def render_xlsx(rep: AuditReport) -> bytes:
-    wb = Workbook()
+def _tables(rep: AuditReport, L: Labels) -> list[tuple[Sheet, list[tuple[object, ...]]]]:
+    counts = ["agency", "submitted", "shared", "withheld", "review", "rejected"]
+    return [
+        (_SUMMARY, _summary_rows(rep)),
+        (_BY_AGENCY, [tuple(getattr(a, c) for c in counts) for a in (*rep.agencies, rep.totals)]),
+        (_BASES, [(L.column(b.basis), _basis_value(L, b.basis, b.value), b.items)
+                  for b in rep.bases]),
+        (_NO_CONSENT, [_no_consent_row(x, L) for x in rep.no_consent]),
+        (_REDACTIONS, [(r.entity_type, r.recognizer, r.count, r.items) for r in rep.redactions]),
+        (_SILENT, [(s.agency, s.submitted, s.note) for s in rep.silent]),
+    ]
+
+
+def render_xlsx(rep: AuditReport, labels: Labels | None = None) -> bytes:
+    L = labels or load_labels()
+    wb = new_workbook()
     wb.properties.creator = "casebundle"
     wb.properties.title = f"Audit report {rep.meeting_id}"
-    first = True
-    for title, columns, rows in _sheets(rep):
-        if first:
-            ws = wb.active
-            assert ws is not None
-            ws.title = title
-            first = False
-        else:
-            ws = wb.create_sheet(title)
-        _fill(ws, columns, rows)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    head = f"Audit report {rep.meeting_id}, run {rep.run_id}"
+    for sheet, rows in _tables(rep, L):
+        add_table(wb, sheet, rows or [("(none)", *[None] * (len(sheet.columns) - 1))],
+                  (MARKING,), f"{head}: {sheet.title.lower()}", L)
+    generated = datetime.fromisoformat(rep.generated_at)
+    return to_bytes(wb, generated)
 
 
-def render_html(rep: AuditReport) -> str:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True)
+def render_html(rep: AuditReport, labels: Labels | None = None) -> str:
+    L = labels or load_labels()
+    env = html_environment(TEMPLATES)
     return env.get_template("audit_report.html.j2").render(
-        r=rep, marking=MARKING, no_consent_columns=list(NoConsentItem.model_fields))
+        r=rep, markings=(MARKING,), L=L, coded=lambda v, c: _coded(L, v, c),
+        basis_value=lambda b, v: _basis_value(L, b, v), uk=_uk)
 
 
 def write_report(rep: AuditReport, out_dir: Path) -> tuple[Path, Path]:

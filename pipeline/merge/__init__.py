@@ -15,9 +15,11 @@ from pipeline.merge.bundle import (
     chronology,
     shared_items,
 )
+from pipeline.merge.follow_up import FollowUp, follow_ups, row_ranges
 from pipeline.merge.ledger import build_ledger, check_ledger
+from pipeline.merge.not_shared import NotSharedItem, Outcomes, deciding_reasons, not_shared
 from pipeline.merge.persons import PersonView
-from pipeline.merge.receipts import RECEIPT_COLUMNS, receipt_rows
+from pipeline.merge.receipts import RECEIPT_COLUMNS, receipt_rows, rejection_rows
 from pipeline.merge.views import CHAIR, recipient_bundle, recipients_by_item
 
 __all__ = [
@@ -31,6 +33,9 @@ __all__ = [
     "BundleItem",
     "ChronologyEntry",
     "FamilyBundle",
+    "FollowUp",
+    "NotSharedItem",
+    "Outcomes",
     "PersonView",
     "SilentAgency",
     "build_agenda",
@@ -39,8 +44,13 @@ __all__ = [
     "build_ledger",
     "check_ledger",
     "chronology",
+    "deciding_reasons",
+    "follow_ups",
+    "not_shared",
     "receipt_rows",
+    "rejection_rows",
     "recipient_bundle",
     "recipients_by_item",
+    "row_ranges",
     "shared_items",
 ]

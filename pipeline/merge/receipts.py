@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.models import Decision, Item
+from pipeline.labels import load_labels
+from pipeline.models import Decision, Item, Rejection
 from pipeline.policy import PolicyRules
 
 RECEIPT_COLUMNS: tuple[str, ...] = (
@@ -37,7 +38,7 @@ def _explain(code: str, rules: PolicyRules) -> str:
     if rc is None:  # only if the caller mixes rule sets; say so rather than guess
         return f"{code}: (no explanation in {rules.source})"
     text = " ".join(rc.explanation.split())
-    return f"{code}: {text} [{rc.citation}]"
+    return f"{code}: {text} [{load_labels().cite(rc.citation)}]"
 
 
 def _explanations(item: Item, decision: Decision, rules: PolicyRules) -> str:
@@ -95,4 +96,33 @@ def receipt_rows(
                 "reminders": _EXPLAIN_SEP.join(_explain(c, rules) for c in reminders),
             }
         )
+    return rows
+
+
+def rejection_rows(agency: str, rejections: Sequence[Rejection]) -> list[dict[str, str]]:
+    """One receipt row per rejected input row of the agency (RECEIPT_COLUMNS), in input order.
+
+    A whole file that could not be read (or a copy of one already read) is one row per
+    input row it held, or one row without a row number. The explanation names the column,
+    what is wrong and the fix, never the value found.
+    """
+    rows: list[dict[str, str]] = []
+    for rj in rejections:
+        if (rj.agency or rj.provenance.agency_folder) != agency:
+            continue
+        prov = rj.provenance
+        row = dict.fromkeys(RECEIPT_COLUMNS, "")
+        row.update({
+            "file": prov.file,
+            "sheet": prov.sheet,
+            "row": "" if prov.row is None else str(prov.row),
+            "family_ref": rj.family_ref or "",
+            "disposition": "rejected",
+            "reasons": _SEP.join(
+                f"{p.code}[{p.column}]" if p.column else p.code for p in rj.problems),
+            "explanations": _EXPLAIN_SEP.join(
+                f"{p.code}: {p.column + ': ' if p.column else ''}{p.message} Fix: {p.fix}"
+                for p in rj.problems),
+        })
+        rows.append(row)
     return rows

@@ -79,7 +79,11 @@ def test_xlsx_is_marked_filtered_frozen_and_inert(store: AuditStore, tmp_path: P
                              "Shared without consent", "Redactions", "Shared nothing"]
     for ws in wb.worksheets:
         assert ws.sheet_state == "visible"
-        assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+        # banner in row 1, headers in row 2: both frozen and printed on every page
+        assert ws.freeze_panes == "A3" and ws.auto_filter.ref
+        assert ws.print_title_rows == "$1:$2"
+        assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
         assert "OFFICIAL-SENSITIVE" in (ws.oddHeader.center.text or "")
         assert "OFFICIAL-SENSITIVE" in (ws.oddFooter.center.text or "")
         assert not any(d.hidden for d in ws.column_dimensions.values())
@@ -87,12 +91,18 @@ def test_xlsx_is_marked_filtered_frozen_and_inert(store: AuditStore, tmp_path: P
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.comment is None
-                assert not (isinstance(cell.value, str) and cell.value.startswith("="))
+                assert cell.data_type != "f"  # nothing is a formula
     assert not wb.defined_names
     ws = wb["Shared without consent"]
-    col = [c.value for c in ws[1]].index("rationale") + 1
-    cells = [row[col - 1].value for row in ws.iter_rows(min_row=2)]
-    assert "'=HYPERLINK(\"http://x\")" in cells
+    headers = [c.value for c in ws[2]]
+    assert headers[:3] == ["Item", "Category", "Consent"]  # words, not field names
+    col = headers.index("Rationale (redacted)") + 1
+    cells = [row[col - 1] for row in ws.iter_rows(min_row=3)]
+    hostile = [c for c in cells if c.value == "=HYPERLINK(\"http://x\")"]
+    assert hostile and all(c.quotePrefix and c.data_type == "s" for c in hostile)
+    consent = [row[2].value for row in ws.iter_rows(min_row=3)]
+    assert "Not sought: asking would be unsafe (not_sought_unsafe)" in consent
+
 
 
 def test_html_is_self_contained_and_escaped(store: AuditStore) -> None:
