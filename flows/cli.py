@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ from rich.table import Table
 
 from flows.cli_audit import audit_app
 from flows.cli_review import review_app
+from flows.cli_summary import print_summary, run_progress
 from pipeline.errors import CasebundleError, ConfigError
 from pipeline.ingest import InboxFile, read_and_validate, write_template
 from pipeline.meeting import SAMPLE_INBOX, SAMPLE_MEETING, MeetingConfig, load_meeting
@@ -32,6 +34,9 @@ console = Console()
 err = Console(stderr=True)
 
 MeetingOpt = Annotated[Path, typer.Option("--meeting", "-m", help="Meeting config YAML.")]
+#: where review decisions and the audit store live (docs/audit.md)
+ENV_STATE_DIR = "CASEBUNDLE_STATE_DIR"
+
 
 
 def _fail(exc: CasebundleError) -> None:
@@ -47,9 +52,12 @@ def run(
                                         )] = SAMPLE_INBOX,
     out: Annotated[Path, typer.Option(help="Output folder; writes <out>/<meeting_id>/."
                                       )] = Path("outputs"),
-    state: Annotated[Path, typer.Option(envvar="CASEBUNDLE_STATE_DIR",
-                                        help="State folder (review decisions, audit store)."
+    state: Annotated[Path, typer.Option(envvar=ENV_STATE_DIR,
+                                        help="State folder: review decisions and the audit "
+                                             "store (env CASEBUNDLE_STATE_DIR)."
                                         )] = Path(".casebundle"),
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="Show Prefect's own log lines.")] = False,
 ) -> None:
     """Run the prepare-meeting flow. With no options it runs the bundled sample meeting."""
     try:  # fail fast on a bad config or inbox, before Prefect's server starts
@@ -60,23 +68,22 @@ def run(
     except CasebundleError as exc:
         _fail(exc)
         return
+    # --state decides where every piece of state lives: the review store (passed to the
+    # flow) and the audit store (found through the environment by the audit settings)
+    os.environ[ENV_STATE_DIR] = str(state)
+    if not verbose:  # Prefect reads this when it is first imported, just below
+        os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
     from flows.prepare import prepare_meeting  # Prefect starts only for this command
 
     try:
-        summary = prepare_meeting(meeting_config=str(meeting), inbox=str(inbox), out=str(out),
-                                  state_dir=str(state))
+        with run_progress(err, enabled=not verbose):
+            summary = prepare_meeting(meeting_config=str(meeting), inbox=str(inbox),
+                                      out=str(out), state_dir=str(state))
     except CasebundleError as exc:
         _fail(exc)
         return
-    table = Table(title=f"Meeting {summary['meeting_id']} (run {summary['run_id']})")
-    for col in ("rows in", "shared", "withheld", "review", "rejected"):
-        table.add_column(col, justify="right")
-    c = summary["counts"]
-    table.add_row(str(summary["rows_in"]), str(c["shared"]), str(c["withheld"]),
-                  str(c["review"]), str(c["rejected"]))
-    console.print(table)
-    console.print(f"rows in = ledger rows = {summary['rows_in']}")
-    console.print(f"Outputs: {out / summary['meeting_id']}")
+    print_summary(console, summary, out, meeting)
+
 
 
 @app.command()

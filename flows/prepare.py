@@ -18,6 +18,7 @@ from typing import Any, ParamSpec, TypeVar
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.progress import step
 from pipeline.errors import CasebundleError
 from pipeline.ingest import InboxFile, collect, discover, read_and_validate
 from pipeline.merge import build_ledger, check_ledger
@@ -111,18 +112,26 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
     meeting_id = run.meeting.meeting.id
     files = discover(Path(inbox))
     logger.info("meeting %s: %d files in inbox", meeting_id, len(files))
+    step("start", 1, 1)
     futures = [read_file_task.submit(run.run_id, str(f.path), f.name, f.agency_folder)
                for f in files]
-    inputs = collect([fut.result() for fut in futures])
+    results = []
+    for n, fut in enumerate(futures, start=1):
+        results.append(fut.result())
+        step("read", n, len(futures))
+    inputs = collect(results)
     run.items, run.rejections = inputs.items, inputs.rejections
     run.files, run.duplicates, run.notes = inputs.files, inputs.duplicates, inputs.notes
     decisions = decide_task(run.run_id, state_dir)
     run.decisions = {d.item_id: d for d in decisions}
+    step("decide", len(decisions), len(decisions))
     run.reminder_text = {code: explain(code, rules.policy).explanation
                          for d in decisions for code in d.agenda_reminders}
-    for ref in sorted({i.family_ref for i in run.items}):
+    families = sorted({i.family_ref for i in run.items})
+    for n, ref in enumerate(families, start=1):
         # one batch per family, in turn: one loaded engine per process, no thread races
         fam = redact_task(run.run_id, ref)
+        step("redact", n, len(families))
         run.redactions.update(fam.texts)
         if fam.persons_of_concern:
             run.persons_of_concern[fam.family_ref] = fam.persons_of_concern
@@ -133,5 +142,7 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
     check_ledger(inputs.rows_in, run.ledger)
     logger.info("rows in %d = ledger rows %d", inputs.rows_in, len(run.ledger))
     summary = write_task(run.run_id, out)
+    step("write", 1, 1)
+
     logger.info("meeting %s written: %s", meeting_id, summary["counts"])
     return summary
