@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.audit import record_run, write_head
-from pipeline.labels import load_labels
+
 from pipeline.merge import follow_ups, receipt_rows, recipients_by_item, rejection_rows
 from pipeline.models import LEDGER_COLUMNS, LedgerRow
 from pipeline.policy import QUEUE_COLUMNS, QUEUE_NAME, review_queue_rows
@@ -35,7 +35,7 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
     """
     meeting_id = run.meeting.meeting.id
     with atomic_dir(out / meeting_id) as tmp:
-        write_meeting_outputs(run, tmp, rules.need_to_know, rules.policy)
+        write_meeting_outputs(run, tmp, rules.need_to_know, rules.policy, rules.labels)
         write_ledger(tmp / "ledger.csv", run.ledger)
         write_csv(tmp / QUEUE_NAME, QUEUE_COLUMNS, review_queue_rows(run.items, run.decisions))
         decisions = [run.decisions[i.item_id] for i in run.items]
@@ -56,7 +56,7 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
                    "follow_up": [
                        {"agency": f.agency, "kind": f.kind, "file": f.file,
                         "rows": list(f.rows), "problem": f.problem, "action": f.action}
-                       for f in follow_ups(run, load_labels())]}
+                       for f in follow_ups(run, rules.labels)]}
         write_text(tmp / "run_summary.json", json.dumps(summary, indent=2, sort_keys=True))
     return summary
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.audit import AuditSettings, load_audit_settings
+from pipeline.labels import Labels, load_labels
 from pipeline.meeting import MeetingConfig, load_meeting
 from pipeline.policy import NeedToKnow, PolicyRules, load_need_to_know, load_policy
 from pipeline.redact import Redactor, load_redactor
@@ -20,6 +21,8 @@ class Rules:
     redactor: Redactor
     need_to_know: NeedToKnow
     audit: AuditSettings
+    #: the words every output shows for codes (labels.yaml)
+    labels: Labels
 
 
 def load_rules(meeting_path: Path, rules_dir: Path | None = None) -> Rules:
@@ -37,4 +40,6 @@ def load_rules(meeting_path: Path, rules_dir: Path | None = None) -> Rules:
         redactor=load_redactor(at("redaction.yaml")),
         need_to_know=load_need_to_know(at("need_to_know.yaml")),
         audit=load_audit_settings(at("audit.yaml")),
+        labels=load_labels(at("labels.yaml")),
     )
+
