@@ -120,6 +120,11 @@ class Word:
     x: float
     y: float
     height: float
+    x1: float = 0.0
+
+    @property
+    def area(self) -> float:
+        return max(0.0, self.x1 - self.x) * self.height
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,108 @@ class PdfPages:
         want = "".join(phrase.split())
         return [n for n, t in enumerate(self.texts, start=1) if want in "".join(t.split())]
 
+    def tokens(self) -> list[str]:
+        """Every printed word, page after page, in pdftotext's reading order."""
+        return [w for text in self.texts for w in text.split()]
+
+    def overlaps(self, min_share: float = 0.3) -> list[tuple[int, str, str]]:
+        """Words printed on top of other words: (page, word, word).
+
+        Two words overlap when their boxes share more than `min_share` of the smaller box:
+        what a reader sees when a row is too short for its wrapped text and the lines run
+        into the row below.
+        """
+        found = []
+        for n, words in enumerate(self.words, start=1):
+            boxes = sorted((w for w in words if w.text.strip()), key=lambda w: w.y)
+            for i, a in enumerate(boxes):
+                for b in boxes[i + 1:]:
+                    if b.y >= a.y + a.height:
+                        break
+                    inter_w = min(a.x1, b.x1) - max(a.x, b.x)
+                    inter_h = min(a.y + a.height, b.y + b.height) - max(a.y, b.y)
+                    if inter_w <= 0 or inter_h <= 0:
+                        continue
+                    smaller = min(a.area, b.area) or 1.0
+                    if inter_w * inter_h > min_share * smaller:
+                        found.append((n, a.text, b.text))
+        return found
+
+    def outside_page(self) -> list[tuple[int, str]]:
+        """Words that lie partly off the page (cut off at an edge)."""
+        out = []
+        for n, words in enumerate(self.words, start=1):
+            width, height = self.sizes[n - 1]
+            out += [(n, w.text) for w in words
+                    if w.x < -0.5 or w.x1 > width + 0.5 or w.y < -0.5 or w.y + w.height > height + 0.5]
+        return out
+
+
+def find_in_order(words: Sequence[str], tokens: Sequence[str], slack: int = 4) -> bool:
+    """True if `words` appear in `tokens` in order, close together.
+
+    Other words may come in between (a neighbouring table cell printed on the same line),
+    but no more than `slack` times the text's own length plus 40: the text is there, whole,
+    in reading order, not scattered over the document. A word the printer broke over two
+    lines (an id or a hash wider than its column) may arrive in consecutive pieces.
+    """
+    # pdftotext joins a word hyphenated at a line end ("14-" / "year-old" -> "14year-old"),
+    # so hyphens are ignored on both sides
+    words = [w for w in (_dehyphen(w) for w in words) if w]
+    tokens = [_dehyphen(t) for t in tokens]
+    if not words:
+        return True
+    window = slack * len(words) + 40
+    starts = [i for i, t in enumerate(tokens) if words[0].startswith(t) and t]
+    for start in starts:
+        i, ok = start, True
+        for w in words:
+            i = _match_word(w, tokens, i, start + window)
+            if i < 0:
+                ok = False
+                break
+        if ok:
+            return True
+    return False
+
+
+def _dehyphen(word: str) -> str:
+    return word.replace("-", "").replace("\u00ad", "")
+
+
+#: how many words of a neighbouring cell may come between two pieces of a broken word
+
+_PIECE_GAP = 12
+
+
+def _match_word(word: str, tokens: Sequence[str], i: int, limit: int) -> int:
+    """Index after `word` found at or after i, whole or in pieces; -1 if not there.
+
+    A word broken at the end of a line ("14-" / "year-old", or a hash over two lines)
+    arrives in pieces, perhaps with words of the next cell on the same line in between.
+    """
+    while i < min(len(tokens), limit):
+        if tokens[i] == word:
+            return i + 1
+        if tokens[i] and word.startswith(tokens[i]):
+            end = _rest(word[len(tokens[i]):], tokens, i + 1)
+            if end >= 0:
+                return end
+        i += 1
+    return -1
+
+
+def _rest(rest: str, tokens: Sequence[str], i: int) -> int:
+    if not rest:
+        return i
+    for j in range(i, min(len(tokens), i + _PIECE_GAP)):
+        if tokens[j] and rest.startswith(tokens[j]):
+            end = _rest(rest[len(tokens[j]):], tokens, j + 1)
+            if end >= 0:
+                return end
+    return -1
+
+
 
 def inspect_pdf(pdf: Path) -> PdfPages:
     """Page sizes (pdfinfo), text per page and word boxes (pdftotext) of a PDF."""
@@ -171,10 +278,11 @@ def inspect_pdf(pdf: Path) -> PdfPages:
     bbox = _run([tool("pdftotext"), "-bbox", "-enc", "UTF-8", str(pdf), "-"]
                 ).stdout.decode("utf-8")
     words = tuple(
-        tuple(Word(html.unescape(t), float(x0), float(y0), float(y1) - float(y0))
-              for x0, y0, _x1, y1, t in _WORD.findall(page))
+        tuple(Word(html.unescape(t), float(x0), float(y0), float(y1) - float(y0), float(x1))
+              for x0, y0, x1, y1, t in _WORD.findall(page))
         for page in _PAGE.findall(bbox)
     )
+
     return PdfPages(sizes=sizes, texts=texts, words=words)
 
 
@@ -208,18 +316,51 @@ def _kind(path: Path, root: Path) -> str:
     return f"{path.stem} {path.suffix[1:]}"
 
 
+#: The pages shown in docs/outputs.md: (file under the meeting folder, page, image name).
+IMAGES = (
+    ("bundles/FAM-001.html", 1, "bundle-html-summary"),
+    ("bundles/FAM-001.html", 3, "bundle-html-not-shared"),
+    ("bundles/FAM-001.xlsx", 2, "bundle-xlsx-chronology"),
+    ("bundles/FAM-001.xlsx", 5, "bundle-xlsx-sharing-basis"),
+    ("recipients/police/FAM-001.html", 1, "view-html"),
+    ("agenda.html", 1, "agenda-html"),
+    ("agenda.xlsx", 2, "agenda-xlsx-follow-up"),
+    ("audit/audit_report.html", 2, "audit-html-no-consent"),
+    ("audit/audit_report.xlsx", 4, "audit-xlsx-no-consent"),
+    ("template.xlsx", 4, "template-guidance"),
+)
+
+
+def write_images(root: Path, pdfs: dict[Path, Path], folder: Path, dpi: int = 60) -> list[Path]:
+    """The pages in IMAGES as PNGs in `folder` (files the run did not write are skipped)."""
+    written = []
+    for rel, page, name in IMAGES:
+        source = root / rel
+        if source not in pdfs:
+            continue
+        written.append(render_png(pdfs[source], folder / name, page=page, dpi=dpi))
+    return written
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("meeting_dir", type=Path, help="<out>/<meeting_id>/ of a run")
     ap.add_argument("--extra", type=Path, nargs="*", default=[],
                     help="other files to print too (e.g. a submission template)")
     ap.add_argument("--keep", type=Path, help="keep the PDFs in this folder")
+    ap.add_argument("--images", type=Path,
+                    help="write the pages shown in docs/outputs.md as PNGs into this folder")
     args = ap.parse_args(argv)
     root: Path = args.meeting_dir
     files = sorted(p for p in root.rglob("*") if p.suffix in (".xlsx", ".html"))
     files += [p for p in args.extra]
     work = args.keep or Path(tempfile.mkdtemp(prefix="cb-print-"))
     pdfs = print_all(files, work)
+    if args.images:
+        extra = {root / p.name: pdfs[p] for p in args.extra}  # template.xlsx beside the meeting
+        for png in write_images(root, {**pdfs, **extra}, args.images):
+            print(f"wrote {png}")
+
     print(f"{'file':48} {'kind':24} {'pages':>5}  {'paper':22} {'marked':>7} "
           f"{'word pt med/min':>15}")
     for f in files:

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.audit import record_run, write_head
-
 from pipeline.merge import follow_ups, receipt_rows, recipients_by_item, rejection_rows
 from pipeline.models import LEDGER_COLUMNS, LedgerRow
 from pipeline.policy import QUEUE_COLUMNS, QUEUE_NAME, review_queue_rows

@@ -212,6 +212,23 @@ def _hf_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
+_HF_MARKING_PT = 9.0
+_HF_TITLE_PT = 8.0
+_MARGIN_IN = 0.5
+
+
+def _footer_title(spec: PageSpec) -> str:
+    """The sheet's title, cut so it never runs into the marking centred beside it."""
+    page_pt = {"landscape": 841.89, "portrait": 595.28}[spec.orientation]
+    centre = max((text_width_pt(line, bold=True, size=_HF_MARKING_PT) for line in spec.marking),
+                 default=0.0)
+    room = (page_pt - 2 * 72 * _MARGIN_IN - centre) / 2 - 12
+    title = spec.title
+    while title and text_width_pt(title, size=_HF_TITLE_PT) > room:
+        title = title[:-2].rstrip() + "…"
+    return title
+
+
 def apply_page_setup(ws: Worksheet, spec: PageSpec) -> None:
     """Paper, orientation, scaling, print titles, margins, header and footer of a sheet."""
     ws.page_setup.paperSize = A4
@@ -227,22 +244,23 @@ def apply_page_setup(ws: Worksheet, spec: PageSpec) -> None:
     ws.print_options.gridLines = spec.gridlines
     ws.print_options.horizontalCentered = False
     margins = ws.page_margins
-    margins.left = margins.right = 0.5
+    margins.left = margins.right = _MARGIN_IN
     margins.top = margins.bottom = 0.85
     margins.header = margins.footer = 0.3
     marking = "\n".join(_hf_text(line) for line in spec.marking)
     for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
         header.center.text = marking
-        header.center.size = 9
+        header.center.size = int(_HF_MARKING_PT)
         header.center.font = f"{FONT_NAME},Bold"
     for footer in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
         footer.center.text = marking
-        footer.center.size = 9
+        footer.center.size = int(_HF_MARKING_PT)
         footer.center.font = f"{FONT_NAME},Bold"
-        footer.left.text = _hf_text(spec.title)
-        footer.left.size = 8
+        footer.left.text = _hf_text(_footer_title(spec))
+        footer.left.size = int(_HF_TITLE_PT)
         footer.right.text = "Page &P of &N"
-        footer.right.size = 8
+        footer.right.size = int(_HF_TITLE_PT)
+
 
 
 #: openpyxl writes a line break in a header or footer as the escape _x000a_, which

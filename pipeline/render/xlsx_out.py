@@ -154,8 +154,12 @@ def _split_long(row: Sequence[object], columns: Sequence[Column]) -> list[Sequen
 
 
 def add_table(wb: Workbook, sheet: Sheet, rows: Iterable[Sequence[object]],
-              markings: Sequence[str], caption: str, labels: Labels) -> Worksheet:
-    """Append one sheet: banner, header row, data rows, print setup."""
+              markings: Sequence[str], caption: str, labels: Labels,
+              footer: str | None = None) -> Worksheet:
+    """Append one sheet: banner (markings and caption), header row, data rows, print setup.
+
+    `footer` (default: the caption) names the sheet at the foot of every printed page.
+    """
     ws = wb.create_sheet(sheet.title)
     columns = sheet.columns
     last = get_column_letter(len(columns))
@@ -190,7 +194,7 @@ def add_table(wb: Workbook, sheet: Sheet, rows: Iterable[Sequence[object]],
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:{last}{max(r, 2)}"
     apply_page_setup(ws, PageSpec(orientation=sheet.orientation, title_rows=2,
-                                  marking=tuple(markings), title=caption))
+                                  marking=tuple(markings), title=footer or caption))
     return ws
 
 
@@ -353,7 +357,9 @@ def bundle_xlsx(b: FamilyBundle, started_at: datetime, labels: Labels | None = N
             f"family {b.family_ref}{view}")
 
     def table(sheet: Sheet, rows: Iterable[Sequence[object]]) -> None:
-        add_table(wb, sheet, rows, b.markings, f"{head}: {sheet.title.lower()}", L)
+        add_table(wb, sheet, rows, b.markings, f"{head}: {sheet.title.lower()}", L,
+                  footer=f"{b.family_ref}{view}: {sheet.title.lower()}")
+
 
     table(SUMMARY, _summary_rows(b, L))
     table(CHRONOLOGY, [

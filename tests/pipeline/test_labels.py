@@ -15,8 +15,7 @@ from pipeline.labels import LABELLED, LABELS_PATH, load_labels, missing_labels, 
 from pipeline.merge import RECEIPT_COLUMNS
 from pipeline.models import VOCABULARIES
 from pipeline.policy import load_policy
-from pipeline.render import Sheet
-from pipeline.render import xlsx_out
+from pipeline.render import Sheet, xlsx_out
 
 TEMPLATES = [*Path(xlsx_out.__file__).parent.joinpath("templates").glob("*.j2"),
              *Path(audit_report.__file__).parent.joinpath("templates").glob("*.j2")]

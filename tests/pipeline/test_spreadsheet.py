@@ -23,8 +23,8 @@ from pipeline.spreadsheet import (
     row_height,
     set_text,
     text_width_pt,
-    wrap_lines,
     workbook_bytes,
+    wrap_lines,
 )
 
 TEXT = ("Louise HARROWFIELD (14) found at 23:10 in a stairwell at [address] with older males. "

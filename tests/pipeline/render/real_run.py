@@ -26,8 +26,10 @@ STARTED_AT = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
 
 def run_sample(out: Path, state: Path, meeting: Path = SAMPLE_MEETING,
                inbox: Path = SAMPLE_INBOX) -> Path:
-    """Run the meeting into `out`; return `<out>/<meeting_id>/`. Sets CASEBUNDLE_STATE_DIR."""
-    os.environ["CASEBUNDLE_STATE_DIR"] = str(state)
+    """Run the meeting into `out`; return `<out>/<meeting_id>/`.
+
+    The audit store is found through CASEBUNDLE_STATE_DIR: the caller sets it (to `state`).
+    """
     rules = load_rules(meeting)
     run = MeetingRun(run_id="render-test", started_at=STARTED_AT, meeting=rules.meeting,
                      meeting_config_path=str(meeting), inbox=str(inbox))
@@ -56,5 +58,7 @@ def run_sample(out: Path, state: Path, meeting: Path = SAMPLE_MEETING,
 if __name__ == "__main__":  # pragma: no cover - a developer's shortcut
     import sys
 
+    os.environ["CASEBUNDLE_STATE_DIR"] = sys.argv[2]
     folder = run_sample(Path(sys.argv[1]), Path(sys.argv[2]))
+
     print(folder)  # noqa: T201
