@@ -196,3 +196,35 @@ def test_audit_chain_verifies_against_the_run_head(sample_run, monkeypatch):
     result = verify_store(store, [head_file])
     assert result.ok, result
     assert head["length"] >= len(_ledger(sample_run))
+
+
+def test_every_rejected_row_and_file_is_followed_up_in_summary_agenda_and_receipt(sample_run):
+    """Rejected files and rows, duplicates and items in review reach the agenda, the console
+    summary and each agency's receipt, not only the ledger."""
+    summary, folder = sample_run["summary"], sample_run["dir"]
+    ledger = _ledger(sample_run)
+    follow = summary["follow_up"]
+    covered = {(f["file"], str(r)) for f in follow for r in (f["rows"] or [""])}
+    for line in ledger:
+        if line["disposition"] in ("rejected", "review"):
+            assert (line["file"], line["row"]) in covered, line
+    by_agency = summary["by_agency"]
+    assert sum(sum(c.values()) for c in by_agency.values()) == summary["rows_in"]
+    agenda = (folder / "agenda.html").read_text(encoding="utf-8")
+    for bad in MANIFEST["corrupt_files"] + MANIFEST["duplicate_files"]:
+        assert any(f["file"] == bad["file"] for f in follow)
+        assert bad["file"].split("/")[-1].replace("_", "_<wbr>") in agenda or \
+            bad["file"].split("/")[-1] in agenda.replace("<wbr>", "")
+    assert agenda.count("awaits a person") == summary["counts"]["review"]
+    for agency in sample_run["meeting"].agencies:
+        mine = [r for r in ledger if r["agency"] == agency]
+        path = folder / "receipts" / f"{agency}.csv"
+        if not mine:
+            assert not path.exists()
+            continue
+        with path.open(encoding="utf-8") as fh:
+            receipt = list(csv.DictReader(fh))
+        # one receipt row per input row of the agency: rejected ones included, in file order
+        assert sorted((r["file"], r["row"], r["disposition"]) for r in receipt) == \
+            sorted((r["file"], r["row"], r["disposition"]) for r in mine), agency
+        assert not any(".txt" in r["explanations"] for r in receipt)  # cited by title
