@@ -3,7 +3,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test test-fast lint types check lock bench samples clean
+.PHONY: setup run test test-fast test-render lint types check lock bench samples clean
 
 setup: $(VENV)/.installed
 
@@ -20,6 +20,11 @@ test: setup
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
+
+# Print every kind of output with LibreOffice and Chromium and check the PDFs.
+test-render: setup
+	$(BIN)/python -m pytest -m render
+
 
 lint: setup
 	$(BIN)/ruff check pipeline flows tests benchmarks sample_inputs

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import os
 import re
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -127,8 +129,15 @@ FAKE_SUMMARY = {
 }
 
 
+def _fake_flow(monkeypatch, prepare) -> None:  # type: ignore[no-untyped-def]
+    """Stand in for flows.prepare without importing it: importing Prefect here would fix
+    its settings (PREFECT_HOME) for the rest of this test process."""
+    module = types.ModuleType("flows.prepare")
+    module.prepare_meeting = prepare  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "flows.prepare", module)
+
+
 def test_run_shows_progress_then_what_happened_and_what_to_do(tmp_path, monkeypatch):
-    import flows.prepare
     from flows.progress import step
 
     seen = {}
@@ -145,7 +154,7 @@ def test_run_shows_progress_then_what_happened_and_what_to_do(tmp_path, monkeypa
         step("write", 1, 1)
         return FAKE_SUMMARY
 
-    monkeypatch.setattr(flows.prepare, "prepare_meeting", fake_prepare)
+    _fake_flow(monkeypatch, fake_prepare)
     # the CLI sets these for the run; monkeypatch puts them back afterwards
     monkeypatch.setenv("CASEBUNDLE_STATE_DIR", "elsewhere")
     monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "INFO")
@@ -168,16 +177,15 @@ def test_run_shows_progress_then_what_happened_and_what_to_do(tmp_path, monkeypa
 
 
 def test_run_verbose_keeps_prefects_log_lines(tmp_path, monkeypatch):
-    import flows.prepare
-
     seen = {}
 
     def fake_prepare(**_: str) -> dict:  # type: ignore[type-arg]
         seen["log_level"] = os.environ.get("PREFECT_LOGGING_LEVEL")
         return FAKE_SUMMARY
 
-    monkeypatch.setattr(flows.prepare, "prepare_meeting", fake_prepare)
+    _fake_flow(monkeypatch, fake_prepare)
     monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "INFO")
+    monkeypatch.setenv("CASEBUNDLE_STATE_DIR", "elsewhere")
     result = runner.invoke(app, ["run", "--out", str(tmp_path / "out"), "--state",
                                  str(tmp_path / "s"), "--verbose"])
     assert result.exit_code == 0, result.output
