@@ -17,7 +17,9 @@ from flows.cli_review import review_app
 from flows.cli_summary import print_summary, run_progress
 from pipeline.errors import CasebundleError, ConfigError
 from pipeline.ingest import InboxFile, read_and_validate, write_template
+from pipeline.labels import load_labels
 from pipeline.meeting import SAMPLE_INBOX, SAMPLE_MEETING, MeetingConfig, load_meeting
+
 from pipeline.models import Decision, Item, Rejection
 from pipeline.policy import PolicyRules, decide_items, explain, load_policy
 
@@ -156,19 +158,22 @@ def _print_rejections(rejections: list[Rejection]) -> None:
 
 
 def _print_decisions(items: list[Item], decisions: list[Decision], rules: PolicyRules) -> None:
+    labels = load_labels()
     table = Table(title="What the policy would decide (before the meeting coordinator sees it)",
                   show_lines=True)
     for col in ("sheet", "row", "family", "category", "disposition", "reasons"):
         table.add_column(col, overflow="fold")
     for item, d in zip(items, decisions, strict=True):
         table.add_row(item.provenance.sheet, str(item.provenance.row), item.family_ref,
-                      item.category, d.disposition, "\n".join(d.reasons))
+                      labels.value("category", item.category), d.disposition,
+                      "\n".join(f"{labels.reason(c)} ({c})" for c in d.reasons))
     console.print(table)
     codes = sorted({c for d in decisions for c in d.reasons})
     console.print("[bold]Reasons:[/]")
     for code in codes:
-        console.print(f"  {code}: {' '.join(explain(code, rules).explanation.split())}",
-                      markup=False, soft_wrap=True)
+        rc = explain(code, rules)
+        console.print(f"  {code}: {' '.join(rc.explanation.split())} "
+                      f"[{labels.cite(rc.citation)}]", markup=False, soft_wrap=True)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -174,7 +174,15 @@ def test_json_is_sorted_and_dates_are_iso(out: Path) -> None:
 def test_bundle_workbook_structure(out: Path) -> None:
     wb = openpyxl.load_workbook(out / "bundles" / "FAM-001.xlsx")
     assert wb.sheetnames == BUNDLE_SHEETS
+    # a recipient view never lists what was not shared
+    assert openpyxl.load_workbook(out / "recipients" / "csc" / "FAM-001.xlsx").sheetnames == \
+        VIEW_SHEETS
+    not_shared = [[c.value for c in r] for r in wb["Not shared"].iter_rows(min_row=3)]
+    assert [r[:2] + r[3:4] for r in not_shared] == [
+        ["health", "Sexual health", "Awaiting review"], ["housing", "Housing", "Awaiting review"],
+        ["school", "Education", "Withheld"]]
     chron = wb["Chronology"]
+
     assert [c.value for c in chron[2]] == [
         "Date", "Historic", "Person", "Category", "Fact, opinion or allegation",
         "What happened (redacted)", "Source"]
