@@ -331,7 +331,7 @@ IMAGES = (
 )
 
 
-def write_images(root: Path, pdfs: dict[Path, Path], folder: Path, dpi: int = 60) -> list[Path]:
+def write_images(root: Path, pdfs: dict[Path, Path], folder: Path, dpi: int = 72) -> list[Path]:
     """The pages in IMAGES as PNGs in `folder` (files the run did not write are skipped)."""
     written = []
     for rel, page, name in IMAGES:

@@ -33,6 +33,8 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
     Returns the run summary (counts, files, duplicates, notes: no personal data).
     """
     meeting_id = run.meeting.meeting.id
+    outcomes = {code: rc.outcome for code, rc in rules.policy.reason_codes.items()}
+
     with atomic_dir(out / meeting_id) as tmp:
         write_meeting_outputs(run, tmp, rules.need_to_know, rules.policy, rules.labels)
         write_ledger(tmp / "ledger.csv", run.ledger)
@@ -55,7 +57,7 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
                    "follow_up": [
                        {"agency": f.agency, "kind": f.kind, "file": f.file,
                         "rows": list(f.rows), "problem": f.problem, "action": f.action}
-                       for f in follow_ups(run, rules.labels)]}
+                       for f in follow_ups(run, rules.labels, outcomes)]}
         write_text(tmp / "run_summary.json", json.dumps(summary, indent=2, sort_keys=True))
     return summary
 

@@ -149,7 +149,7 @@ _GUIDE_HEADERS = (("column", 20), ("required", 18), ("values", 34), ("meaning", 
                   ("also accepted as header", 22))
 
 
-def _guidance(guide: Worksheet) -> None:
+def _guidance(guide: Worksheet, lists: dict[str, tuple[str, ...]]) -> None:
     for idx, (h, width) in enumerate(_GUIDE_HEADERS, start=1):
         cell = guide.cell(row=1, column=idx, value=h)
         cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
@@ -160,6 +160,11 @@ def _guidance(guide: Worksheet) -> None:
             text = "date: dd/mm/yyyy, yyyy-mm-dd or an Excel date cell"
         elif col.kind == "agency_list":
             text = "comma-separated agency codes"
+        elif col.name in ("agency", "family_ref") and lists.get(col.name):
+            values = lists[col.name]
+            text = ("one of: " + ", ".join(values) if len(values) <= 20 else
+                    f"one of the meeting's {len(values)} values (see the drop-down)")
+
         elif col.values:
             text = (", ".join(col.values) +
                     (" (comma-separated list)" if col.kind == "vocab_list" else ""))
@@ -183,7 +188,8 @@ def build_template(meeting: MeetingConfig | None = None, agency: str | None = No
     wb = new_workbook()
     ws = wb.create_sheet("Submission")
     guide = wb.create_sheet("Guidance")
-    _guidance(guide)
+    _guidance(guide, _lists(meeting, agency))
+
     _submission(ws, guide, meeting, agency)
     wb.properties.creator = "casebundle"
     wb.properties.title = "casebundle submission template"

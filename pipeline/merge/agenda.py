@@ -10,6 +10,8 @@ from datetime import date
 
 from pipeline.labels import Labels, load_labels
 from pipeline.merge.follow_up import FollowUp, follow_ups
+from pipeline.merge.not_shared import Outcomes
+
 from pipeline.merge.persons import PersonView, person_views
 from pipeline.models import MARKING, highest_risk, risk_rank
 from pipeline.run import MeetingRun
@@ -83,7 +85,8 @@ def _agenda_family(run: MeetingRun, family_ref: str) -> AgendaFamily:
     )
 
 
-def build_agenda(run: MeetingRun, labels: Labels | None = None) -> Agenda:
+def build_agenda(run: MeetingRun, labels: Labels | None = None,
+                 outcomes: Outcomes | None = None) -> Agenda:
     """Families by highest recorded risk, then agencies with concerns; then silent agencies
     and what each agency must follow up (files not read, rows rejected, items in review)."""
     families = [_agenda_family(run, f.ref) for f in run.meeting.families]
@@ -103,6 +106,6 @@ def build_agenda(run: MeetingRun, labels: Labels | None = None) -> Agenda:
         purpose=meeting.purpose,
         families=tuple(families),
         silent_agencies=silent,
-        follow_ups=follow_ups(run, labels or load_labels()),
+        follow_ups=follow_ups(run, labels or load_labels(), outcomes),
         agency_names=tuple(sorted(run.meeting.agency_names.items())),
     )

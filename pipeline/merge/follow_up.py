@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipeline.labels import Labels
+from pipeline.merge.not_shared import Outcomes, deciding_reasons
+
 from pipeline.models import Rejection
 from pipeline.run import MeetingRun
 
@@ -121,14 +123,16 @@ def _sentence(text: str, capitalise: bool = True) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _review_follow_ups(run: MeetingRun, labels: Labels) -> list[FollowUp]:
+def _review_follow_ups(run: MeetingRun, labels: Labels,
+                       outcomes: Outcomes | None) -> list[FollowUp]:
     """Items held for a person's decision, one line per item, grouped by agency."""
     out = []
     for item in run.items:
         if run.disposition(item) != "review":
             continue
         d = run.decisions.get(item.item_id)
-        codes = d.reasons if d is not None and d.disposition == "review" else ("REDACTION_FAILED",)
+        codes = (deciding_reasons(d.reasons, "review", outcomes)
+                 if d is not None and d.disposition == "review" else ("REDACTION_FAILED",))
         p = item.provenance
         why = "; ".join(labels.reason(c) for c in codes)
         row = "" if p.row is None else f", row {p.row}"
@@ -143,8 +147,13 @@ def _review_follow_ups(run: MeetingRun, labels: Labels) -> list[FollowUp]:
     return out
 
 
-def follow_ups(run: MeetingRun, labels: Labels) -> tuple[FollowUp, ...]:
-    """Everything to follow up, by agency, then kind (KINDS order), then file and row."""
-    items = _rejection_follow_ups(run.rejections) + _review_follow_ups(run, labels)
+def follow_ups(run: MeetingRun, labels: Labels,
+               outcomes: Outcomes | None = None) -> tuple[FollowUp, ...]:
+    """Everything to follow up, by agency, then kind (KINDS order), then file and row.
+
+    With `outcomes` (reason code -> outcome), an item in review names only the reasons that
+    sent it there.
+    """
+    items = _rejection_follow_ups(run.rejections) + _review_follow_ups(run, labels, outcomes)
     return tuple(sorted(items, key=lambda f: (f.agency, KINDS.index(f.kind), f.file,
                                               f.rows[:1] or (0,), f.problem)))

@@ -143,3 +143,15 @@ def test_agenda_carries_follow_ups_and_reminder_codes(sample: Sample) -> None:
     assert [f.agency for f in agenda.follow_ups] == ["health", "housing", "yos"]
     fam1 = next(f for f in agenda.families if f.family_ref == "FAM-001")
     assert fam1.reminder_codes == ("CONFIRM_CSC_REFERRAL",)
+
+
+def test_an_item_in_review_names_only_the_reasons_that_sent_it_there(sample: Sample) -> None:
+    run, item_id = sample.run, sample.ids["review"]
+    run.decisions[item_id] = run.decisions[item_id].model_copy(
+        update={"reasons": ("REVIEW_OPINION_THIRD_PARTY", "NOT_CONFIDENTIAL")})
+    labels = load_labels()
+    [health] = [f for f in follow_ups(run, labels, OUTCOMES) if f.agency == "health"]
+    assert health.codes == ("REVIEW_OPINION_THIRD_PARTY",)
+    assert labels.reason("NOT_CONFIDENTIAL") not in health.problem
+    [unfiltered] = [f for f in follow_ups(run, labels) if f.agency == "health"]
+    assert labels.reason("NOT_CONFIDENTIAL") in unfiltered.problem
