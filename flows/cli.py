@@ -19,7 +19,6 @@ from pipeline.errors import CasebundleError, ConfigError
 from pipeline.ingest import InboxFile, read_and_validate, write_template
 from pipeline.labels import load_labels
 from pipeline.meeting import SAMPLE_INBOX, SAMPLE_MEETING, MeetingConfig, load_meeting
-
 from pipeline.models import Decision, Item, Rejection
 from pipeline.policy import PolicyRules, decide_items, explain, load_policy
 

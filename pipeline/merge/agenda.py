@@ -11,7 +11,6 @@ from datetime import date
 from pipeline.labels import Labels, load_labels
 from pipeline.merge.follow_up import FollowUp, follow_ups
 from pipeline.merge.not_shared import Outcomes
-
 from pipeline.merge.persons import PersonView, person_views
 from pipeline.models import MARKING, highest_risk, risk_rank
 from pipeline.run import MeetingRun

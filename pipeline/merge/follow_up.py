@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from pipeline.labels import Labels
 from pipeline.merge.not_shared import Outcomes, deciding_reasons
-
 from pipeline.models import Rejection
 from pipeline.run import MeetingRun
 

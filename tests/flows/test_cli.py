@@ -10,7 +10,6 @@ import types
 from pathlib import Path
 
 import pytest
-
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
