@@ -143,6 +143,5 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
     logger.info("rows in %d = ledger rows %d", inputs.rows_in, len(run.ledger))
     summary = write_task(run.run_id, out)
     step("write", 1, 1)
-
     logger.info("meeting %s written: %s", meeting_id, summary["counts"])
     return summary

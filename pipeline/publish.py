@@ -34,7 +34,6 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
     """
     meeting_id = run.meeting.meeting.id
     outcomes = {code: rc.outcome for code, rc in rules.policy.reason_codes.items()}
-
     with atomic_dir(out / meeting_id) as tmp:
         write_meeting_outputs(run, tmp, rules.need_to_know, rules.policy, rules.labels)
         write_ledger(tmp / "ledger.csv", run.ledger)

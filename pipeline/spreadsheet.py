@@ -240,7 +240,6 @@ def apply_page_setup(ws: Worksheet, spec: PageSpec) -> None:
         ws.print_title_rows = f"1:{spec.title_rows}"
     if spec.title_columns:
         ws.print_title_cols = spec.title_columns
-
     ws.print_options.gridLines = spec.gridlines
     ws.print_options.horizontalCentered = False
     margins = ws.page_margins

@@ -164,7 +164,6 @@ def _guidance(guide: Worksheet, lists: dict[str, tuple[str, ...]]) -> None:
             values = lists[col.name]
             text = ("one of: " + ", ".join(values) if len(values) <= 20 else
                     f"one of the meeting's {len(values)} values (see the drop-down)")
-
         elif col.values:
             text = (", ".join(col.values) +
                     (" (comma-separated list)" if col.kind == "vocab_list" else ""))
@@ -189,7 +188,6 @@ def build_template(meeting: MeetingConfig | None = None, agency: str | None = No
     ws = wb.create_sheet("Submission")
     guide = wb.create_sheet("Guidance")
     _guidance(guide, _lists(meeting, agency))
-
     _submission(ws, guide, meeting, agency)
     wb.properties.creator = "casebundle"
     wb.properties.title = "casebundle submission template"

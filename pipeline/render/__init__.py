@@ -61,7 +61,6 @@ def write_meeting_outputs(
     for bundle in build_bundles(run, outcomes):
         written += _write_bundle(bundle, dest / "bundles", run, words, citations)
     agenda = build_agenda(run, words, outcomes)
-
     written.append(write_bytes(dest / "agenda.xlsx", agenda_xlsx(agenda, run.started_at, words)))
     written.append(write_text(dest / "agenda.html", agenda_html(agenda, words)))
     for agency in run.meeting.agencies:

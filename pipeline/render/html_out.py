@@ -56,7 +56,6 @@ def environment(*extra: Path) -> Environment:
     """
     env = Environment(
         loader=FileSystemLoader([*extra, TEMPLATES]),
-
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,

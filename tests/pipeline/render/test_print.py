@@ -183,7 +183,6 @@ def test_formula_like_text_prints_exactly_as_written(printed: Printed, ext: str)
     assert "-ve" in tokens and "'-ve" not in tokens
     assert "@DSL," in tokens and "'@DSL," not in tokens and "DSL," not in tokens
     assert "=Needed" in tokens and "'=Needed" not in tokens
-
     assert _in_order(printed.pages[f"bundle.{ext}"], LONG_NOTE)  # the long note, all of it
 
 

@@ -182,7 +182,6 @@ def test_bundle_workbook_structure(out: Path) -> None:
         ["health", "Sexual health", "Awaiting review"], ["housing", "Housing", "Awaiting review"],
         ["school", "Education", "Withheld"]]
     chron = wb["Chronology"]
-
     assert [c.value for c in chron[2]] == [
         "Date", "Historic", "Person", "Category", "Fact, opinion or allegation",
         "What happened (redacted)", "Source"]
