@@ -3,7 +3,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test test-fast test-browser screenshots lint types imports check lock bench samples clean fuzz
+.PHONY: setup run test test-fast test-render test-browser screenshots lint types imports check lock bench samples clean fuzz
 
 setup: $(VENV)/.installed
 
@@ -33,6 +33,10 @@ screenshots: setup
 fuzz: setup
 	CASEBUNDLE_FUZZ_EXAMPLES=$${CASEBUNDLE_FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest -q \
 		tests/pipeline/ingest/test_fuzz_read.py
+
+# Print every kind of output with LibreOffice and Chromium and check the PDFs.
+test-render: setup
+	$(BIN)/python -m pytest -m render
 
 lint: setup
 	$(BIN)/ruff check pipeline flows tests benchmarks sample_inputs

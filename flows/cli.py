@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from rich.text import Text
 
 from flows.cli_audit import audit_app
 from flows.cli_review import review_app
+from flows.cli_summary import print_summary, run_progress
 from flows.cli_web import users_app, web
 from pipeline.errors import CasebundleError, ConfigError
 from pipeline.identity import Matcher, apply_identity, describe, load_matcher, match_items
@@ -24,6 +26,7 @@ from pipeline.ingest import (
     read_isolated,
     write_template,
 )
+from pipeline.labels import load_labels
 from pipeline.meeting import SAMPLE_INBOX, SAMPLE_MEETING, MeetingConfig, load_meeting
 from pipeline.merge import explained_codes, receipt_row
 from pipeline.models import Decision, Item, Rejection, SubjectMatch
@@ -45,6 +48,9 @@ console = Console()
 err = Console(stderr=True)
 
 MeetingOpt = Annotated[Path, typer.Option("--meeting", "-m", help="Meeting config YAML.")]
+#: where review decisions and the audit store live (docs/audit.md)
+ENV_STATE_DIR = "CASEBUNDLE_STATE_DIR"
+
 
 
 def _fail(exc: CasebundleError) -> None:
@@ -60,9 +66,12 @@ def run(
                                         )] = SAMPLE_INBOX,
     out: Annotated[Path, typer.Option(help="Output folder; writes <out>/<meeting_id>/."
                                       )] = Path("outputs"),
-    state: Annotated[Path, typer.Option(envvar="CASEBUNDLE_STATE_DIR",
-                                        help="State folder (review decisions, audit store)."
+    state: Annotated[Path, typer.Option(envvar=ENV_STATE_DIR,
+                                        help="State folder: review decisions and the audit "
+                                             "store (env CASEBUNDLE_STATE_DIR)."
                                         )] = Path(".casebundle"),
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="Show Prefect's own log lines.")] = False,
 ) -> None:
     """Run the prepare-meeting flow. With no options it runs the bundled sample meeting."""
     try:  # fail fast on a bad config or inbox, before Prefect's server starts
@@ -73,6 +82,11 @@ def run(
     except CasebundleError as exc:
         _fail(exc)
         return
+    # --state decides where every piece of state lives: the review store (passed to the
+    # flow) and the audit store (found through the environment by the audit settings)
+    os.environ[ENV_STATE_DIR] = str(state)
+    if not verbose:  # Prefect reads this when it is first imported, just below
+        os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
     from flows.prepare import prepare_meeting, server_start_failure  # Prefect starts here
     from flows.server import register_run, stop_own_server, stop_stale_servers, unregister
 
@@ -80,8 +94,9 @@ def run(
         err.print(f"casebundle: after a killed run: {line}", highlight=False)
     token = register_run()  # before Prefect starts its server, which inherits the token
     try:
-        summary = prepare_meeting(meeting_config=str(meeting), inbox=str(inbox), out=str(out),
-                                  state_dir=str(state))
+        with run_progress(err, enabled=not verbose):
+            summary = prepare_meeting(meeting_config=str(meeting), inbox=str(inbox),
+                                      out=str(out), state_dir=str(state))
     except CasebundleError as exc:
         _fail(exc)
         return
@@ -94,22 +109,7 @@ def run(
     finally:
         stop_own_server()
         unregister(token)
-    table = Table(title=f"Meeting {summary['meeting_id']} (run {summary['run_id']})")
-    for col in ("rows in", "shared", "withheld", "review", "rejected"):
-        table.add_column(col, justify="right")
-    c = summary["counts"]
-    table.add_row(str(summary["rows_in"]), str(c["shared"]), str(c["withheld"]),
-                  str(c["review"]), str(c["rejected"]))
-    console.print(table)
-    console.print(f"rows in = ledger rows = {summary['rows_in']}")
-    ident = summary.get("identity", {})
-    if ident:
-        console.print("Subjects: " + ", ".join(f"{k.replace('_', ' ')} {v}"
-                                               for k, v in ident.items()), markup=False)
-    for line in summary.get("attention", []):
-        console.print(f"Attention: {line}", style="bold yellow", markup=False,
-                      soft_wrap=True)
-    console.print(f"Outputs: {out / summary['meeting_id']}")
+    print_summary(console, summary, out, meeting, state)
 
 
 @app.command()
@@ -217,6 +217,7 @@ def _print_decisions(items: list[Item], decisions: list[Decision], rules: Policy
                      matches: dict[str, SubjectMatch]) -> None:
     """The receipt the agency would get: who each row is about, outcome, reasons, reminders
     and what to do next."""
+    labels = load_labels()
     table = Table(title="What the policy would decide (before the meeting coordinator sees it)",
                   show_lines=True)
     for col in ("sheet", "row", "family", "subject match", "category", "disposition", "why",
@@ -229,9 +230,12 @@ def _print_decisions(items: list[Item], decisions: list[Decision], rules: Policy
     why = [explained_codes(d, rules) for d in decisions]
     for item, d, codes in zip(items, decisions, why, strict=True):
         table.add_row(item.provenance.sheet, str(item.provenance.row), item.family_ref,
-                      Text(_match_label(matches[item.item_id])), item.category,
-                      d.disposition, "\n".join(codes),
-                      "\n".join((*d.agency_reminders, *d.agenda_reminders)))
+                      Text(_match_label(matches[item.item_id])),
+                      labels.value("category", item.category),
+                      labels.value("disposition", d.disposition),
+                      "\n".join(f"{labels.reason(c)} ({c})" for c in codes),
+                      "\n".join(f"{labels.reason(c)} ({c})"
+                                for c in (*d.agency_reminders, *d.agenda_reminders)))
     console.print(table)
     console.print("[bold]Who each row is about (the family's roster in the meeting config):[/]")
     for item in items:
@@ -249,8 +253,9 @@ def _print_decisions(items: list[Item], decisions: list[Decision], rules: Policy
             continue
         console.print(f"[bold]{title}:[/]")
         for code in codes:
-            console.print(f"  {code}: {' '.join(explain(code, rules).explanation.split())}",
-                          markup=False, soft_wrap=True)
+            rc = explain(code, rules)
+            console.print(f"  {code}: {' '.join(rc.explanation.split())} "
+                          f"[{labels.cite(rc.citation)}]", markup=False, soft_wrap=True)
 
 
 def main() -> None:  # pragma: no cover - console entry point

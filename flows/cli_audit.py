@@ -29,9 +29,9 @@ from pipeline.audit import (
     subject_report,
     verify_store,
     write_key_file,
-    write_report,
 )
 from pipeline.errors import CasebundleError
+from pipeline.render import write_audit_report
 
 audit_app = typer.Typer(
     help="Governance: verify the decision record, reports, subject access, escrow, retention.",
@@ -145,7 +145,7 @@ def report(
 ) -> None:
     """Write <out>/<meeting>/audit/audit_report.xlsx and .html for a meeting run."""
     with _store(ctx) as (_, store):
-        xlsx, html = write_report(build_report(store, meeting, run), out)
+        xlsx, html = write_audit_report(build_report(store, meeting, run), out)
     typer.echo(f"wrote {xlsx}\nwrote {html}")
 
 

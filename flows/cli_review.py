@@ -25,7 +25,9 @@ from rich.text import Text
 from pipeline.audit import load_audit_settings
 from pipeline.errors import CasebundleError
 from pipeline.identity import IDENTITY_CODES, Roster
+from pipeline.labels import Labels, load_labels, uk_date
 from pipeline.meeting import MeetingConfig, load_meeting
+from pipeline.merge import deciding_reasons
 from pipeline.policy import (
     QUEUE_COLUMNS,
     QUEUE_NAME,
@@ -99,24 +101,29 @@ def _codes(cell: str) -> list[str]:
     return [c for c in re.split(r"[;,|\s]+", cell or "") if c]
 
 
-def _explained(codes: list[str], rules: PolicyRules) -> Text:
-    """Each code with its plain-English explanation, one per paragraph."""
+def _explained(codes: list[str], rules: PolicyRules, labels: Labels) -> Text:
+    """Each code: its label, the code, its plain-English explanation and the guidance."""
     text = Text()
     for i, code in enumerate(codes):
         if i:
             text.append("\n")
-        text.append(code, style="bold")
+        text.append(labels.reason(code), style="bold")
+        text.append(f" ({code})", style="dim")
         rc = rules.reason_codes.get(code)
-        text.append(f": {' '.join(rc.explanation.split())}" if rc else ": (unknown code)")
+        if rc is None:
+            text.append(": (unknown code)")
+            continue
+        text.append(f": {' '.join(rc.explanation.split())} ")
+        text.append(f"[{labels.cite(rc.citation)}]", style="dim")
     return text
 
 
 def _where(row: dict[str, str]) -> str:
     where = row.get("file", "")
-    if row.get("sheet"):
-        where += f" / {row['sheet']}"
+    if row.get("sheet") and row["sheet"] != "csv":
+        where += f", sheet {row['sheet']}"
     if row.get("row"):
-        where += f" row {row['row']}"
+        where += f", row {row['row']}"
     return where
 
 
@@ -163,25 +170,38 @@ def list_items(
     except CasebundleError as exc:
         _fail(str(exc))
     console = Console()
+    labels = load_labels()
 
     waiting = [
         row for iid, row in queue.items()
         if iid not in reviews or reviews[iid].content_hash != row["content_hash"]
     ]
-    table = Table(title=f"{meeting_id}: items awaiting a decision ({len(waiting)})")
-    for col in ("item", "agency / family", "category", "where", "reasons", "who it is about"):
-        table.add_column(col, no_wrap=col in ("item", "reasons"), overflow="fold")
+    # three columns, each wrapping on its own: readable in an 80-column terminal
+    table = Table(title=f"{meeting_id}: items awaiting a decision ({len(waiting)})",
+                  title_justify="left", show_lines=True, expand=True)
+    table.add_column("Item", no_wrap=True)
+    table.add_column("What and where", ratio=1, overflow="fold")
+    table.add_column("Why it waits", ratio=1, overflow="fold")
+    outcomes = {code: rc.outcome for code, rc in rules.reason_codes.items()}
+
+    def why(row: dict[str, str]) -> tuple[str, ...]:  # the codes that sent it to review
+        return deciding_reasons(tuple(_codes(row["reasons"])), "review", outcomes)
+
     for row in waiting:
+        what = (f"{labels.value('category', row['category'])} "
+                f"({labels.value('subject_role', row['subject_role']).lower()})")
         table.add_row(
-            Text(row["item_id"]), Text(f"{row['agency']} / {row['family_ref']}"),
-            Text(f"{row['category']} ({row['subject_role']})"), Text(_where(row)),
-            Text("\n".join(_codes(row["reasons"]))), Text(row.get("identity", "")),
+            Text(f"{row['item_id']}\n{row['family_ref']}, {row['agency']}"),
+            Text(f"{what}\n{_where(row)}"),
+            # who it is about, when the subject is not linked to the roster (issue 10)
+            Text("\n".join([*(labels.reason(c) for c in why(row)),
+                            *([f"Who: {row['identity']}"] if row.get("identity") else [])])),
         )
     console.print(table)
-    codes = sorted({c for row in waiting for c in _codes(row["reasons"])})
+    codes = sorted({c for row in waiting for c in why(row)})
     if codes:  # explanations once each, below the table, so the table stays narrow
         console.print(Text("Reasons:", style="bold"))
-        console.print(_explained(codes, rules), soft_wrap=True)
+        console.print(_explained(codes, rules, labels))
     if waiting:
         console.print(Text(
             "Decide with: casebundle review decide ITEM --meeting "
@@ -195,9 +215,11 @@ def list_items(
                 "family's members in the meeting config; then run again."))
 
     if reviews:
-        done = Table(title=f"{meeting_id}: decisions recorded ({len(reviews)})")
-        for col in ("item", "decision", "member", "by", "at", "reason", "status"):
-            done.add_column(col, no_wrap=col == "item", overflow="fold")
+        done = Table(title=f"{meeting_id}: decisions recorded ({len(reviews)})",
+                     title_justify="left", show_lines=True, expand=True)
+        done.add_column("Item", no_wrap=True)
+        done.add_column("Decision", ratio=1, overflow="fold")
+        done.add_column("Reason", ratio=2, overflow="fold")
         for iid, rev in sorted(reviews.items()):
             queued = queue.get(iid)
             if queued is not None and queued["content_hash"] != rev.content_hash:
@@ -205,8 +227,11 @@ def list_items(
             else:
                 status = "applies from the next run" if queued is not None else "applied"
             done.add_row(
-                Text(iid), Text(rev.disposition), Text(rev.member or ""), Text(rev.by),
-                Text(rev.at.isoformat(timespec="minutes")), Text(rev.reason), Text(status),
+                Text(iid),
+                Text(f"{labels.value('disposition', rev.disposition)}"
+                     + (f"\nabout {rev.member}" if rev.member else "")
+                     + f"\nby {rev.by}\n{uk_date(rev.at)}"),
+                Text(f"{rev.reason}\n({status})"),
             )
         console.print(done)
 

@@ -21,6 +21,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.settings import PREFECT_HOME, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
 
+from flows.progress import step
 from flows.server import current_token, record_server, register_run, stop_stale_servers
 from pipeline.errors import CasebundleError, TransientError
 from pipeline.faults import checkpoint
@@ -183,11 +184,15 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
     files = discover(Path(inbox))
     logger.info("meeting %s: %d paths in inbox, %d refused unread", meeting_id, len(files),
                 sum(1 for f in files if f.refusal))
+    step("start", 1, 1)
     futures = {i: read_file_task.submit(run.run_id, str(f.path), f.name, f.agency_folder)
                for i, f in enumerate(files) if f.refusal is None}
-    inputs = collect([futures[i].result() if i in futures
-                      else read_isolated(f, rules.meeting, run.started_at.date(), rules.ingest)
-                      for i, f in enumerate(files)])
+    results = []
+    for i, f in enumerate(files):
+        results.append(futures[i].result() if i in futures
+                       else read_isolated(f, rules.meeting, run.started_at.date(), rules.ingest))
+        step("read", i + 1, len(files))
+    inputs = collect(results)
     run.items, run.rejections = inputs.items, inputs.rejections
     run.files, run.duplicates, run.notes = inputs.files, inputs.duplicates, inputs.notes
     # who each item is about, before the policy; applied to its decisions after it
@@ -196,12 +201,15 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
     run.decisions = {d.item_id: d for d in decisions}
     run.decisions, run.identities = apply_identity_task(run.run_id, state_dir)
     logger.info("subjects: %s", outcome_counts(run.identities))  # counts only, no names
+    step("decide", len(decisions), len(decisions))
     run.reminder_text = {code: explain(code, rules.policy).explanation
                          for d in decisions for code in d.agenda_reminders}
     checkpoint("redacting")  # fault-injection tests (pipeline/faults.py)
-    for ref in sorted({i.family_ref for i in run.items}):
+    families = sorted({i.family_ref for i in run.items})
+    for n, ref in enumerate(families, start=1):
         # one batch per family, in turn: one loaded engine per process, no thread races
         fam = redact_task(run.run_id, ref, state_dir)
+        step("redact", n, len(families))
         run.redactions.update(fam.texts)
         if fam.persons_of_concern:
             run.persons_of_concern[fam.family_ref] = fam.persons_of_concern
@@ -218,5 +226,6 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
     save_unsure(Path(state_dir), meeting_id, entries)
     logger.info("meeting %s: %d words removed as unsure (listed for review)", meeting_id,
                 len(entries))
+    step("write", 1, 1)
     logger.info("meeting %s written: %s", meeting_id, summary["counts"])
     return summary

@@ -15,7 +15,7 @@ from typing import Any
 from pipeline.audit import record_run, write_head
 from pipeline.faults import checkpoint
 from pipeline.identity import describe, outcome_counts, unmatched_agencies
-from pipeline.merge import receipt_rows, recipients_by_item
+from pipeline.merge import follow_ups, receipt_rows, recipients_by_item, rejection_rows
 from pipeline.models import LEDGER_COLUMNS, LedgerRow
 from pipeline.policy import QUEUE_COLUMNS, QUEUE_NAME, review_queue_rows
 from pipeline.render import write_meeting_outputs
@@ -35,8 +35,9 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
     Returns the run summary (counts, files, duplicates, notes: no personal data).
     """
     meeting_id = run.meeting.meeting.id
+    outcomes = {code: rc.outcome for code, rc in rules.policy.reason_codes.items()}
     with atomic_dir(out / meeting_id) as tmp:
-        write_meeting_outputs(run, tmp, rules.need_to_know)
+        write_meeting_outputs(run, tmp, rules.need_to_know, rules.policy, rules.labels)
         write_ledger(tmp / "ledger.csv", run.ledger)
         identity = {i: describe(m) for i, m in run.identities.items() if not m.linked}
         write_csv(tmp / QUEUE_NAME, QUEUE_COLUMNS,
@@ -44,6 +45,8 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
         decisions = [run.decisions[i.item_id] for i in run.items]
         for agency in sorted(run.meeting.agencies):  # valid items come from these only
             rows = receipt_rows(agency, run.items, decisions, rules.policy, run.identities)
+            rows += rejection_rows(agency, run.rejections)
+            rows.sort(key=_input_order)
             if rows:
                 write_csv(tmp / "receipts" / f"{agency}.csv", list(rows[0]), rows)
         recipients = recipients_by_item(run, rules.need_to_know)
@@ -56,7 +59,12 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
                    "started_at": run.started_at.isoformat(), "rows_in": len(run.ledger),
                    "counts": counts, "files": run.files, "duplicates": run.duplicates,
                    "notes": run.notes, "identity": outcome_counts(run.identities),
-                   "attention": attention(run)}
+                   "attention": attention(run), "by_agency": agency_counts(run),
+                   "unsure_redactions": unsure_counts(run),
+                   "follow_up": [
+                       {"agency": f.agency, "kind": f.kind, "file": f.file,
+                        "rows": list(f.rows), "problem": f.problem, "action": f.action}
+                       for f in follow_ups(run, rules.labels, outcomes)]}
         write_text(tmp / "run_summary.json", json.dumps(summary, indent=2, sort_keys=True))
     return summary
 
@@ -71,6 +79,29 @@ def attention(run: MeetingRun) -> list[str]:
         out.append(f"{agency}: none of its {rows} valid rows matched a family's roster "
                    "(check family_ref, subject_name and subject_dob)")
     return out
+
+
+def unsure_counts(run: MeetingRun) -> dict[str, int]:
+    """Words removed as unsure (deny by default) in the run's texts, and how many of them
+    still await a reviewer's confirmation (`casebundle review redaction`). Counts only."""
+    texts = [r for r in run.redactions.values() if not r.failed]
+    return {"removed": sum(len(r.unsure) for r in texts),
+            "awaiting_confirmation": sum(r.awaiting for r in texts)}
+
+
+def _input_order(row: dict[str, str]) -> tuple[str, str, int]:
+    return (row["file"], row["sheet"], int(row["row"]) if row["row"] else -1)
+
+
+def agency_counts(run: MeetingRun) -> dict[str, dict[str, int]]:
+    """Ledger lines per agency and disposition (every meeting agency, even with none)."""
+    counts = {a: dict.fromkeys(("shared", "withheld", "review", "rejected"), 0)
+              for a in run.meeting.agencies}
+    for row in run.ledger:
+        counts.setdefault(row.agency, dict.fromkeys(("shared", "withheld", "review",
+                                                     "rejected"), 0))
+        counts[row.agency][row.disposition] += 1
+    return counts
 
 
 def disposition_counts(run: MeetingRun) -> dict[str, int]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from pipeline.audit import AuditSettings, load_audit_settings
 from pipeline.identity import Matcher, load_matcher
 from pipeline.ingest import IngestSettings, load_ingest_settings
+from pipeline.labels import Labels, load_labels
 from pipeline.meeting import MeetingConfig, load_meeting
 from pipeline.policy import NeedToKnow, PolicyRules, load_need_to_know, load_policy
 from pipeline.redact import Redactor, load_redactor
@@ -24,6 +25,8 @@ class Rules:
     audit: AuditSettings
     identity: Matcher
     ingest: IngestSettings
+    #: the words every output shows for codes (labels.yaml)
+    labels: Labels
 
 
 def load_rules(meeting_path: Path, rules_dir: Path | None = None) -> Rules:
@@ -43,4 +46,5 @@ def load_rules(meeting_path: Path, rules_dir: Path | None = None) -> Rules:
         audit=load_audit_settings(at("audit.yaml")),
         identity=load_matcher(at("identity.yaml"), at("diminutives.yaml")),
         ingest=load_ingest_settings(at("ingest.yaml")),
+        labels=load_labels(at("labels.yaml")),
     )

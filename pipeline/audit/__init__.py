@@ -14,7 +14,7 @@ from pipeline.audit.records import (
     subject_key,
     verify_store,
 )
-from pipeline.audit.report import AuditReport, build_report, render_xlsx, write_report
+from pipeline.audit.report import AuditReport, NoConsentItem, build_report
 from pipeline.audit.retention import PurgePlan, PurgeResult, execute_purge, plan_purge
 from pipeline.audit.reviews import ReviewEntry, review_entries, review_record
 from pipeline.audit.settings import AuditSettings, load_audit_settings, load_escrow_key
@@ -30,6 +30,7 @@ __all__ = [
     "AuditStoreBusy",
     "ChainProblem",
     "EscrowError",
+    "NoConsentItem",
     "PurgePlan",
     "PurgeResult",
     "RecordRow",
@@ -47,7 +48,6 @@ __all__ = [
     "plan_purge",
     "record_redaction_decision",
     "record_run",
-    "render_xlsx",
     "reveal",
     "review_entries",
     "review_record",
@@ -57,5 +57,4 @@ __all__ = [
     "verify_store",
     "write_head",
     "write_key_file",
-    "write_report",
 ]

@@ -1,38 +1,26 @@
 """Governance report of one meeting run: who submitted and shared what, on which basis.
 
-Built from the audit store only (never from outputs), written as xlsx and self-contained
-HTML to <out>/<meeting_id>/audit/. Lists every item shared without consent with its
-rationale and decider (../shared/seeds/003_e63cd6015283d4be.txt 3.38, 3.51).
+Built from the audit store only (never from outputs); `pipeline/render/audit_report.py`
+writes it as xlsx and self-contained HTML to <out>/<meeting_id>/audit/. Lists every item
+shared without consent with its rationale and decider
+(../shared/seeds/003_e63cd6015283d4be.txt 3.38, 3.51).
 """
 
 from __future__ import annotations
 
-import io
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
-from jinja2 import Environment, FileSystemLoader
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 
 from pipeline.audit.chain import AuditRecord
 from pipeline.audit.exceptions import AuditError
 from pipeline.audit.store import AuditStore
 from pipeline.models import FROZEN
-from pipeline.safe_files import safe_cell, secure_mkdir, write_bytes, write_text
 
 #: consent values under which sharing is with the person's agreement (or needs none)
 CONSENTED = ("explicit", "implied", "not_required")
-MARKING = "OFFICIAL-SENSITIVE"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 
 
 class AgencyCounts(BaseModel):
@@ -188,88 +176,3 @@ def build_report(store: AuditStore, meeting_id: str, run_id: str | None = None) 
         raise AuditError(f"run {run_id} is not a run of meeting {meeting_id}. Known runs: "
                          f"{', '.join(r.run_id for r in runs)}.")
     return report_from_records(store.of_run(chosen), runs_of_meeting=len(runs))
-
-
-# --- writers -------------------------------------------------------------------------------
-
-def _sheets(rep: AuditReport) -> list[tuple[str, list[str], list[list[Any]]]]:
-    summary: list[list[Any]] = [
-        ["Classification", MARKING], ["Meeting", rep.meeting_id],
-        ["Meeting type", rep.meeting_type], ["Meeting date", rep.meeting_date],
-        ["Run", rep.run_id], ["Run started", rep.run_started_at],
-        ["Recorded", rep.recorded_at], ["Runs of this meeting", rep.runs_of_meeting],
-        ["Report generated", rep.generated_at],
-        ["Records match the run's ledger", "yes" if rep.ledger_matches else "NO"],
-        ["Shared text purged under retention", "yes" if rep.content_purged else "no"],
-    ]
-    counts = ["agency", "submitted", "shared", "withheld", "review", "rejected"]
-    nc = list(NoConsentItem.model_fields)
-    return [
-        ("Summary", ["field", "value"], summary),
-        ("By agency", counts,
-         [[getattr(a, c) for c in counts] for a in (*rep.agencies, rep.totals)]),
-        ("Bases relied on", ["basis", "value", "shared items"],
-         [[b.basis, b.value, b.items] for b in rep.bases]),
-        ("Shared without consent", nc, [[getattr(x, c) for c in nc] for x in rep.no_consent]),
-        ("Redactions", ["entity_type", "recognizer", "removed", "items"],
-         [[r.entity_type, r.recognizer, r.count, r.items] for r in rep.redactions]),
-        ("Shared nothing", ["agency", "submitted", "note"],
-         [[s.agency, s.submitted, s.note] for s in rep.silent]),
-    ]
-
-
-def _fill(ws: Worksheet, columns: list[str], rows: list[list[Any]]) -> None:
-    ws.append([safe_cell(c) for c in columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows or [["(none)"] + [None] * (len(columns) - 1)]:
-        ws.append([safe_cell(v) for v in row])
-    for i in range(1, len(columns) + 1):
-        longest = max(len(str(c.value or "")) for c in ws[get_column_letter(i)])
-        ws.column_dimensions[get_column_letter(i)].width = min(max(12, longest + 2), 80)
-    for row_cells in ws.iter_rows(min_row=2):
-        for cell in row_cells:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
-    for hf in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
-        hf.center.text = MARKING
-    for hf in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
-        hf.center.text = MARKING
-        hf.right.text = "Page &P of &N"
-
-
-def render_xlsx(rep: AuditReport) -> bytes:
-    wb = Workbook()
-    wb.properties.creator = "casebundle"
-    wb.properties.title = f"Audit report {rep.meeting_id}"
-    first = True
-    for title, columns, rows in _sheets(rep):
-        if first:
-            ws = wb.active
-            assert ws is not None
-            ws.title = title
-            first = False
-        else:
-            ws = wb.create_sheet(title)
-        _fill(ws, columns, rows)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def render_html(rep: AuditReport) -> str:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("audit_report.html.j2").render(
-        r=rep, marking=MARKING, no_consent_columns=list(NoConsentItem.model_fields))
-
-
-def write_report(rep: AuditReport, out_dir: Path) -> tuple[Path, Path]:
-    """Write <out>/<meeting_id>/audit/audit_report.{xlsx,html}."""
-    if not _SAFE_ID.match(rep.meeting_id):
-        raise AuditError(f"meeting id {rep.meeting_id!r} cannot name a folder.")
-    folder = secure_mkdir(out_dir / rep.meeting_id / "audit")
-    xlsx = write_bytes(folder / "audit_report.xlsx", render_xlsx(rep))
-    html = write_text(folder / "audit_report.html", render_html(rep))
-    return xlsx, html

@@ -15,13 +15,16 @@ from pipeline.merge.bundle import (
     chronology,
     shared_items,
 )
+from pipeline.merge.follow_up import FollowUp, follow_ups, row_ranges
 from pipeline.merge.ledger import build_ledger, check_ledger
+from pipeline.merge.not_shared import NotSharedItem, Outcomes, deciding_reasons, not_shared
 from pipeline.merge.persons import PersonView
 from pipeline.merge.receipts import (
     RECEIPT_COLUMNS,
     explained_codes,
     receipt_row,
     receipt_rows,
+    rejection_rows,
 )
 from pipeline.merge.views import CHAIR, recipient_bundle, recipients_by_item
 
@@ -36,6 +39,9 @@ __all__ = [
     "BundleItem",
     "ChronologyEntry",
     "FamilyBundle",
+    "FollowUp",
+    "NotSharedItem",
+    "Outcomes",
     "PersonView",
     "SilentAgency",
     "build_agenda",
@@ -44,10 +50,15 @@ __all__ = [
     "build_ledger",
     "check_ledger",
     "chronology",
+    "deciding_reasons",
     "explained_codes",
+    "follow_ups",
+    "not_shared",
     "receipt_row",
     "receipt_rows",
+    "rejection_rows",
     "recipient_bundle",
     "recipients_by_item",
+    "row_ranges",
     "shared_items",
 ]

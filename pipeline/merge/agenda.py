@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipeline.identity import unmatched_agencies
+from pipeline.labels import Labels, load_labels
+from pipeline.merge.follow_up import FollowUp, follow_ups
+from pipeline.merge.not_shared import Outcomes
 from pipeline.merge.persons import PersonView, person_views
 from pipeline.models import MARKING, highest_risk, risk_rank
 from pipeline.run import MeetingRun
@@ -39,6 +42,8 @@ class AgendaFamily:
     awaiting_review: int
     reminders: tuple[str, ...]  # wording, see REMINDER_TEXT
     persons_of_concern: tuple[PersonView, ...]
+    #: the reminder codes behind `reminders` (for their short labels)
+    reminder_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,10 @@ class Agenda:
     silent_agencies: tuple[SilentAgency, ...]
     #: things the coordinator must see before anything else (e.g. EMPTY_INBOX)
     notices: tuple[str, ...] = ()
+    #: per agency: files not read, rows rejected, items awaiting review (follow_up.py)
+    follow_ups: tuple[FollowUp, ...] = ()
+    #: agency code -> name, from the meeting config
+    agency_names: tuple[tuple[str, str], ...] = ()
 
     @property
     def markings(self) -> tuple[str, ...]:
@@ -81,11 +90,14 @@ def _agenda_family(run: MeetingRun, family_ref: str) -> AgendaFamily:
         awaiting_review=counts["review"],
         reminders=tuple(run.reminder_text.get(c) or REMINDER_TEXT.get(c, c) for c in codes),
         persons_of_concern=person_views(run.persons_of_concern.get(family_ref, ()), None),
+        reminder_codes=tuple(codes),
     )
 
 
-def build_agenda(run: MeetingRun) -> Agenda:
-    """Families by highest recorded risk, then agencies with concerns; then silent agencies."""
+def build_agenda(run: MeetingRun, labels: Labels | None = None,
+                 outcomes: Outcomes | None = None) -> Agenda:
+    """Families by highest recorded risk, then agencies with concerns; then silent agencies
+    and what each agency must follow up (files not read, rows rejected, items in review)."""
     families = [_agenda_family(run, f.ref) for f in run.meeting.families]
     families.sort(key=lambda f: (risk_rank(f.highest_risk), -len(f.agencies), f.family_ref))
     with_items = {i.agency for i in run.items}
@@ -111,4 +123,6 @@ def build_agenda(run: MeetingRun) -> Agenda:
         families=tuple(families),
         silent_agencies=tuple(silent),
         notices=notices,
+        follow_ups=follow_ups(run, labels or load_labels(), outcomes),
+        agency_names=tuple(sorted(run.meeting.agency_names.items())),
     )

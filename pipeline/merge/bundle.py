@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from pipeline.merge.not_shared import NotSharedItem, Outcomes, not_shared
 from pipeline.merge.persons import PersonView, person_views
 from pipeline.models import (
     MARKING,
@@ -25,7 +26,7 @@ from pipeline.models import (
 from pipeline.run import MeetingRun
 
 #: Version of the bundle.json layout (docs/bundle.schema.json).
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 #: Printed on every recipient view: the originating agency controls onward sharing (3.49).
 ONWARD_NOTICE = "Not to be shared onward without the agreement of the originating agency"
 #: Chronology entries whose texts are at least this similar are the same event.
@@ -196,6 +197,10 @@ class FamilyBundle:
     chronology: tuple[ChronologyEntry, ...]
     persons_of_concern: tuple[PersonView, ...]
     items: tuple[BundleItem, ...]
+    #: chair's bundle only: items withheld or awaiting review (never their content)
+    not_shared: tuple[NotSharedItem, ...] = ()
+    #: agency code -> name, from the meeting config
+    agency_names: tuple[tuple[str, str], ...] = ()
 
     @property
     def markings(self) -> tuple[str, ...]:
@@ -355,8 +360,13 @@ def build_bundle(
     recipient: str | None = None,
     recipient_kind: str | None = None,
     visible: Visible | None = None,
+    outcomes: Outcomes | None = None,
 ) -> FamilyBundle:
-    """The bundle of one family: the chair's (all shared items) or one recipient's view."""
+    """The bundle of one family: the chair's (all shared items) or one recipient's view.
+
+    `outcomes` (reason code -> outcome, from the policy) picks the reasons shown for each
+    item not shared; without it every reason code of such an item is shown.
+    """
     family = run.meeting.family(family_ref)
     if family is None:
         raise KeyError(f"family {family_ref!r} is not in the meeting config")
@@ -392,6 +402,8 @@ def build_bundle(
             pocs, None if recipient is None else {i.item_id for i in items}
         ),
         items=tuple(items),
+        not_shared=() if recipient else not_shared(run, family_ref, outcomes),
+        agency_names=tuple(sorted(run.meeting.agency_names.items())),
     )
 
 
@@ -406,6 +418,6 @@ def unsure_awaiting(run: MeetingRun, items: Sequence[BundleItem]) -> int:
     return total
 
 
-def build_bundles(run: MeetingRun) -> list[FamilyBundle]:
+def build_bundles(run: MeetingRun, outcomes: Outcomes | None = None) -> list[FamilyBundle]:
     """The chair's bundle for every family in the meeting config, in config order."""
-    return [build_bundle(run, f.ref) for f in run.meeting.families]
+    return [build_bundle(run, f.ref, outcomes=outcomes) for f in run.meeting.families]

@@ -2,12 +2,15 @@
 
 A receipt goes to the submitting agency only. Each row states the outcome once, plainly
 (shared and with whom, withheld, or awaiting a person's decision), explains the reasons
-that decided it in plain English with the guidance behind them (golden rule 7;
-003_e63cd6015283d4be.txt 3.51), says what the agency should do next, and carries the
+that decided it in plain English with the guidance behind them, cited by the document's
+title and paragraph (golden rule 7; 003_e63cd6015283d4be.txt 3.51), says what the agency
+should do next, and carries the
 reminders meant for that agency alone (e.g. INFORM_SUBJECT, 003 3.48). A row that was not
 shared never carries the explanation of a code that would have shared it (a withheld row
 does not say "so it is shared", nor that "a person must weigh" it). It never shows another
-agency's items.
+agency's items. Rows the agency sent that could not be read (whole files, copies of a file
+already read, rejected rows) have a row each too, naming the column and the fix, never the
+value found.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from pipeline.identity import IDENTITY_CODES
-from pipeline.models import Decision, Item, SubjectMatch
+from pipeline.labels import load_labels
+from pipeline.models import Decision, Item, Rejection, SubjectMatch
 from pipeline.policy import PolicyRules
 
 RECEIPT_COLUMNS: tuple[str, ...] = (
@@ -52,7 +56,7 @@ def _explain(code: str, rules: PolicyRules) -> str:
     if rc is None:  # only if the caller mixes rule sets; say so rather than guess
         return f"{code}: (no explanation in {rules.source})"
     text = " ".join(rc.explanation.split())
-    return f"{code}: {text} [{rc.citation}]"
+    return f"{code}: {text} [{load_labels().cite(rc.citation)}]"
 
 
 def outcome_text(decision: Decision) -> str:
@@ -180,4 +184,45 @@ def receipt_rows(
         if decision is None:
             raise ValueError(f"item {item.item_id} of agency {agency} has no policy decision")
         rows.append(receipt_row(item, decision, rules, (identities or {}).get(item.item_id)))
+    return rows
+
+
+#: the outcome of a rejected row, and what to do when a problem names no fix
+_REJECTED = ("Rejected: not read into the meeting, so not considered for sharing; "
+             "correct it and send it again.")
+_DUPLICATE = ("Not read again: an exact copy of a file already read, whose rows were "
+              "considered once.")
+_REJECTED_STEP = "Correct the row as explained and send the file again."
+
+
+def rejection_rows(agency: str, rejections: Sequence[Rejection]) -> list[dict[str, str]]:
+    """One receipt row per rejected input row of the agency (RECEIPT_COLUMNS), in input order.
+
+    A whole file that could not be read (or a copy of one already read) is one row per
+    input row it held, or one row without a row number. The explanation names the column,
+    what is wrong and the fix, never the value found; the next steps are the fixes.
+    """
+    rows: list[dict[str, str]] = []
+    for rj in rejections:
+        if (rj.agency or rj.provenance.agency_folder) != agency:
+            continue
+        prov = rj.provenance
+        fixes = list(dict.fromkeys(" ".join(p.fix.split()) for p in rj.problems if p.fix))
+        row = dict.fromkeys(RECEIPT_COLUMNS, "")
+        row.update({
+            "file": prov.file,
+            "sheet": prov.sheet,
+            "row": "" if prov.row is None else str(prov.row),
+            "family_ref": rj.family_ref or "",
+            "disposition": "rejected",
+            "outcome": (_DUPLICATE if any(p.code == "DUPLICATE_FILE" for p in rj.problems)
+                        else _REJECTED),
+            "reasons": _SEP.join(
+                f"{p.code}[{p.column}]" if p.column else p.code for p in rj.problems),
+            "explanations": _EXPLAIN_SEP.join(
+                f"{p.code}: {p.column + ': ' if p.column else ''}{p.message} Fix: {p.fix}"
+                for p in rj.problems),
+            "next_steps": " ".join(fixes) or _REJECTED_STEP,
+        })
+        rows.append(row)
     return rows

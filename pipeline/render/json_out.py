@@ -1,7 +1,8 @@
 """bundle.json: a family bundle as JSON (layout in docs/bundle.schema.json).
 
 Keys are sorted and lists keep the merge stage's stable order, so the same run gives
-byte-identical files.
+byte-identical files. Codes stay as they are (software reads them); beside them, `labels`
+holds the plain-English words every other output shows (redaction_rules/labels.yaml).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pipeline.labels import Labels, load_labels
 from pipeline.merge import SCHEMA_VERSION, BundleItem, ChronologyEntry, FamilyBundle
 
 
@@ -22,9 +24,29 @@ def iso(value: date | datetime | None) -> str | None:
     return value.isoformat()
 
 
-def _item(i: BundleItem) -> dict[str, Any]:
+def _item_labels(i: BundleItem, L: Labels) -> dict[str, Any]:
+    b = i.sharing_basis
+    return {
+        "category": L.value("category", i.category),
+        "subject_role": L.value("subject_role", i.subject_role),
+        "fact_or_opinion": L.value("fact_or_opinion", i.fact_or_opinion),
+        "reasons": [L.reason(c) for c in i.reasons],
+        "recipients": L.recipients_text(i.recipients),
+        "consent": L.value("consent", b.consent),
+        "consent_given_by": L.value("consent_given_by", b.consent_given_by) or None,
+        "consent_scope": [L.value("consent_scope", c) for c in b.consent_scope],
+        "lawful_basis": L.value("lawful_basis", b.lawful_basis),
+        "legal_duty": L.value("legal_duty", b.legal_duty),
+        "risk": L.value("risk", b.risk),
+        "subject_informed": L.value("subject_informed", b.subject_informed) or None,
+        "status": L.value("status", b.status) or None,
+    }
+
+
+def _item(i: BundleItem, L: Labels) -> dict[str, Any]:
     b, p = i.sharing_basis, i.provenance
     return {
+        "labels": _item_labels(i, L),
         "item_id": i.item_id,
         "agency": i.agency,
         "subject_name": i.subject_name,
@@ -73,8 +95,13 @@ def _item(i: BundleItem) -> dict[str, Any]:
     }
 
 
-def _entry(e: ChronologyEntry) -> dict[str, Any]:
+def _entry(e: ChronologyEntry, L: Labels) -> dict[str, Any]:
     return {
+        "labels": {
+            "category": L.value("category", e.category),
+            "subject_role": L.value("subject_role", e.subject_role),
+            "fact_or_opinion": L.value("fact_or_opinion", e.fact_or_opinion),
+        },
         "date": iso(e.when),
         "subject_name": e.subject_name,
         "subject_role": e.subject_role,
@@ -101,10 +128,12 @@ def _entry(e: ChronologyEntry) -> dict[str, Any]:
     }
 
 
-def bundle_to_dict(bundle: FamilyBundle) -> dict[str, Any]:
+def bundle_to_dict(bundle: FamilyBundle, labels: Labels | None = None) -> dict[str, Any]:
     """The JSON document of one bundle (chair's or recipient's)."""
+    L = labels or load_labels()
     s = bundle.summary
     return {
+        "meeting_type_label": L.value("meeting_type", bundle.meeting_type),
         "schema_version": SCHEMA_VERSION,
         "meeting_id": bundle.meeting_id,
         "meeting_type": bundle.meeting_type,
@@ -126,20 +155,37 @@ def bundle_to_dict(bundle: FamilyBundle) -> dict[str, Any]:
             "shared_per_agency": dict(s.shared_per_agency),
             "items_shared": s.items_shared,
             "highest_risk": s.highest_risk,
+            "highest_risk_label": L.value("risk", s.highest_risk) or None,
             "awaiting_review": s.awaiting_review,
             "unsure_redactions_awaiting": s.unsure_awaiting,
             "persons_of_concern_flagged": len(bundle.persons_of_concern),
         },
-        "chronology": [_entry(e) for e in bundle.chronology],
+        "chronology": [_entry(e, L) for e in bundle.chronology],
+        "not_shared": None if bundle.recipient else [
+            {
+                "agency": n.agency,
+                "category": n.category,
+                "date": iso(n.when),
+                "disposition": n.disposition,
+                "reasons": list(n.reasons),
+                "labels": {
+                    "category": L.value("category", n.category),
+                    "disposition": L.value("disposition", n.disposition),
+                    "reasons": [L.reason(c) for c in n.reasons],
+                },
+            }
+            for n in bundle.not_shared
+        ],
         "persons_of_concern": [
             {"pseudonym": p.pseudonym, "agencies": list(p.agencies)}
             for p in bundle.persons_of_concern
         ],
-        "items": [_item(i) for i in bundle.items],
+        "items": [_item(i, L) for i in bundle.items],
     }
 
 
-def render_json(bundle: FamilyBundle) -> bytes:
+def render_json(bundle: FamilyBundle, labels: Labels | None = None) -> bytes:
     """Deterministic UTF-8 JSON bytes of one bundle."""
-    text = json.dumps(bundle_to_dict(bundle), sort_keys=True, indent=2, ensure_ascii=False)
+    text = json.dumps(bundle_to_dict(bundle, labels), sort_keys=True, indent=2,
+                      ensure_ascii=False)
     return (text + "\n").encode("utf-8")

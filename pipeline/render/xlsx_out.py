@@ -1,11 +1,17 @@
 """Bundles and the agenda as .xlsx workbooks (openpyxl), returned as bytes.
 
-Every sheet: a handling banner in row 1, column headers in row 2 (both frozen), an
-autofilter, wrapped text, real date cells, and the protective marking (and, for recipient
-views, the onward-sharing notice) in the printed header and footer. Every string cell
-passes through `safe_cell`. No hidden sheets, rows or columns, no comments, no defined
-names. Zip timestamps and document dates are pinned to the run start so re-runs are
-byte-identical.
+Every sheet: a handling banner in row 1, column headers in row 2 (both frozen, and both
+repeated at the top of every printed page), an autofilter, wrapped text in rows tall
+enough to show it, real date cells shown as dd/mm/yyyy, plain-English labels in place of
+codes (pipeline/labels.py), and the page set up for A4 with the protective marking (and,
+for recipient views, the onward-sharing notice) in the header and footer of every page
+(`pipeline/spreadsheet.py`). Every sheet fits the width of an A4 landscape page at
+full size: the sharing basis of an item is split over two sheets rather than squeezed.
+
+Text that a spreadsheet could run as a formula is stored as text with the quote prefix
+(no apostrophe added to the text). No hidden sheets, rows or columns, no comments, no
+defined names. Zip timestamps and document dates are pinned to the run start so re-runs
+are byte-identical.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -23,22 +29,59 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.merge import Agenda, FamilyBundle, PersonView
-from pipeline.safe_files import safe_cell
+from pipeline.labels import Labels, load_labels, uk_date
+from pipeline.merge import Agenda, BundleItem, FamilyBundle, FollowUp, PersonView
+from pipeline.spreadsheet import (
+    BASE_FONT,
+    FONT_NAME,
+    FONT_SIZE,
+    PRINTABLE_WIDTH,
+    Orientation,
+    PageSpec,
+    apply_page_setup,
+    fix_header_footer_breaks,
+    max_lines_per_row,
+    new_workbook,
+    row_height,
+    set_text,
+    wrap_lines,
+)
 
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-_BANNER_FONT = Font(bold=True, color="9C0006")
+#: UK date forms (the cell keeps a real date; only its display is set)
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+_BANNER_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True, color="9C0006")
 _BANNER_FILL = PatternFill("solid", fgColor="FFC7CE")
-_HEADER_FONT = Font(bold=True)
+_HEADER_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
-_WRAP = Alignment(wrap_text=True, vertical="top")
+_WRAP = Alignment(wrap_text=True, vertical="top", horizontal="left")
+_WRAP_RIGHT = Alignment(wrap_text=True, vertical="top", horizontal="right")
+_CONTINUED = "(continued)"
 
 
 @dataclass(frozen=True)
 class Column:
-    header: str
-    width: int
+    """One column: the labels.yaml key of its header, its width in Excel units, and
+    whether it holds counts (right-aligned)."""
+
+    key: str
+    width: float
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One table and how it prints."""
+
+    title: str
+    columns: tuple[Column, ...]
+    orientation: Orientation = "landscape"
+
+    def __post_init__(self) -> None:
+        total = sum(c.width for c in self.columns)
+        if total > PRINTABLE_WIDTH[self.orientation]:
+            raise ValueError(f"sheet {self.title!r} is {total} units wide; an A4 "
+                             f"{self.orientation} page holds {PRINTABLE_WIDTH[self.orientation]}")
 
 
 def _utc_naive(value: datetime) -> datetime:
@@ -49,65 +92,114 @@ def _utc_naive(value: datetime) -> datetime:
     return value
 
 
-def _cell_value(value: object) -> object:
+def _text(value: object) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return "Yes" if value else "No"
     if isinstance(value, (tuple, list)):
-        value = ", ".join(str(v) for v in value)
+        return "\n".join(str(v) for v in value if v not in (None, ""))
+    return "" if value is None else str(value)
+
+
+def _write(ws: Worksheet, row: int, column: int, value: object, numeric: bool) -> None:
+    cell = ws.cell(row=row, column=column)
+    cell.font = BASE_FONT
+    cell.alignment = _WRAP_RIGHT if numeric else _WRAP
     if isinstance(value, datetime):
-        return _utc_naive(value)
-    if isinstance(value, str):
-        # XML cannot hold most control characters; openpyxl would refuse the whole file.
-        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-    return safe_cell(value)
+        cell.value = _utc_naive(value)
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        cell.value = value
+    else:
+        text = _text(value)
+        if text:
+            # XML cannot hold most control characters; openpyxl would refuse the whole file
+            set_text(cell, ILLEGAL_CHARACTERS_RE.sub("\ufffd", text))
 
 
-def _persons(persons: Iterable[PersonView]) -> str:
-    return "; ".join(f"{p.pseudonym} ({', '.join(p.agencies)})" for p in persons)
+def _display(value: object) -> str:
+    """The text a cell shows, for measuring its height."""
+    if isinstance(value, datetime):
+        return "00/00/0000 00:00"
+    if isinstance(value, date):
+        return "00/00/0000"
+    return _text(value)
 
 
-def add_table(
-    wb: Workbook,
-    title: str,
-    columns: Sequence[Column],
-    rows: Iterable[Sequence[object]],
-    markings: Sequence[str],
-    caption: str,
-) -> Worksheet:
-    """Append one sheet holding a banner, a header row and data rows."""
-    ws = wb.create_sheet(title)
+def _split_long(row: Sequence[object], columns: Sequence[Column]) -> list[Sequence[object]]:
+    """A row whose text would not fit one printed row, as continuation rows.
+
+    Excel caps a row at 409 pt and a printed row cannot span pages, so text longer than
+    `max_lines_per_row` lines continues in the rows below (marked "(continued)").
+    """
+    limit = max_lines_per_row()
+    wrapped = [wrap_lines(_display(v), c.width) if isinstance(v, str) else [_display(v)]
+               for v, c in zip(row, columns, strict=True)]
+    if max(len(w) for w in wrapped) <= limit:
+        return [row]
+    parts: list[Sequence[object]] = []
+    for start in range(0, max(len(w) for w in wrapped), limit):
+        if start == 0:
+            part = [("\n".join(w[:limit]) if isinstance(v, str) and len(w) > limit else v)
+                    for v, w in zip(row, wrapped, strict=True)]
+        else:
+            part = ["\n".join(w[start:start + limit]) if isinstance(v, str) else None
+                    for v, w in zip(row, wrapped, strict=True)]
+            if not part[0]:
+                part[0] = _CONTINUED
+        parts.append(part)
+    return parts
+
+
+def add_table(wb: Workbook, sheet: Sheet, rows: Iterable[Sequence[object]],
+              markings: Sequence[str], caption: str, labels: Labels,
+              footer: str | None = None) -> Worksheet:
+    """Append one sheet: banner (markings and caption), header row, data rows, print setup.
+
+    `footer` (default: the caption) names the sheet at the foot of every printed page.
+    """
+    ws = wb.create_sheet(sheet.title)
+    columns = sheet.columns
     last = get_column_letter(len(columns))
-    banner = ws.cell(row=1, column=1, value=safe_cell(" | ".join([*markings, caption])))
-    banner.font, banner.fill = _BANNER_FONT, _BANNER_FILL
+    banner_text = " | ".join([*markings, caption])
+    banner = ws.cell(row=1, column=1)
+    set_text(banner, banner_text)
+    banner.font, banner.fill, banner.alignment = _BANNER_FONT, _BANNER_FILL, _WRAP
+    ws.merge_cells(f"A1:{last}1")
+    total = sum(c.width for c in columns)
+    ws.row_dimensions[1].height = row_height([(banner_text, total, True)])
+    headers = []
     for idx, col in enumerate(columns, start=1):
-        c = ws.cell(row=2, column=idx, value=safe_cell(col.header))
-        c.font, c.fill, c.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
+        header = labels.column(col.key)
+        c = ws.cell(row=2, column=idx)
+        set_text(c, header)
+        c.font, c.fill = _HEADER_FONT, _HEADER_FILL
+        c.alignment = _WRAP_RIGHT if col.numeric else _WRAP
         ws.column_dimensions[get_column_letter(idx)].width = col.width
+        headers.append((header, col.width, True))
+    ws.row_dimensions[2].height = row_height(headers)
     r = 2
-    for r, row in enumerate(rows, start=3):  # noqa: B007 - r is the last row after the loop
-        for idx, value in enumerate(row, start=1):
-            c = ws.cell(row=r, column=idx, value=_cell_value(value))
-            c.alignment = _WRAP
-            if isinstance(value, datetime):
-                c.number_format = DATETIME_FORMAT
-            elif isinstance(value, date):
-                c.number_format = DATE_FORMAT
+    for row in rows:
+        if len(row) != len(columns):
+            raise ValueError(f"sheet {sheet.title!r}: a row has {len(row)} values for "
+                             f"{len(columns)} columns")
+        for part in _split_long(row, columns):
+            r += 1
+            for idx, (value, col) in enumerate(zip(part, columns, strict=True), start=1):
+                _write(ws, r, idx, value, col.numeric)
+            ws.row_dimensions[r].height = row_height(
+                [(_display(v), c.width, False) for v, c in zip(part, columns, strict=True)])
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:{last}{max(r, 2)}"
-    text = "\n".join(markings)
-    ws.oddHeader.center.text = text
-    ws.oddFooter.center.text = text
-    ws.oddFooter.right.text = "Page &P of &N"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToHeight = 0
-    ws.page_setup.fitToWidth = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    apply_page_setup(ws, PageSpec(orientation=sheet.orientation, title_rows=2,
+                                  marking=tuple(markings), title=footer or caption))
     return ws
 
 
 def _new_workbook(started_at: datetime, title: str) -> Workbook:
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = new_workbook()
     props = wb.properties
     props.creator = "casebundle"
     props.lastModifiedBy = "casebundle"
@@ -117,16 +209,26 @@ def _new_workbook(started_at: datetime, title: str) -> Workbook:
 
 
 _DEFINED_NAMES = re.compile(rb"<definedNames>.*?</definedNames>|<definedNames/>", re.S)
+_PRINT_TITLES = re.compile(rb"<definedName [^>]*_xlnm\.Print_Titles[^>]*>.*?</definedName>",
+                           re.S)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def _to_bytes(wb: Workbook, started_at: datetime) -> bytes:
-    """Save, then pin zip timestamps and the modified date, and drop defined names.
+def _keep_print_titles(workbook_xml: bytes) -> bytes:
+    """Drop every defined name except the print titles (the rows repeated on each page).
 
-    openpyxl stamps 'now' on save and adds a hidden _xlnm._FilterDatabase name for each
-    autofilter; Excel rebuilds that name itself when a filter is used, so dropping it loses
-    nothing and keeps the promise of no defined names.
+    openpyxl adds a hidden _xlnm._FilterDatabase name for each autofilter; Excel rebuilds
+    it when a filter is used, so dropping it loses nothing. _xlnm.Print_Titles is how the
+    file says which rows to repeat at the top of each printed page: it must stay.
     """
+    titles = _PRINT_TITLES.findall(workbook_xml)
+    replacement = b"<definedNames>" + b"".join(titles) + b"</definedNames>" if titles else b""
+    return _DEFINED_NAMES.sub(replacement, workbook_xml)
+
+
+def to_bytes(wb: Workbook, started_at: datetime) -> bytes:
+    """Save; pin zip timestamps and the modified date; keep only the print-title names;
+    write header and footer line breaks as Excel does."""
     raw = io.BytesIO()
     wb.save(raw)
     stamp = _utc_naive(started_at).replace(microsecond=0)
@@ -137,9 +239,11 @@ def _to_bytes(wb: Workbook, started_at: datetime) -> bytes:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "xl/workbook.xml":
-                data = _DEFINED_NAMES.sub(b"", data)
+                data = _keep_print_titles(data)
             elif info.filename == "docProps/core.xml":
                 data = _MODIFIED.sub(rb"\g<1>" + modified + rb"\g<2>", data)
+            elif info.filename.startswith("xl/worksheets/sheet"):
+                data = fix_header_footer_breaks(data)
             entry = zipfile.ZipInfo(info.filename, date_time=zip_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
@@ -147,196 +251,258 @@ def _to_bytes(wb: Workbook, started_at: datetime) -> bytes:
     return out.getvalue()
 
 
+def _agency(code: str, names: dict[str, str]) -> str:
+    name = names.get(code)
+    return f"{name} ({code})" if name else code
+
+
 # --- bundle -----------------------------------------------------------------------------
 
-_SUMMARY = (Column("Section", 22), Column("Item", 38), Column("Detail", 60))
-_CHRONOLOGY = (
-    Column("Date", 12),
-    Column("Historic", 10),
-    Column("Subject", 22),
-    Column("Role", 16),
-    Column("Category", 16),
-    Column("Fact / opinion / allegation", 16),
-    Column("Opinion of", 22),
-    Column("What happened (redacted)", 70),
-    Column("Agencies", 18),
-    Column("Item ids", 26),
-    Column("Restricted to (court order, duty, agency)", 30),
-)
-_BASIS = (
-    Column("Item id", 22),
-    Column("Agency", 12),
-    Column("Subject", 20),
-    Column("Category", 16),
-    Column("Consent", 18),
-    Column("Consent given by", 12),
-    Column("Consent scope", 14),
-    Column("Lawful basis", 18),
-    Column("Special condition", 24),
-    Column("Legal power", 24),
-    Column("Legal duty", 14),
-    Column("Risk", 22),
-    Column("Rationale (redacted)", 50),
-    Column("Decided by", 20),
-    Column("Subject informed", 16),
-    Column("Status", 14),
-    Column("Opinion of (redacted)", 22),
-    Column("Policy reasons", 30),
-    Column("Decision notes", 40),
-    Column("Historic", 10),
-    Column("Recipients", 18),
-    Column("Restricted to", 30),
-    Column("Reviewed by", 18),
-    Column("Reviewed at", 18),
-)
-_PROVENANCE = (
-    Column("Item id", 22),
-    Column("Agency", 12),
-    Column("File", 36),
-    Column("Sheet", 16),
-    Column("Row", 8),
-    Column("SHA-256", 70),
-    Column("Received at", 18),
-    Column("Subject as submitted", 24),
-    Column("Subject match", 40),
-)
+SUMMARY = Sheet("Summary", (Column("section", 26), Column("item_name", 50),
+                            Column("detail", 60)))
+
+CHRONOLOGY = Sheet("Chronology", (
+    Column("date", 11), Column("historic", 9), Column("subject_name", 18),
+    Column("category", 14), Column("fact_or_opinion", 15), Column("text", 43),
+    Column("sources", 18), Column("restriction", 14),
+))
+NOT_SHARED = Sheet("Not shared", (
+    Column("agency", 26), Column("category", 18), Column("date", 11),
+    Column("disposition", 15), Column("reasons", 66),
+))
+BASIS = Sheet("Sharing basis", (
+    Column("item_id", 19), Column("subject_name", 18), Column("consent", 25),
+    Column("lawful_basis", 28), Column("risk", 19), Column("rationale", 27),
+))
+DECISIONS = Sheet("Decisions", (
+    Column("item_id", 19), Column("decided_by", 15), Column("reasons", 38),
+    Column("notes", 20), Column("recipients", 16), Column("restriction", 16),
+    Column("review", 18),
+))
+PROVENANCE = Sheet("Provenance", (
+    Column("item_id", 19), Column("agency", 10), Column("file", 30), Column("sheet", 12),
+    Column("row", 6, numeric=True), Column("sha256", 41), Column("received_at", 17),
+))
+#: how each item's subject was linked to the family's roster (docs/identity.md): a sheet
+#: of its own, as Provenance has no room left on an A4 landscape page
+SUBJECT_MATCH = Sheet("Subject match", (
+    Column("item_id", 19), Column("agency", 10), Column("subject_name", 20),
+    Column("subject_name_as_submitted", 24), Column("subject_match", 66),
+))
+GUIDANCE = Sheet("Reasons", (Column("code", 30), Column("meaning", 46),
+                             Column("guidance", 60)))
+
+_BUNDLE_SHEETS = (SUMMARY, CHRONOLOGY, NOT_SHARED, BASIS, DECISIONS, PROVENANCE, SUBJECT_MATCH,
+                  GUIDANCE)
 
 
-def _summary_rows(b: FamilyBundle) -> list[tuple[object, ...]]:
+def _persons(persons: Iterable[PersonView]) -> str:
+    return "\n".join(f"{p.pseudonym} ({', '.join(p.agencies)})" for p in persons)
+
+
+def _summary_rows(b: FamilyBundle, L: Labels) -> list[tuple[object, ...]]:
     s = b.summary
+    names = dict(b.agency_names)
     rows: list[tuple[object, ...]] = [
-        ("Meeting", "Meeting id", b.meeting_id),
-        ("Meeting", "Type", b.meeting_type.upper()),
+        ("Meeting", "Meeting", f"{L.value('meeting_type', b.meeting_type)}, {b.meeting_id}"),
         ("Meeting", "Date", b.meeting_date),
         ("Family", "Family reference", b.family_ref),
     ]
     if b.recipient:
-        rows.append(("View", "Prepared for", f"{b.recipient} ({b.recipient_kind})"))
+        rows.append(("View", "Prepared for", f"{_agency(b.recipient, names)}: only the items "
+                                             "this agency needs to know"))
+    else:
+        rows.append(("View", "Chair's bundle", "Every item shared with the meeting"))
     for m in b.members:
         age = "age unknown" if m.age is None else f"age {m.age}"
-        rows.append(("Family member", m.name, f"{m.role}, {age}"))
+        rows.append(("Family member", m.name, f"{L.value('subject_role', m.role)}, {age}"))
     if not b.items:
         rows.append(("Items shared", "None", "No information was shared about this family."))
     for agency, n in s.shared_per_agency:
-        rows.append(("Items shared", agency, n))
+        rows.append(("Items shared", _agency(agency, names), n))
     rows.append(("Items shared", "Total", s.items_shared))
-    rows.append(("Risk", "Highest recorded risk (shared items)", s.highest_risk or "none"))
+    rows.append(("Risk", "Highest recorded risk (shared items)",
+                 L.value("risk", s.highest_risk) or "None"))
     if s.awaiting_review is not None:
-        rows.append(("Review", "Items awaiting review", s.awaiting_review))
-    if s.unsure_awaiting is not None:
-        rows.append(("Review", "Words removed as unsure, awaiting confirmation",
-                     s.unsure_awaiting))
+        rows.append(("Not shared", "Items awaiting review", s.awaiting_review))
+    if b.recipient is None:
+        withheld = sum(1 for n in b.not_shared if n.disposition == "withheld")
+        rows.append(("Not shared", "Items withheld", withheld))
     for p in b.persons_of_concern:
         rows.append(("Possible person of concern", p.pseudonym, ", ".join(p.agencies)))
+    rows.append(("Redaction", "Third parties",
+                 "Text is redacted: third parties appear as placeholders such as "
+                 "[Third party A]."))
+    if s.unsure_awaiting is not None:
+        rows.append(("Redaction", "Words removed as unsure, awaiting confirmation",
+                     s.unsure_awaiting))
     return rows
 
 
-def bundle_xlsx(b: FamilyBundle, started_at: datetime) -> bytes:
-    """The workbook of one bundle: Summary, Chronology, Sharing basis, Provenance."""
+def _reasons(codes: Iterable[str], L: Labels) -> str:
+    return "\n".join(L.reason_with_code(c) for c in codes)
+
+
+def _consent(i: BundleItem, L: Labels) -> str:
+    sb = i.sharing_basis
+    lines = [L.value("consent", sb.consent)]
+    if sb.consent_given_by:
+        lines.append(f"Given by: {L.value('consent_given_by', sb.consent_given_by)}")
+    if sb.consent_scope:
+        lines.append(f"Covers: {L.values_of('consent_scope', sb.consent_scope)}")
+    told = L.value("subject_informed", sb.subject_informed) or "Not recorded"
+    lines.append(f"Person told: {told}")
+    return "\n".join(lines)
+
+
+def bundle_xlsx(b: FamilyBundle, started_at: datetime, labels: Labels | None = None,
+                citations: Mapping[str, str] | None = None) -> bytes:
+    """The workbook of one bundle: Summary, Chronology, Not shared (chair), Sharing basis,
+    Decisions, Provenance, Subject match, Reasons (each code used, with the guidance it
+    cites)."""
+    L = labels or load_labels()
+    names = dict(b.agency_names)
     view = f" for {b.recipient}" if b.recipient else ""
     wb = _new_workbook(started_at, f"{b.meeting_id} {b.family_ref}{view}")
-    head = f"{b.meeting_type.upper()} {b.meeting_id} {b.meeting_date.isoformat()} family {b.family_ref}{view}"
-    add_table(wb, "Summary", _SUMMARY, _summary_rows(b), b.markings, f"{head}: summary")
-    chron = [
+    head = (f"{b.meeting_type.upper()} {b.meeting_id} {uk_date(b.meeting_date)} "
+            f"family {b.family_ref}{view}")
+
+    def table(sheet: Sheet, rows: Iterable[Sequence[object]]) -> None:
+        add_table(wb, sheet, rows, b.markings, f"{head}: {sheet.title.lower()}", L,
+                  footer=f"{b.family_ref}{view}: {sheet.title.lower()}")
+
+
+    table(SUMMARY, _summary_rows(b, L))
+    table(CHRONOLOGY, [
         (
             e.when,
-            e.historic,
-            e.subject_name,
-            e.subject_role,
-            e.category,
-            e.fact_or_opinion,
-            e.opinion_of or None,
+            "Historic" if e.historic else "",
+            f"{e.subject_name}\n{L.value('subject_role', e.subject_role)}",
+            L.value("category", e.category),
+            "\n".join(filter(None, [
+                L.value("fact_or_opinion", e.fact_or_opinion),
+                *([f"{s.agency}: {L.value('fact_or_opinion', s.fact_or_opinion)}"
+                   for s in e.sources] if e.fact_or_opinion == "mixed" else []),
+                f"Opinion of {e.opinion_of}" if e.opinion_of else "",
+            ])),
             e.text,
-            e.agencies,
-            e.item_ids,
-            e.restriction or None,
+            "\n".join(f"{s.agency}\n{s.item_id}" for s in e.sources),
+            e.restriction,
         )
         for e in b.chronology
-    ]
-    add_table(wb, "Chronology", _CHRONOLOGY, chron, b.markings, f"{head}: chronology")
-    basis = []
-    for i in b.items:
-        sb = i.sharing_basis
-        basis.append(
-            (
-                i.item_id,
-                i.agency,
-                i.subject_name,
-                i.category,
-                sb.consent,
-                sb.consent_given_by,
-                sb.consent_scope,
-                sb.lawful_basis,
-                sb.special_condition,
-                sb.legal_power,
-                sb.legal_duty,
-                sb.risk,
-                sb.rationale,
-                sb.decided_by,
-                sb.subject_informed,
-                sb.status,
-                sb.opinion_of,
-                i.reasons,
-                "\n".join(i.notes),
-                i.historic,
-                i.recipients,
-                i.restriction,
-                i.reviewed_by,
-                i.reviewed_at,
-            )
+    ])
+    if b.recipient is None:
+        table(NOT_SHARED, [
+            (_agency(n.agency, names), L.value("category", n.category), n.when,
+             L.value("disposition", n.disposition), "\n".join(L.reason(c) for c in n.reasons))
+            for n in b.not_shared
+        ])
+    table(BASIS, [
+        (
+            f"{i.item_id}\n{i.agency}",
+            f"{i.subject_name}\n{L.value('category', i.category)}",
+            _consent(i, L),
+            "\n".join(filter(None, [
+                L.value("lawful_basis", i.sharing_basis.lawful_basis),
+                f"Condition: {i.sharing_basis.special_condition}"
+                if i.sharing_basis.special_condition else "",
+                f"Power: {i.sharing_basis.legal_power}" if i.sharing_basis.legal_power else "",
+                L.value("legal_duty", i.sharing_basis.legal_duty),
+            ])),
+            "\n".join(filter(None, [
+                L.value("risk", i.sharing_basis.risk),
+                f"Record: {L.value('status', i.sharing_basis.status)}"
+                if i.sharing_basis.status else "",
+            ])),
+            i.sharing_basis.rationale or "",
         )
-    add_table(wb, "Sharing basis", _BASIS, basis, b.markings, f"{head}: sharing basis")
-    prov = [
-        (i.item_id, i.agency, p.file, p.sheet, p.row, p.sha256, p.received_at,
-         p.subject_name_as_submitted, p.subject_match)
+        for i in b.items
+    ])
+    table(DECISIONS, [
+        (
+            f"{i.item_id}\n{i.agency}",
+            i.sharing_basis.decided_by,
+            _reasons(i.reasons, L),
+            "\n".join(i.notes),
+            L.recipients_text(i.recipients),
+            i.restriction or "",
+            f"{i.reviewed_by}\n{uk_date(i.reviewed_at)}" if i.reviewed_by else "",
+        )
+        for i in b.items
+    ])
+    table(PROVENANCE, [
+        (i.item_id, i.agency, p.file, p.sheet, p.row, p.sha256, p.received_at)
         for i in b.items
         for p in (i.provenance,)
-    ]
-    add_table(wb, "Provenance", _PROVENANCE, prov, b.markings, f"{head}: provenance")
-    return _to_bytes(wb, started_at)
+    ])
+    table(SUBJECT_MATCH, [
+        (i.item_id, i.agency, i.subject_name, p.subject_name_as_submitted, p.subject_match)
+        for i in b.items
+        for p in (i.provenance,)
+    ])
+    table(GUIDANCE, guidance_rows(_codes_used(b), L, citations or {}))
+    return to_bytes(wb, started_at)
+
+
+def _codes_used(b: FamilyBundle) -> list[str]:
+    codes = [c for i in b.items for c in i.reasons]
+    codes += [c for n in b.not_shared for c in n.reasons]
+    return sorted(set(codes))
+
+
+def guidance_rows(codes: Iterable[str], L: Labels,
+                  citations: Mapping[str, str]) -> list[tuple[object, ...]]:
+    """One row per reason code: the code, its label and the guidance it rests on."""
+    return [(c, L.reason(c), L.cite(citations[c]) if c in citations else "") for c in codes]
 
 
 # --- agenda -----------------------------------------------------------------------------
 
-_AGENDA = (
-    Column("Order", 8),
-    Column("Family", 16),
-    Column("Highest recorded risk", 24),
-    Column("Agencies with concerns", 12),
-    Column("Agencies", 28),
-    Column("Shared", 9),
-    Column("Withheld", 9),
-    Column("Awaiting review", 10),
-    Column("Reminders", 50),
-    Column("Possible persons of concern", 36),
-)
-_SILENT = (Column("Agency", 20), Column("Submission", 44))
-_NOTICES = (Column("Notice", 100),)
+AGENDA = Sheet("Agenda", (
+    Column("order", 7, numeric=True), Column("family_ref", 11), Column("highest_risk", 21),
+    Column("agencies", 22), Column("shared", 8, numeric=True),
+    Column("withheld", 9, numeric=True), Column("review_count", 9, numeric=True),
+    Column("reminders", 27), Column("persons_of_concern", 22),
+))
+FOLLOW_UP = Sheet("Follow up", (
+    Column("agency", 11), Column("file", 28), Column("problem", 56), Column("what_to_do", 41),
+))
+SILENT = Sheet("Agencies to chase", (Column("agency", 50), Column("submission", 50)))
+#: what the coordinator must see before anything else (an empty inbox): the first sheet
+NOTICES = Sheet("Notices", (Column("notice", 120),))
 
 
-def agenda_xlsx(agenda: Agenda, started_at: datetime) -> bytes:
-    """The agenda workbook: families in discussion order, then agencies to chase."""
+def follow_up_rows(items: Iterable[FollowUp]) -> list[tuple[object, ...]]:
+    return [(f.agency, f.file, f.problem, f.action) for f in items]
+
+
+def agenda_xlsx(agenda: Agenda, started_at: datetime, labels: Labels | None = None) -> bytes:
+    """The agenda workbook: notices (if any), families in discussion order, what to follow
+    up, agencies to chase."""
+    L = labels or load_labels()
+    names = dict(agenda.agency_names)
     wb = _new_workbook(started_at, f"{agenda.meeting_id} agenda")
-    head = f"{agenda.meeting_type.upper()} {agenda.meeting_id} {agenda.meeting_date.isoformat()}"
+    head = f"{agenda.meeting_type.upper()} {agenda.meeting_id} {uk_date(agenda.meeting_date)}"
     if agenda.notices:  # first sheet, so it is what opens
-        add_table(wb, "Notices", _NOTICES, [(n,) for n in agenda.notices], agenda.markings,
-                  f"{head}: read first")
+        add_table(wb, NOTICES, [(n,) for n in agenda.notices], agenda.markings,
+                  f"{head}: read first", L)
     rows = [
         (
             n,
             f.family_ref,
-            f.highest_risk or "no items",
-            len(f.agencies),
-            f.agencies,
+            L.value("risk", f.highest_risk) or "No items",
+            f"{len(f.agencies)}: {', '.join(f.agencies)}" if f.agencies else "0",
             f.shared,
             f.withheld,
             f.awaiting_review,
-            "\n".join(f.reminders),
+            "\n".join(L.reason(c) for c in f.reminder_codes) or "\n".join(f.reminders),
             _persons(f.persons_of_concern),
         )
         for n, f in enumerate(agenda.families, start=1)
     ]
-    add_table(wb, "Agenda", _AGENDA, rows, agenda.markings, f"{head}: agenda")
-    silent = [(a.agency, a.status) for a in agenda.silent_agencies]
-    add_table(wb, "Not submitted", _SILENT, silent, agenda.markings, f"{head}: agencies to chase")
-    return _to_bytes(wb, started_at)
+    add_table(wb, AGENDA, rows, agenda.markings, f"{head}: agenda", L)
+    add_table(wb, FOLLOW_UP, follow_up_rows(agenda.follow_ups), agenda.markings,
+              f"{head}: what each agency must follow up", L)
+    silent = [(_agency(a.agency, names), a.status) for a in agenda.silent_agencies]
+    add_table(wb, SILENT, silent, agenda.markings, f"{head}: agencies to chase", L)
+    return to_bytes(wb, started_at)

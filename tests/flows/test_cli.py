@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import os
+import re
+import sys
+import types
+from pathlib import Path
+
 import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -130,6 +137,8 @@ def test_validate_shows_outcome_reminders_and_next_steps(tmp_path):
     assert "row 3: Withheld: not shared at this meeting. Next: Nothing: your decision" in out
     # the withheld row is not explained by the consent that would have shared it
     assert "CONSENT_EXPLICIT" not in out
+
+
 def test_validate_reports_a_damaged_workbook_instead_of_a_traceback(tmp_path):
     """An .xlsx whose sheet XML is cut short (issue 13, item 1)."""
     import io
@@ -146,3 +155,168 @@ def test_validate_reports_a_damaged_workbook_instead_of_a_traceback(tmp_path):
     assert result.exit_code == 1, result.output
     assert "UNREADABLE_FILE" in result.output and "Traceback" not in result.output
     assert "cut short" in result.output
+
+
+# --- what `casebundle run` prints -------------------------------------------------------
+
+FAKE_SUMMARY = {
+    "run_id": "abc123", "meeting_id": "jag-2026-12", "rows_in": 6,
+    "counts": {"shared": 2, "withheld": 1, "review": 2, "rejected": 1},
+    "by_agency": {"police": {"shared": 2, "withheld": 1, "review": 1, "rejected": 0},
+                  "yos": {"shared": 0, "withheld": 0, "review": 1, "rejected": 1},
+                  "csc": {"shared": 0, "withheld": 0, "review": 0, "rejected": 0}},
+    "follow_up": [
+        {"agency": "yos", "kind": "unreadable", "file": "yos/v2.xlsx", "rows": [],
+         "problem": "The file could not be read: the file is not a readable .xlsx workbook.",
+         "action": "Open it in Excel, save as .xlsx and send it again."},
+        {"agency": "police", "kind": "review", "file": "police/p.xlsx", "rows": [4],
+         "problem": "Item police-1 (family FAM-001, row 4) awaits a person's decision.",
+         "action": "Nothing unless asked."},
+    ],
+    "identity": {"matched": 3, "confirmed": 0, "weak": 0, "ambiguous": 0,
+                 "not_on_roster": 1, "other_family": 1},
+    "attention": ["csc: none of its 2 valid rows matched a family's roster (check family_ref, "
+                  "subject_name and subject_dob)"],
+    "unsure_redactions": {"removed": 9, "awaiting_confirmation": 7},
+}
+
+
+def _fake_flow(monkeypatch, prepare) -> None:
+    """Stand in for flows.prepare without importing it: importing Prefect here would fix
+    its settings (PREFECT_HOME) for the rest of this test process."""
+    module = types.ModuleType("flows.prepare")
+    module.prepare_meeting = prepare  # type: ignore[attr-defined]
+    module.server_start_failure = lambda exc: None  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "flows.prepare", module)
+    # and the temporary server's bookkeeping (flows/server.py), which imports Prefect too
+    server = types.ModuleType("flows.server")
+    server.register_run = lambda: "token"  # type: ignore[attr-defined]
+    server.stop_own_server = lambda: None  # type: ignore[attr-defined]
+    server.stop_stale_servers = lambda: []  # type: ignore[attr-defined]
+    server.unregister = lambda token: None  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "flows.server", server)
+
+
+def test_run_shows_progress_then_what_happened_and_what_to_do(tmp_path, monkeypatch):
+    from flows.progress import step
+
+    seen = {}
+
+    def fake_prepare(meeting_config, inbox, out, state_dir):
+        seen["state_env"] = os.environ.get("CASEBUNDLE_STATE_DIR")
+        seen["log_level"] = os.environ.get("PREFECT_LOGGING_LEVEL")
+        seen["state_dir"] = state_dir
+        step("start", 1, 1)
+        for n in (1, 2, 3):
+            step("read", n, 3)
+        step("decide", 5, 5)
+        step("redact", 2, 2)
+        step("write", 1, 1)
+        return FAKE_SUMMARY
+
+    _fake_flow(monkeypatch, fake_prepare)
+    # the CLI sets these for the run; monkeypatch puts them back afterwards
+    monkeypatch.setenv("CASEBUNDLE_STATE_DIR", "elsewhere")
+    monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "INFO")
+    state = tmp_path / "state"
+    result = runner.invoke(app, ["run", "--out", str(tmp_path / "out"), "--state", str(state)],
+                           env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    # --state moves the audit store too (found through the environment) and the review store
+    assert seen == {"state_env": str(state), "log_level": "WARNING", "state_dir": str(state)}
+    out = result.output
+    for line in ("Starting the workflow engine", "Files read: 3 of 3", "Items decided: 5 of 5",
+                 "Families redacted: 2 of 2", "Outputs written: 1 of 1"):
+        assert line in out, line
+    assert re.search(r"yos\s+│\s+0\s+│\s+0\s+│\s+1\s+│\s+1\s+│\s+2", out)  # per agency
+    assert re.search(r"csc\s+│\s+0\s+│\s+0\s+│\s+0\s+│\s+0\s+│\s+0", out)  # sent nothing
+    assert "Not read or rejected: 1 rows" in out and "yos/v2.xlsx" in out
+    assert "Open it in Excel" in out
+    assert "2 items await review" in out and "casebundle review list --meeting" in out
+    # who the items are about (issue 10) and what the coordinator must not miss
+    flat = " ".join(out.split())
+    assert "Who the items are about: Matched to the roster 3; Not on the family's roster 1; " \
+        "Probably another family's 1" in flat
+    assert "Attention: csc: none of its 2 valid rows matched" in flat
+    # words removed as unsure, awaiting a reviewer (issue 11)
+    assert "7 words removed as unsure await confirmation" in flat
+    assert "casebundle review redaction list --meeting" in out and str(state) in out
+    assert "| INFO" not in out and "Flow run" not in out  # no Prefect log lines
+
+
+def test_run_verbose_keeps_prefects_log_lines(tmp_path, monkeypatch):
+    seen = {}
+
+    def fake_prepare(**_: str) -> dict:
+        seen["log_level"] = os.environ.get("PREFECT_LOGGING_LEVEL")
+        return FAKE_SUMMARY
+
+    _fake_flow(monkeypatch, fake_prepare)
+    monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "INFO")
+    monkeypatch.setenv("CASEBUNDLE_STATE_DIR", "elsewhere")
+    result = runner.invoke(app, ["run", "--out", str(tmp_path / "out"), "--state",
+                                 str(tmp_path / "s"), "--verbose"])
+    assert result.exit_code == 0, result.output
+    assert seen["log_level"] == "INFO" and "Files read" not in result.output
+
+
+def _queue(out: Path) -> None:
+    from pipeline.policy import QUEUE_COLUMNS
+
+    folder = out / "jag-2026-12"
+    folder.mkdir(parents=True)
+    rows = [
+        {"item_id": "housing-3f427a95b3", "content_hash": "h1", "agency": "housing",
+         "family_ref": "FAM-002", "subject_role": "parent", "category": "asb",
+         "file": "housing/asb_log_2026-11.csv", "sheet": "csv", "row": "2",
+         "reasons": "SOURCE_AT_RISK;NOT_CONFIDENTIAL"},
+        {"item_id": "probation-b4c58ed70e", "content_hash": "h2", "agency": "probation",
+         "family_ref": "FAM-003", "subject_role": "partner", "category": "domestic_abuse",
+         "file": "probation/probation_jag_return.xlsx", "sheet": "Submission", "row": "3",
+         "reasons": "LEGAL_DUTY_NO_RECIPIENTS"},
+    ]
+    with (folder / "review_queue.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=QUEUE_COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def test_review_list_reads_well_at_80_columns(tmp_path):
+    _queue(tmp_path / "out")
+    result = runner.invoke(app, ["review", "list", "--meeting", str(SAMPLE_MEETING),
+                                 "--out", str(tmp_path / "out"), "--state",
+                                 str(tmp_path / "state")], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    out = result.output
+    # ids whole on one line, words not split into one-letter columns
+    assert "housing-3f427a95b3" in out and "probation-b4c58ed70e" in out
+    for words in ("Anti-social behaviour", "The source could be put", "FAM-002, housing"):
+
+        assert words in out, words
+    # the reason that sent it to review, not the one that would have shared it
+    table = out.split("Reasons:")[0]
+    assert "Recorded as not confidential" not in table
+    assert "SOURCE_AT_RISK" in out and "para 3.50" in out  # code and guidance below
+
+
+def test_live_progress_on_a_terminal_shows_every_step():
+    import io
+
+    from rich.console import Console
+
+    from flows.cli_summary import run_progress
+    from flows.progress import STEPS, step
+
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=True, width=100)
+    with run_progress(console):
+        step("start", 1, 1)
+        step("read", 8, 8)
+        step("redact", 4, 4)
+    shown = buf.getvalue()
+    for text in STEPS.values():
+        assert text in shown, text
+    assert "8/8" in shown and "4/4" in shown
+    step("read", 1, 1)  # after the block nobody is watching: nothing happens

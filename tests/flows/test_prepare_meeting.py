@@ -243,7 +243,8 @@ def _audit_store(sample_run, monkeypatch):
 def test_audit_report_counts_equal_the_ledger(sample_run, monkeypatch):
     from collections import Counter
 
-    from pipeline.audit import build_report, write_report
+    from pipeline.audit import build_report
+    from pipeline.render import write_audit_report
 
     report = build_report(_audit_store(sample_run, monkeypatch),
                           sample_run["meeting"].meeting.id)
@@ -260,7 +261,7 @@ def test_audit_report_counts_equal_the_ledger(sample_run, monkeypatch):
     t = report.totals
     assert t.shared + t.withheld + t.review + t.rejected == len(ledger)
     assert report.ledger_matches
-    xlsx, html = write_report(report, sample_run["root"] / "audit_report")
+    xlsx, html = write_audit_report(report, sample_run["root"] / "audit_report")
     assert xlsx.is_file() and html.is_file()
 
 
@@ -360,6 +361,8 @@ def test_nickname_row_is_linked_to_the_roster_member(sample_run):
     spellings = {s["subject_name_as_submitted"] for e in gary for s in e["sources"]}
     assert spellings == {"Gary Marchetti", "Gaz Marchetti"}
     assert not [e for e in bundle["chronology"] if e["subject_name"] == "Gaz Marchetti"]
+
+
 def test_the_flow_writes_what_the_stages_write_in_process(sample_run, tmp_path, monkeypatch):
     """Same inputs, same outputs: the real flow run and a Prefect-free run of the stages
     (tests/support/stages.py) differ only in run id and timestamps."""
@@ -372,3 +375,35 @@ def test_the_flow_writes_what_the_stages_write_in_process(sample_run, tmp_path, 
                                  tmp_path / "out", tmp_path / "state", run_id="in0process00")
     assert summary["run_id"] != sample_run["summary"]["run_id"]
     assert differences(sample_run["dir"], tmp_path / "out" / summary["meeting_id"]) == []
+
+
+def test_every_rejected_row_and_file_is_followed_up_in_summary_agenda_and_receipt(sample_run):
+    """Rejected files and rows, duplicates and items in review reach the agenda, the console
+    summary and each agency's receipt, not only the ledger."""
+    summary, folder = sample_run["summary"], sample_run["dir"]
+    ledger = _ledger(sample_run)
+    follow = summary["follow_up"]
+    covered = {(f["file"], str(r)) for f in follow for r in (f["rows"] or [""])}
+    for line in ledger:
+        if line["disposition"] in ("rejected", "review"):
+            assert (line["file"], line["row"]) in covered, line
+    by_agency = summary["by_agency"]
+    assert sum(sum(c.values()) for c in by_agency.values()) == summary["rows_in"]
+    agenda = (folder / "agenda.html").read_text(encoding="utf-8")
+    for bad in MANIFEST["corrupt_files"] + MANIFEST["duplicate_files"]:
+        assert any(f["file"] == bad["file"] for f in follow)
+        assert bad["file"].split("/")[-1].replace("_", "_<wbr>") in agenda or \
+            bad["file"].split("/")[-1] in agenda.replace("<wbr>", "")
+    assert agenda.count("awaits a person") == summary["counts"]["review"]
+    for agency in sample_run["meeting"].agencies:
+        mine = [r for r in ledger if r["agency"] == agency]
+        path = folder / "receipts" / f"{agency}.csv"
+        if not mine:
+            assert not path.exists()
+            continue
+        with path.open(encoding="utf-8") as fh:
+            receipt = list(csv.DictReader(fh))
+        # one receipt row per input row of the agency: rejected ones included, in file order
+        assert sorted((r["file"], r["row"], r["disposition"]) for r in receipt) == \
+            sorted((r["file"], r["row"], r["disposition"]) for r in mine), agency
+        assert not any(".txt" in r["explanations"] for r in receipt)  # cited by title

@@ -22,7 +22,6 @@ from pipeline.audit import (
     build_report,
     filter_rows,
     find_heads,
-    render_xlsx,
     review_entries,
     run_rows,
     subject_report,
@@ -30,6 +29,7 @@ from pipeline.audit import (
 )
 from pipeline.errors import CasebundleError
 from pipeline.models import LawfulBasis
+from pipeline.render import audit_report_xlsx
 from pipeline.run_status import DISPOSITIONS
 
 router = APIRouter(prefix="/governance")
@@ -77,7 +77,7 @@ def report_xlsx(request: Request, v: Governance) -> Response:
     ctx = ctx_of(request)
     try:
         with _store(request) as store:
-            data = render_xlsx(build_report(store, ctx.meeting_id))
+            data = audit_report_xlsx(build_report(store, ctx.meeting_id))
     except CasebundleError as exc:
         raise PageError(404, "No report", str(exc)) from None
     name = f"audit_report_{ctx.meeting_id}.xlsx"

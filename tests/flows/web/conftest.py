@@ -24,6 +24,7 @@ from flows.web.users import UserStore
 from pipeline.audit import AuditSettings
 from pipeline.identity import load_matcher
 from pipeline.ingest import load_ingest_settings
+from pipeline.labels import load_labels
 from pipeline.models import Item, RedactedText, text_key
 from pipeline.policy import load_need_to_know, load_policy
 from pipeline.publish import publish
@@ -97,7 +98,7 @@ def published_once(tmp_path_factory: pytest.TempPathFactory) -> Published:
     audit = audit_settings(state)
     rules = Rules(meeting=run.meeting, policy=load_policy(), redactor=None,  # type: ignore[arg-type]
                   need_to_know=load_need_to_know(), audit=audit, identity=load_matcher(),
-                  ingest=load_ingest_settings())
+                  ingest=load_ingest_settings(), labels=load_labels())
     publish(run, rules, out)
     write_queue(run, state)
     return Published(meeting_path=meeting_path, inbox=inbox, out=out, state=state,

@@ -14,9 +14,8 @@ from pipeline.audit import (
     AuditStore,
     build_report,
     record_run,
-    write_report,
 )
-from pipeline.audit.report import render_html
+from pipeline.render import audit_report_html, write_audit_report
 from tests.pipeline.audit.conftest import RECIPIENTS, jag_run, marac_run
 
 
@@ -72,14 +71,18 @@ def test_latest_run_or_chosen_run(store: AuditStore, settings: AuditSettings) ->
 
 
 def test_xlsx_is_marked_filtered_frozen_and_inert(store: AuditStore, tmp_path: Path) -> None:
-    xlsx, html = write_report(build_report(store, "JAG-2024-03"), tmp_path)
+    xlsx, html = write_audit_report(build_report(store, "JAG-2024-03"), tmp_path)
     assert xlsx == tmp_path / "JAG-2024-03" / "audit" / "audit_report.xlsx" and html.exists()
     wb = load_workbook(xlsx)
     assert wb.sheetnames == ["Summary", "By agency", "Bases relied on",
                              "Shared without consent", "Redactions", "Shared nothing"]
     for ws in wb.worksheets:
         assert ws.sheet_state == "visible"
-        assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+        # banner in row 1, headers in row 2: both frozen and printed on every page
+        assert ws.freeze_panes == "A3" and ws.auto_filter.ref
+        assert ws.print_title_rows == "$1:$2"
+        assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
         assert "OFFICIAL-SENSITIVE" in (ws.oddHeader.center.text or "")
         assert "OFFICIAL-SENSITIVE" in (ws.oddFooter.center.text or "")
         assert not any(d.hidden for d in ws.column_dimensions.values())
@@ -87,16 +90,22 @@ def test_xlsx_is_marked_filtered_frozen_and_inert(store: AuditStore, tmp_path: P
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.comment is None
-                assert not (isinstance(cell.value, str) and cell.value.startswith("="))
+                assert cell.data_type != "f"  # nothing is a formula
     assert not wb.defined_names
     ws = wb["Shared without consent"]
-    col = [c.value for c in ws[1]].index("rationale") + 1
-    cells = [row[col - 1].value for row in ws.iter_rows(min_row=2)]
-    assert "'=HYPERLINK(\"http://x\")" in cells
+    headers = [c.value for c in ws[2]]
+    assert headers[:3] == ["Item", "Category", "Consent"]  # words, not field names
+    col = headers.index("Rationale (redacted)") + 1
+    cells = [row[col - 1] for row in ws.iter_rows(min_row=3)]
+    hostile = [c for c in cells if c.value == "=HYPERLINK(\"http://x\")"]
+    assert hostile and all(c.quotePrefix and c.data_type == "s" for c in hostile)
+    consent = [row[2].value for row in ws.iter_rows(min_row=3)]
+    assert "Not sought: asking would be unsafe (not_sought_unsafe)" in consent
+
 
 
 def test_html_is_self_contained_and_escaped(store: AuditStore) -> None:
-    page = render_html(build_report(store, "JAG-2024-03"))
+    page = audit_report_html(build_report(store, "JAG-2024-03"))
     assert page.count("OFFICIAL-SENSITIVE") >= 3
     assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&#34;http://x&#34;" in page or "&quot;http://x&quot;" in page

@@ -11,7 +11,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipeline.merge import RECEIPT_COLUMNS, receipt_rows
+from pipeline.labels import load_labels
+from pipeline.merge import RECEIPT_COLUMNS, receipt_rows, rejection_rows
+from pipeline.models import Problem, Provenance, Rejection
 from pipeline.policy import ReviewDecision, decide_items
 from tests.pipeline.policy.helpers import make_item, make_meeting, rules
 
@@ -48,9 +50,11 @@ def test_only_the_agencys_items_in_order(run):
 @pytest.mark.parametrize(
     "index,agency,disposition,reason,explained,reminder",
     [
-        (0, "police", "shared", "CONSENT_EXPLICIT", "003_e63cd6015283d4be.txt 3.18-3.19", ""),
+        (0, "police", "shared", "CONSENT_EXPLICIT",
+         "[Bedfordshire information sharing protocol, paras 3.18-3.19", ""),
         # 001 case 3: no benefit to the children, consent refused
-        (1, "health", "withheld", "PI_NO_RISK", "001_a4141e39c5e050ec.txt case example 3", ""),
+        (1, "health", "withheld", "PI_NO_RISK",
+         "Information Sharing: Case examples (HM Government, 2009), case example 3", ""),
         # golden rule 7: decisions not to share are recorded with the agency's rationale
         (2, "police", "withheld", "AGENCY_NOT_SHARE",
          "Your rationale: Disclosure would compromise", ""),
@@ -74,7 +78,7 @@ def test_row_content(run, index, agency, disposition, reason, explained, reminde
         item.family_ref, item.subject_role, item.category)
 
 
-def test_every_deciding_reason_is_explained_with_its_citation(run):
+def test_every_deciding_reason_is_explained_with_its_citation_by_title(run):
     items, decisions = run
     for agency in ("police", "health"):
         for row in receipt_rows(agency, items, decisions, rules()):
@@ -82,7 +86,9 @@ def test_every_deciding_reason_is_explained_with_its_citation(run):
                 rc = rules().reason_codes[code]
                 if rc.outcome in (row["disposition"], "info") and code != "RECIPIENTS_RESTRICTED":
                     assert f"{code}: " in row["explanations"]
-                    assert rc.citation in row["explanations"]
+                    assert load_labels().cite(rc.citation) in row["explanations"]
+            # the guidance is named by its title, never by the seed file's name
+            assert ".txt" not in row["explanations"] + row["reminders"]
 
 
 def test_a_code_of_another_outcome_is_never_explained(run):
@@ -194,3 +200,52 @@ def test_a_shared_item_with_nothing_asked_says_so():
     d = decide_items([item], make_meeting(), rules())[0]
     r = receipt_rows("police", [item], [d], rules())[0]
     assert r["next_steps"] == "Nothing more, beyond any reminder below."
+
+
+# --- issue 14: rejected rows in the receipt -----------------------------------------------
+
+def _rejection(agency: str, row: int | None, *problems: Problem,
+               file: str = "police/p.xlsx") -> Rejection:
+    prov = Provenance(file=file, sheet="Submission", row=row, sha256="0" * 64,
+                      received_at=datetime(2026, 11, 20, tzinfo=UTC), agency_folder=agency)
+    return Rejection(provenance=prov, agency=agency, family_ref="FAM-001" if row else None,
+                     problems=problems)
+
+
+def test_rejected_rows_are_in_the_agencys_receipt_with_the_fix():
+    missing = Problem(code="MISSING_VALUE", column="consent", message="is required but empty.",
+                      fix="fill in consent.", value="")
+    bad_date = Problem(code="BAD_DATE", column="recorded_on",
+                       message="is not a date casebundle can read.",
+                       fix="write the date as dd/mm/yyyy.", value="31/31/2026")
+    unreadable = Problem(code="UNREADABLE_FILE", column=None,
+                         message="the file is not a readable .xlsx workbook.",
+                         fix="save it as .xlsx and send it again.")
+    rejections = [_rejection("police", 7, missing, bad_date),
+                  _rejection("police", None, unreadable, file="police/broken.xlsx"),
+                  _rejection("school", 3, missing, file="school/s.csv")]
+    rows = rejection_rows("police", rejections)
+    assert [(r["file"], r["row"], r["disposition"]) for r in rows] == [
+        ("police/p.xlsx", "7", "rejected"), ("police/broken.xlsx", "", "rejected")]
+    assert all(tuple(r) == RECEIPT_COLUMNS for r in rows)
+    first = rows[0]
+    assert first["reasons"] == "MISSING_VALUE[consent]; BAD_DATE[recorded_on]"
+    assert "consent: is required but empty. Fix: fill in consent." in first["explanations"]
+    assert "recorded_on: is not a date" in first["explanations"]
+    assert "31/31/2026" not in first["explanations"]  # never the value found
+    assert rows[1]["explanations"].startswith("UNREADABLE_FILE: the file is not a readable")
+    assert [r["file"] for r in rejection_rows("school", rejections)] == ["school/s.csv"]
+    assert rejection_rows("health", rejections) == []
+    # the outcome once and what to do next, as for the agency's other rows (issue 12)
+    assert first["outcome"].startswith("Rejected: not read")
+    assert first["next_steps"] == "fill in consent. write the date as dd/mm/yyyy."
+    assert rows[1]["next_steps"] == "save it as .xlsx and send it again."
+
+
+def test_a_duplicate_file_is_not_read_again_and_says_so():
+    dup = Problem(code="DUPLICATE_FILE", column=None,
+                  message="identical to police/p.xlsx, which was processed; this copy was not.",
+                  fix="nothing to fix: delete the copy from the inbox.")
+    (row,) = rejection_rows("police", [_rejection("police", 4, dup, file="police/p copy.xlsx")])
+    assert row["outcome"].startswith("Not read again: an exact copy")
+    assert row["next_steps"] == "nothing to fix: delete the copy from the inbox."

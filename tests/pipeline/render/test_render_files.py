@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
 import zipfile
 from datetime import datetime
@@ -14,16 +15,17 @@ import jsonschema
 import openpyxl
 import pytest
 
-from pipeline.audit.report import MARKING
 from pipeline.merge import ONWARD_NOTICE
-from pipeline.models import Category, FactOrOpinion, Risk, SubjectRole
+from pipeline.models import MARKING, Category, FactOrOpinion, Risk, SubjectRole
 from pipeline.render import write_meeting_outputs
 from pipeline.run import MeetingRun
 from tests.pipeline.render.sample_run import RAW_NAMES, build_sample
 
 SCHEMA_PATH = Path(__file__).resolve().parents[3] / "docs" / "bundle.schema.json"
 FAMILIES = ("FAM-001", "FAM-002", "FAM-003", "FAM-004")
-BUNDLE_SHEETS = ["Summary", "Chronology", "Sharing basis", "Provenance"]
+BUNDLE_SHEETS = ["Summary", "Chronology", "Not shared", "Sharing basis", "Decisions",
+                 "Provenance", "Subject match", "Reasons"]
+VIEW_SHEETS = [s for s in BUNDLE_SHEETS if s != "Not shared"]
 FORBIDDEN_IN_HTML = ("http://", "https://", "src=", "<script", "@import", "url(")
 
 
@@ -171,21 +173,38 @@ def test_json_is_sorted_and_dates_are_iso(out: Path) -> None:
 def test_bundle_workbook_structure(out: Path) -> None:
     wb = openpyxl.load_workbook(out / "bundles" / "FAM-001.xlsx")
     assert wb.sheetnames == BUNDLE_SHEETS
+    # a recipient view never lists what was not shared
+    assert openpyxl.load_workbook(out / "recipients" / "csc" / "FAM-001.xlsx").sheetnames == \
+        VIEW_SHEETS
+    not_shared = [[c.value for c in r] for r in wb["Not shared"].iter_rows(min_row=3)]
+    assert [r[:2] + r[3:4] for r in not_shared] == [
+        ["health", "Sexual health", "Awaiting review"], ["housing", "Housing", "Awaiting review"],
+        ["school", "Education", "Withheld"]]
     chron = wb["Chronology"]
-    assert [c.value for c in chron[2]][:3] == ["Date", "Historic", "Subject"]
+    assert [c.value for c in chron[2]] == [
+        "Date", "Historic", "Person", "Category", "Fact, opinion or allegation",
+        "What happened (redacted)", "Source", "Restricted to (court order, duty, agency)"]
     assert chron.max_row == 2 + 5  # five chronology entries (one merged)
     assert wb["Sharing basis"].max_row == 2 + 6
+    assert wb["Decisions"].max_row == 2 + 6
     date_cell = chron["A3"]
-    assert date_cell.is_date and date_cell.number_format == "yyyy-mm-dd"
+    # a real date, shown the UK way
+    assert date_cell.is_date and date_cell.number_format == "dd/mm/yyyy"
     assert date_cell.value.date().isoformat() == "2021-02-10"
-    assert chron["H3"].alignment.wrap_text
-    assert chron.column_dimensions["H"].width >= 50
+    assert chron["F3"].alignment.wrap_text
+    # labels, not codes
+    assert chron["D3"].value == "Domestic abuse" and chron["C3"].value == "Dawn Kettering\nParent"
     prov = wb["Provenance"]
     assert [c.value for c in prov[2]] == [
-        "Item id", "Agency", "File", "Sheet", "Row", "SHA-256", "Received at",
-        "Subject as submitted", "Subject match",
+        "Item", "Agency", "File", "Sheet", "Row", "SHA-256 of the file", "Received",
     ]
-    assert prov["G3"].is_date
+    # who each item is about (issue 10): the roster name and the agency's spelling
+    match = wb["Subject match"]
+    assert [c.value for c in match[2]] == [
+        "Item", "Agency", "Person", "Name as the agency wrote it",
+        "How it was linked to the roster"]
+    assert match.max_row == 2 + 6
+    assert prov["G3"].is_date and prov["G3"].number_format == "dd/mm/yyyy hh:mm"
     assert wb.properties.creator == "casebundle"
     assert wb.properties.created.isoformat() == "2026-11-23T08:30:00"
     assert wb.properties.modified.isoformat() == "2026-11-23T08:30:00"
@@ -193,14 +212,22 @@ def test_bundle_workbook_structure(out: Path) -> None:
 
 def test_agenda_workbook_structure(out: Path) -> None:
     wb = openpyxl.load_workbook(out / "agenda.xlsx")
-    assert wb.sheetnames == ["Agenda", "Not submitted"]
+    assert wb.sheetnames == ["Agenda", "Follow up", "Agencies to chase"]
     ws = wb["Agenda"]
     assert [ws.cell(row=r, column=2).value for r in range(3, 7)] == list(
         ("FAM-001", "FAM-003", "FAM-002", "FAM-004")
     )
-    reminders = ws.cell(row=3, column=9).value
-    assert "referral to children's social care" in reminders
-    silent = [(r[0].value, r[1].value) for r in wb["Not submitted"].iter_rows(min_row=3)]
+    assert ws.cell(row=3, column=3).value == "Risk of significant harm to a child"
+    reminders = ws.cell(row=3, column=8).value
+    assert reminders == "Confirm the referral to children's social care"
+    follow = [[c.value for c in r] for r in wb["Follow up"].iter_rows(min_row=3)]
+    # yos's rejected row, and the two items awaiting review (health; the failed redaction)
+    assert [(r[0], r[1]) for r in follow] == [
+        ("health", "health/health_2026-11.xlsx"), ("housing", "housing/housing_2026-11.xlsx"),
+        ("yos", "yos/yos_2026-11.csv")]
+    assert follow[2][2] == "Row 2 rejected: rationale is empty." and follow[2][3] == "Give the reason."
+    assert "awaits a person's decision" in follow[0][2]
+    silent = [(r[0].value, r[1].value) for r in wb["Agencies to chase"].iter_rows(min_row=3)]
     assert silent == [("csc", "no file received"), ("probation", "no file received"),
                       ("yos", "all rows rejected")]
 
@@ -227,6 +254,9 @@ def test_every_workbook_is_marked_frozen_filtered_and_has_nothing_hidden(out: Pa
             assert ws.freeze_panes == "A3", where
             assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A2:"), where
             assert len(ws.defined_names) == 0, where
+            # A4, the banner and headers repeated on every printed page, fitted to width
+            assert ws.page_setup.paperSize == 9 and ws.print_title_rows == "$1:$2", where
+            assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, where
             for part in (ws.oddHeader.center.text, ws.oddFooter.center.text):
                 assert MARKING in part, where
                 assert (ONWARD_NOTICE in part) is recipient, where
@@ -240,7 +270,12 @@ def test_every_workbook_is_marked_frozen_filtered_and_has_nothing_hidden(out: Pa
         with zipfile.ZipFile(path) as z:
             names = z.namelist()
             assert not [n for n in names if "comments" in n or "vml" in n.lower()], path
-            assert b"definedName" not in z.read("xl/workbook.xml"), path
+            # the only names are the print titles (rows repeated on each page)
+            book = z.read("xl/workbook.xml").decode()
+            assert re.findall(r'<definedName name="([^"]+)"', book) == \
+                ["_xlnm.Print_Titles"] * len(wb.worksheets), path
+            for sheet in (n for n in names if n.startswith("xl/worksheets/sheet")):
+                assert b"_x000a_" not in z.read(sheet), (path, sheet)  # a real line break
 
 
 # --- HTML -------------------------------------------------------------------------------
@@ -281,16 +316,25 @@ def test_every_html_is_self_contained_and_marked(out: Path) -> None:
         assert not {"script", "link", "img", "iframe", "object", "a", "base"} & set(parsed.tags)
         assert not {"href", "src", "srcset", "action"} & set(parsed.attrs)
         text = "".join(parsed.text)
-        assert text.count(MARKING) >= 2  # fixed header and footer
+        assert text.count(MARKING) >= 2  # header and footer on screen
         assert (ONWARD_NOTICE in text) is ("recipients" in path.parts)
         assert "@media print" in html and "page-break-before" in html
-        assert "position: fixed" in html
+        # in print, the marking is in the margin of every page (CSS page-margin boxes)
+        assert "@top-center" in html and "@bottom-center" in html
+        assert "size: A4 landscape" in html
 
 
 def test_bundle_html_has_all_sections_and_labels(out: Path) -> None:
     text = "".join(_parse(out / "bundles" / "FAM-001.html").text)
-    for heading in ("Summary", "Multi-agency chronology", "Sharing basis", "Provenance"):
+    for heading in ("Summary", "Multi-agency chronology", "Not shared with this meeting",
+                    "Sharing basis", "Provenance", "Reasons used in this bundle"):
         assert heading in text
-    for label in ("fact", "opinion", "allegation", "Historic", "Opinion of [Professional B], GP"):
+    for label in ("Fact", "Opinion", "Allegation", "Historic", "Opinion of [Professional B], GP",
+                  "Risk of significant harm to a child", "Anti-social behaviour"):
         assert label in text
     assert "Items awaiting review" in text
+    assert "significant_harm_child" not in text and "asb" not in text.split()
+    assert "10/03/2026" not in text and "03/10/2026" in text  # UK dates
+    views = "".join(_parse(out / "recipients" / "police" / "FAM-001.html").text)
+    assert "Not shared with this meeting" not in views
+

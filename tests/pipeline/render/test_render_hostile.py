@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.cell.cell import Cell
 
 from pipeline.run import MeetingRun
 from tests.pipeline.render.sample_run import Sample
@@ -30,8 +31,20 @@ def _cells(path: Path, sheet: str) -> list[object]:
     return [c.value for row in ws.iter_rows(min_row=3) for c in row]
 
 
+def _text_cells(path: Path, sheet: str) -> list[Cell]:
+    ws = openpyxl.load_workbook(path)[sheet]
+    return [c for row in ws.iter_rows(min_row=3) for c in row if isinstance(c.value, str)]
+
+
+def _is_text_not_formula(cell: Cell) -> bool:
+    """Stored as a string, and shown as typed: quote prefix set when it looks like a formula."""
+    looks_like_formula = cell.value.startswith(("=", "+", "-", "@", "\t", "\r", "\n"))
+    return cell.data_type == "s" and (cell.quotePrefix or not looks_like_formula)
+
+
+
 @pytest.mark.parametrize("payload", HOSTILE, ids=["eq", "plus", "minus", "at", "tab", "cr"])
-def test_formula_text_is_neutralised_in_every_workbook(
+def test_formula_text_is_stored_as_text_in_every_workbook(
     sample: Sample, write_outputs: Write, payload: str
 ) -> None:
     sample.builder.add(
@@ -43,23 +56,34 @@ def test_formula_text_is_neutralised_in_every_workbook(
         rationale=payload,
     )
     out = write_outputs(sample.run)
+    # XML turns a lone CR into LF when the file is read back
+    shown = payload.replace("\r", "\n")
     for path in (out / "bundles" / "FAM-001.xlsx", out / "recipients" / "police" / "FAM-001.xlsx"):
-        text = [v for v in _cells(path, "Chronology") if isinstance(v, str) and payload[1:] in v]
-        basis = [v for v in _cells(path, "Sharing basis") if isinstance(v, str) and payload[1:] in v]
-        assert text and len(basis) >= 3
-        for value in text + basis:
-            assert value.startswith("'"), (path.name, value)
+        text = [c for c in _text_cells(path, "Chronology") if c.value == shown]
+        rationale = [c for c in _text_cells(path, "Sharing basis") if c.value == shown]
+        decided = [c for c in _text_cells(path, "Decisions") if c.value == shown]
+        power = [c for c in _text_cells(path, "Sharing basis") if f"Power: {shown}" in c.value]
+        assert text and rationale and decided and power, path
+        for cell in (*text, *rationale, *decided):
+            # the text exactly as the agency wrote it: no apostrophe added, never a formula
+            assert cell.data_type == "s" and cell.quotePrefix, (path.name, cell.value)
+        for sheet in ("Chronology", "Sharing basis", "Decisions"):
+            assert all(_is_text_not_formula(c) for c in _text_cells(path, sheet))
     # JSON keeps the text as given (it is data, not a spreadsheet)
     doc = json.loads((out / "bundles" / "FAM-001.json").read_text())
     assert payload in [i["text"] for i in doc["items"]]
 
 
-def test_hostile_subject_name_and_file_name_are_neutralised(sample: Sample, write_outputs: Write) -> None:
+def test_hostile_subject_name_is_text_with_the_quote_prefix(
+    sample: Sample, write_outputs: Write
+) -> None:
     sample.builder.add("police", subject_name="=cmd()", summary="Seen on Elm Road at night.")
     out = write_outputs(sample.run)
     for sheet in ("Chronology", "Sharing basis"):
-        values = _cells(out / "bundles" / "FAM-001.xlsx", sheet)
-        assert "'=cmd()" in values and "=cmd()" not in values
+        cells = [c for c in _text_cells(out / "bundles" / "FAM-001.xlsx", sheet)
+                 if c.value.startswith("=cmd()")]
+        assert cells and all(c.quotePrefix and c.data_type == "s" for c in cells), sheet
+        assert not any(c.value.startswith("'") for c in cells)
 
 
 def test_control_characters_do_not_break_the_workbook(sample: Sample, write_outputs: Write) -> None:

@@ -24,8 +24,9 @@ def _item_ids(out: Path, agency: str, family: str = "FAM-001") -> set[str]:
 
 
 def _xlsx_ids(out: Path, agency: str, family: str = "FAM-001") -> set[str]:
-    ws = openpyxl.load_workbook(out / "recipients" / agency / f"{family}.xlsx")["Sharing basis"]
+    ws = openpyxl.load_workbook(out / "recipients" / agency / f"{family}.xlsx")["Provenance"]
     return {r[0].value for r in ws.iter_rows(min_row=3)}
+
 
 
 def _html(out: Path, agency: str, family: str = "FAM-001") -> str:

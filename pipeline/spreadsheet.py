@@ -1,0 +1,288 @@
+"""How every workbook casebundle writes is laid out and printed: page setup, font, row
+heights, text cells. Used by the bundles, the agenda, the audit report and the template.
+
+Spreadsheet programs lay out a printed page from settings stored in the file, and
+LibreOffice does not grow a row to fit wrapped text that another program wrote. So each
+sheet states everything: A4, orientation, fit to the page width, the title rows repeated
+on every page, the marking in the header and footer, and a height for every row computed
+from its text (`row_height`).
+
+Everything about the page is in one small spec (`PageSpec`) applied by one function
+(`apply_page_setup`), so that a writer built on another library (xlsxwriter's
+`set_paper`, `set_landscape`, `fit_to_pages`, `repeat_rows`, `set_header`) can apply the
+same spec. Text widths use Arial's metrics (Liberation Sans on Linux has the same), the
+font every workbook is written in.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import unicodedata
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Font
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipeline.safe_files import safe_cell
+
+#: The one font of every workbook: Arial is on every Windows and Mac, and LibreOffice on
+#: Linux substitutes the metric-compatible Liberation Sans, so text wraps the same way.
+FONT_NAME = "Arial"
+FONT_SIZE = 10.0
+BASE_FONT = Font(name=FONT_NAME, size=FONT_SIZE, family=2)
+#: Points per printed line of 10 pt Arial (Excel's and LibreOffice's default row height).
+LINE_PT = 12.75
+#: Top and bottom cell padding, and a margin for rounding, in points.
+ROW_PAD_PT = 3.0
+#: Excel's limit for one row; taller text is split over continuation rows.
+MAX_ROW_PT = 409.0
+#: A row may not be taller than what fits on a page below the title rows (A4 landscape
+#: with the margins below leaves about 480 pt); keep well under it.
+MAX_PRINTED_ROW_PT = 340.0
+#: Width in points of the digit 0 in 10 pt Arial at 96 dpi: 7 px (Excel's column unit).
+_DIGIT_PX = 7
+_CELL_PAD_PT = 5.0  # text inset, left plus right
+
+A4 = 9  # ECMA-376 paper size code
+Orientation = Literal["portrait", "landscape"]
+#: Printable width in Excel column units at 100 % on A4 with the margins below.
+PRINTABLE_WIDTH = {"landscape": 142.0, "portrait": 95.0}
+
+# Arial/Helvetica advance widths (1/1000 em) for ASCII 32..126, regular and bold.
+_REGULAR = (
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
+    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
+    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
+    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
+    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
+    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+)
+_BOLD = (
+    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278,
+    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611,
+    975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778,
+    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556,
+    333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611,
+    611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,
+)
+_OTHER = 600  # letters outside ASCII without an ASCII base letter
+_WIDE = 1000  # CJK and other full-width characters
+
+
+def _char_units(ch: str, bold: bool) -> int:
+    table = _BOLD if bold else _REGULAR
+    code = ord(ch)
+    if 32 <= code <= 126:
+        return table[code - 32]
+    base = unicodedata.normalize("NFKD", ch)[:1]
+    if base and 32 <= ord(base) <= 126:
+        return table[ord(base) - 32]
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return _WIDE
+    return _OTHER
+
+
+def text_width_pt(text: str, *, bold: bool = False, size: float = FONT_SIZE) -> float:
+    """Printed width of one line of text in points."""
+    return sum(_char_units(c, bold) for c in text) * size / 1000.0
+
+
+def column_text_pt(width: float) -> float:
+    """Points available for text in a column `width` Excel units wide."""
+    pixels = math.trunc((256 * width + math.trunc(128 / _DIGIT_PX)) / 256 * _DIGIT_PX)
+    return pixels * 0.75 - _CELL_PAD_PT
+
+
+_SPACE = re.compile(r"(\s+)")
+
+
+def wrap_lines(text: str, width: float, *, bold: bool = False) -> list[str]:
+    """The lines a wrapped cell of `width` Excel units shows (greedy, as Excel and Calc do).
+
+    A word longer than the line is broken where it no longer fits, as both programs do.
+    """
+    room = column_text_pt(width)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in _SPACE.split(paragraph):
+            if not token:
+                continue
+            candidate = line + token
+            if text_width_pt(candidate.rstrip(), bold=bold) <= room:
+                line = candidate
+                continue
+            if token.isspace():  # the space that would overflow ends the line
+                lines.append(line.rstrip())
+                line = ""
+                continue
+            if line.strip():
+                lines.append(line.rstrip())
+            line = ""
+            while text_width_pt(token, bold=bold) > room:  # break an over-long word
+                cut = max(1, _fit(token, room, bold))
+                lines.append(token[:cut])
+                token = token[cut:]
+            line = token
+        lines.append(line.rstrip())
+    return lines
+
+
+def _fit(word: str, room: float, bold: bool) -> int:
+    used = 0.0
+    for n, ch in enumerate(word):
+        used += _char_units(ch, bold) * FONT_SIZE / 1000.0
+        if used > room:
+            return n
+    return len(word)
+
+
+def row_height(cells: Sequence[tuple[str, float, bool]]) -> float:
+    """Height in points of a row holding wrapped cells (text, column width, bold)."""
+    lines = max((len(wrap_lines(t, w, bold=b)) for t, w, b in cells if t), default=1)
+    return round(max(1, lines) * LINE_PT + ROW_PAD_PT, 2)
+
+
+def max_lines_per_row() -> int:
+    """How many lines of text one printed row may hold."""
+    return int((min(MAX_ROW_PT, MAX_PRINTED_ROW_PT) - ROW_PAD_PT) // LINE_PT)
+
+
+# --- cells ---------------------------------------------------------------------------------
+
+
+def set_text(cell: Cell, value: str) -> None:
+    """Store text as text, never as a formula.
+
+    Text a spreadsheet could run (starting =, +, -, @, tab or CR) is stored as a string
+    with the quote prefix set, as Excel does when a user types a leading apostrophe: the
+    cell shows '-ve engagement' exactly, with no apostrophe and nothing evaluated.
+    """
+    cell.value = value
+    cell.data_type = "s"  # openpyxl would otherwise take a leading "=" as a formula
+    if safe_cell(value) != value:  # the CSV writers would prefix an apostrophe here
+        cell.quotePrefix = True
+
+
+# --- workbook and page ---------------------------------------------------------------------
+
+
+def new_workbook() -> Workbook:
+    """An empty workbook whose default font (and so its column unit) is 10 pt Arial."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    # the first font is the workbook's default (the 'Normal' style): column widths are
+    # measured in its digit width, so it must be the font the cells use
+    wb._fonts = IndexedList([BASE_FONT])
+    return wb
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """How one sheet prints. Applied by `apply_page_setup`."""
+
+    orientation: Orientation
+    #: rows repeated at the top of every printed page (the banner and the column headers)
+    title_rows: int
+    #: the protective marking (and any handling notice), one line each: centred in the
+    #: header and in the footer of every page
+    marking: tuple[str, ...]
+    #: what the sheet is, printed at the bottom left of every page
+    title: str = ""
+    #: scale to the page width (never to the height: rows flow onto as many pages as needed)
+    fit_width: bool = True
+    #: how many pages wide the sheet may print (1: every column on one page)
+    pages_wide: int = 1
+    #: columns repeated at the left of every page ("A:D"), for sheets printed over pages
+    title_columns: str = ""
+    #: print the cell grid, so wrapped rows stay apart on paper
+    gridlines: bool = True
+
+
+def _hf_text(text: str) -> str:
+    # '&' starts a header/footer code (&P page, &N pages): a literal ampersand is '&&'
+    return text.replace("&", "&&")
+
+
+_HF_MARKING_PT = 9.0
+_HF_TITLE_PT = 8.0
+_MARGIN_IN = 0.5
+
+
+def _footer_title(spec: PageSpec) -> str:
+    """The sheet's title, cut so it never runs into the marking centred beside it."""
+    page_pt = {"landscape": 841.89, "portrait": 595.28}[spec.orientation]
+    centre = max((text_width_pt(line, bold=True, size=_HF_MARKING_PT) for line in spec.marking),
+                 default=0.0)
+    room = (page_pt - 2 * 72 * _MARGIN_IN - centre) / 2 - 12
+    title = spec.title
+    while title and text_width_pt(title, size=_HF_TITLE_PT) > room:
+        title = title[:-2].rstrip() + "…"
+    return title
+
+
+def apply_page_setup(ws: Worksheet, spec: PageSpec) -> None:
+    """Paper, orientation, scaling, print titles, margins, header and footer of a sheet."""
+    ws.page_setup.paperSize = A4
+    ws.page_setup.orientation = spec.orientation
+    ws.sheet_properties.pageSetUpPr.fitToPage = spec.fit_width
+    ws.page_setup.fitToWidth = spec.pages_wide
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    if spec.title_rows:
+        ws.print_title_rows = f"1:{spec.title_rows}"
+    if spec.title_columns:
+        ws.print_title_cols = spec.title_columns
+    ws.print_options.gridLines = spec.gridlines
+    ws.print_options.horizontalCentered = False
+    margins = ws.page_margins
+    margins.left = margins.right = _MARGIN_IN
+    margins.top = margins.bottom = 0.85
+    margins.header = margins.footer = 0.3
+    marking = "\n".join(_hf_text(line) for line in spec.marking)
+    for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
+        header.center.text = marking
+        header.center.size = int(_HF_MARKING_PT)
+        header.center.font = f"{FONT_NAME},Bold"
+    for footer in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
+        footer.center.text = marking
+        footer.center.size = int(_HF_MARKING_PT)
+        footer.center.font = f"{FONT_NAME},Bold"
+        footer.left.text = _hf_text(_footer_title(spec))
+        footer.left.size = int(_HF_TITLE_PT)
+        footer.right.text = "Page &P of &N"
+        footer.right.size = int(_HF_TITLE_PT)
+
+
+
+#: openpyxl writes a line break in a header or footer as the escape _x000a_, which
+#: LibreOffice prints literally; a plain line feed is what Excel itself writes.
+_HF_ELEMENT = re.compile(rb"<(odd|even|first)(Header|Footer)>(.*?)</\1\2>", re.S)
+
+
+def fix_header_footer_breaks(sheet_xml: bytes) -> bytes:
+    """Turn `_x000a_` inside header and footer elements into a real line feed."""
+    return _HF_ELEMENT.sub(
+        lambda m: m.group(0).replace(b"_x000a_", b"&#10;"), sheet_xml
+    )
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The saved workbook, with header and footer line breaks written as Excel does."""
+    raw = io.BytesIO()
+    wb.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = fix_header_footer_breaks(data)
+            dst.writestr(info, data)
+    return out.getvalue()

@@ -1,0 +1,162 @@
+"""Workbook layout: text wraps as the spreadsheet programs wrap it, rows are tall enough,
+the page is set up from one spec, and formula-looking text stays text."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import UTC, datetime
+
+import openpyxl
+import pytest
+
+from pipeline.labels import load_labels
+from pipeline.render import Column, Sheet, add_table
+from pipeline.spreadsheet import (
+    LINE_PT,
+    PRINTABLE_WIDTH,
+    PageSpec,
+    apply_page_setup,
+    column_text_pt,
+    max_lines_per_row,
+    new_workbook,
+    row_height,
+    set_text,
+    text_width_pt,
+    workbook_bytes,
+    wrap_lines,
+)
+
+TEXT = ("Louise HARROWFIELD (14) found at 23:10 in a stairwell at [address] with older males. "
+        "[Third party B] (19) was present and in possession of a quantity of white powder.")
+
+
+@pytest.mark.parametrize("text,width,lines", [
+    ("Fact", 10, ["Fact"]),
+    ("", 10, [""]),
+    ("one two", 6, ["one", "two"]),  # a space never starts a line
+    ("line one\nline two", 40, ["line one", "line two"]),  # the writer's own breaks kept
+    ("Louise HARROWFIELD (14) found", 30, ["Louise HARROWFIELD (14)", "found"]),
+
+])
+def test_wrap_lines(text: str, width: float, lines: list[str]) -> None:
+    assert wrap_lines(text, width) == lines
+
+
+def test_a_word_longer_than_the_column_is_broken_where_the_line_is_full() -> None:
+    pieces = wrap_lines("health-9780ea3bbe", 8)
+    assert len(pieces) == 3 and "".join(pieces) == "health-9780ea3bbe"
+    assert all(text_width_pt(p) <= column_text_pt(8) for p in pieces)
+
+
+def test_wrapped_lines_fit_the_column_and_keep_every_word_in_order() -> None:
+    for width in (10, 18, 30, 46, 70):
+        lines = wrap_lines(TEXT, width)
+        assert all(text_width_pt(line) <= column_text_pt(width) for line in lines), width
+        # every character, in order (words longer than a line are split, as Excel does)
+        assert "".join("".join(lines).split()) == "".join(TEXT.split())
+    assert len(wrap_lines(TEXT, 18)) > len(wrap_lines(TEXT, 46)) > len(wrap_lines(TEXT, 140))
+
+
+def test_metrics_are_arials() -> None:
+    # 'W' is over four times as wide as 'i' in Arial; bold is wider than regular
+    assert text_width_pt("W") == pytest.approx(9.44)
+    assert text_width_pt("i") == pytest.approx(2.22)
+    assert text_width_pt("Reasons", bold=True) > text_width_pt("Reasons")
+    assert text_width_pt("é") == text_width_pt("e")  # accented letters use their base letter
+
+
+def test_row_height_fits_the_tallest_cell() -> None:
+    one = row_height([("Fact", 10, False)])
+    assert one == pytest.approx(LINE_PT + 3)
+    tall = row_height([("Fact", 10, False), (TEXT, 18, False)])
+    assert tall == pytest.approx(len(wrap_lines(TEXT, 18)) * LINE_PT + 3)
+
+
+def test_set_text_uses_the_quote_prefix_not_an_apostrophe() -> None:
+    wb = new_workbook()
+    ws = wb.create_sheet("t")
+    for r, value in enumerate(["=1+1", "-ve engagement", "+44 7700 900123", "@mention",
+                               "plain text"], start=1):
+        set_text(ws.cell(row=r, column=1), value)
+    back = openpyxl.load_workbook(io.BytesIO(workbook_bytes(wb)))["t"]
+    cells = [back.cell(row=r, column=1) for r in range(1, 6)]
+    assert [c.value for c in cells] == ["=1+1", "-ve engagement", "+44 7700 900123",
+                                        "@mention", "plain text"]
+    assert all(c.data_type == "s" for c in cells)
+    assert [bool(c.quotePrefix) for c in cells] == [True, True, True, True, False]
+
+
+def test_new_workbook_is_written_in_arial_10() -> None:
+    wb = new_workbook()
+    wb.create_sheet("t")["A1"] = "x"
+    with zipfile.ZipFile(io.BytesIO(workbook_bytes(wb))) as z:
+        styles = z.read("xl/styles.xml").decode()
+    first_font = styles.split("<fonts", 1)[1].split("</font>", 1)[0]
+    assert 'val="Arial"' in first_font and '<sz val="10"' in first_font
+
+
+def test_page_setup_from_one_spec() -> None:
+    wb = new_workbook()
+    ws = wb.create_sheet("t")
+    apply_page_setup(ws, PageSpec(orientation="portrait", title_rows=2,
+                                  marking=("Protective marking: OFFICIAL-SENSITIVE",
+                                           "Not to be shared onward"),
+                                  title="Q&A sheet", pages_wide=2, title_columns="A:B"))
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "portrait"
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (2, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$1:$2" and ws.print_title_cols == "$A:$B"
+
+    assert ws.print_options.gridLines
+    for part in (ws.oddHeader.center, ws.oddFooter.center, ws.firstHeader.center,
+                 ws.evenFooter.center):
+        assert part.text == "Protective marking: OFFICIAL-SENSITIVE\nNot to be shared onward"
+    assert ws.oddFooter.left.text == "Q&&A sheet"  # '&' alone would start a code
+    assert ws.oddFooter.right.text == "Page &P of &N"
+
+
+def test_header_line_breaks_are_real_line_feeds() -> None:
+    wb = new_workbook()
+    ws = wb.create_sheet("t")
+    ws["A1"] = "x"
+    apply_page_setup(ws, PageSpec(orientation="landscape", title_rows=0,
+                                  marking=("line one", "line two")))
+    with zipfile.ZipFile(io.BytesIO(workbook_bytes(wb))) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    assert b"_x000a_" not in sheet  # LibreOffice prints the escape literally
+    assert b"line one&#10;line two" in sheet or b"line one\nline two" in sheet
+
+
+def test_a_sheet_wider_than_the_page_is_refused() -> None:
+    with pytest.raises(ValueError, match="holds 142"):
+        Sheet("wide", (Column("text", 100), Column("notes", 43)))
+    Sheet("fits", (Column("text", 100), Column("notes", 42)))
+    assert PRINTABLE_WIDTH["portrait"] < PRINTABLE_WIDTH["landscape"]
+
+
+def test_text_too_long_for_one_printed_row_continues_below() -> None:
+    wb = new_workbook()
+    long_text = " ".join(f"word{n}" for n in range(2500))
+    sheet = Sheet("t", (Column("item_id", 20), Column("text", 100)))
+    ws = add_table(wb, sheet, [("item-1", long_text), ("item-2", "short")],
+                   ("MARK",), "caption", load_labels())
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    assert rows[0][0] == "item-1" and rows[-1] == ("item-2", "short")
+    continued = rows[1:-1]
+    assert continued and all(r[0] == "(continued)" for r in continued)
+    joined = " ".join(r[1] for r in rows[:-1]).split()
+    assert joined == long_text.split()  # nothing lost, nothing reordered
+    for r in range(3, ws.max_row + 1):
+        assert ws.row_dimensions[r].height <= 409
+        assert len(wrap_lines(ws.cell(row=r, column=2).value, 100)) <= max_lines_per_row()
+
+
+def test_add_table_writes_dates_as_uk_formatted_real_dates() -> None:
+    wb = new_workbook()
+    sheet = Sheet("t", (Column("date", 12), Column("received_at", 18)))
+    when = datetime(2026, 9, 15, 14, 5, tzinfo=UTC)
+    ws = add_table(wb, sheet, [(when.date(), when)], ("MARK",), "caption", load_labels())
+    assert ws["A3"].is_date and ws["A3"].number_format == "dd/mm/yyyy"
+    assert ws["B3"].is_date and ws["B3"].number_format == "dd/mm/yyyy hh:mm"
+    assert ws["B3"].value == datetime(2026, 9, 15, 14, 5)  # UTC wall-clock time
