@@ -264,7 +264,9 @@ SUMMARY = Sheet("Summary", (Column("section", 26), Column("item_name", 50),
 CHRONOLOGY = Sheet("Chronology", (
     Column("date", 11), Column("historic", 9), Column("subject_name", 18),
     Column("category", 14), Column("fact_or_opinion", 15), Column("text", 43),
-    Column("sources", 18), Column("restriction", 14),
+    # an item id (probation-2f96a1b159, 20 characters) must fit on one line: broken at its
+    # hyphen it reads as two words, and copied text joins its first half to the next line
+    Column("sources", 20), Column("restriction", 12),
 ))
 NOT_SHARED = Sheet("Not shared", (
     Column("agency", 26), Column("category", 18), Column("date", 11),
