@@ -123,6 +123,12 @@ class Labels(BaseModel):
         """Labels of several values, comma-separated."""
         return ", ".join(self.value(vocabulary, c) for c in codes)
 
+    def prefixed(self, vocabulary: str, text: str) -> str:
+        """'code: detail' with the code in words: 'matched: score 16 ...' reads
+        'Matched to the roster: score 16 ...'. Text without a 'code: ' prefix is kept."""
+        code, sep, rest = text.partition(": ")
+        return f"{self.value(vocabulary, code)}{sep}{rest}" if sep else text
+
     def reason(self, code: str) -> str:
         """The short label of a policy reason code."""
         return self.reason_codes.get(code) or humanise(code)

@@ -215,6 +215,14 @@ def _hf_text(text: str) -> str:
 _HF_MARKING_PT = 9.0
 _HF_TITLE_PT = 8.0
 _MARGIN_IN = 0.5
+_TOP_BOTTOM_IN = 0.85
+#: Paper height and width of A4 in points, by orientation.
+_PAPER_HEIGHT_PT = {"landscape": 595.28, "portrait": 841.89}
+#: How far short of the page's printable height a page of rows is ended. LibreOffice,
+#: scaling a sheet to the page width, lays out a page filled to within a point or two of
+#: its height differently from how it prints it, and prints a blank page with no marking
+#: after it; ending every page ourselves (`page_breaks`), a little short, avoids that.
+_PAGE_SLACK_PT = 8.0
 
 
 def _footer_title(spec: PageSpec) -> str:
@@ -227,6 +235,27 @@ def _footer_title(spec: PageSpec) -> str:
     while title and text_width_pt(title, size=_HF_TITLE_PT) > room:
         title = title[:-2].rstrip() + "…"
     return title
+
+
+def page_breaks(heights: Sequence[float], title_pt: float,
+                orientation: Orientation = "landscape") -> list[int]:
+    """Where each printed page of a table ends: the indexes (0-based, into `heights`, the
+    data rows in order) of the last row on every page but the last.
+
+    Every page holds the title rows (`title_pt` high) and as many whole rows as fit in the
+    printable height less `_PAGE_SLACK_PT`. A row taller than a page on its own (rows are
+    kept under `MAX_PRINTED_ROW_PT`, so none is) still gets a page of its own.
+    """
+    room = (_PAPER_HEIGHT_PT[orientation] - 2 * 72 * _TOP_BOTTOM_IN - _PAGE_SLACK_PT
+            - title_pt)
+    breaks: list[int] = []
+    used = 0.0
+    for i, h in enumerate(heights):
+        if used and used + h > room:
+            breaks.append(i - 1)
+            used = 0.0
+        used += h
+    return breaks
 
 
 def apply_page_setup(ws: Worksheet, spec: PageSpec) -> None:
@@ -244,7 +273,7 @@ def apply_page_setup(ws: Worksheet, spec: PageSpec) -> None:
     ws.print_options.horizontalCentered = False
     margins = ws.page_margins
     margins.left = margins.right = _MARGIN_IN
-    margins.top = margins.bottom = 0.85
+    margins.top = margins.bottom = _TOP_BOTTOM_IN
     margins.header = margins.footer = 0.3
     marking = "\n".join(_hf_text(line) for line in spec.marking)
     for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):

@@ -5,7 +5,7 @@ repeated at the top of every printed page), an autofilter, wrapped text in rows 
 enough to show it, real date cells shown as dd/mm/yyyy, plain-English labels in place of
 codes (pipeline/labels.py), and the page set up for A4 with the protective marking (and,
 for recipient views, the onward-sharing notice) in the header and footer of every page
-(`pipeline/spreadsheet.py`). Every sheet fits the width of an A4 landscape page at
+(`pipeline/spreadsheet.py`), each page of rows ended a little short of the page height. Every sheet fits the width of an A4 landscape page at
 full size: the sharing basis of an item is split over two sheets rather than squeezed.
 
 Text that a spreadsheet could run as a formula is stored as text with the quote prefix
@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.labels import Labels, load_labels, uk_date
@@ -42,6 +43,7 @@ from pipeline.spreadsheet import (
     fix_header_footer_breaks,
     max_lines_per_row,
     new_workbook,
+    page_breaks,
     row_height,
     set_text,
     wrap_lines,
@@ -180,6 +182,8 @@ def add_table(wb: Workbook, sheet: Sheet, rows: Iterable[Sequence[object]],
         ws.column_dimensions[get_column_letter(idx)].width = col.width
         headers.append((header, col.width, True))
     ws.row_dimensions[2].height = row_height(headers)
+    title_pt = ws.row_dimensions[1].height + ws.row_dimensions[2].height
+    heights: list[float] = []
     r = 2
     for row in rows:
         if len(row) != len(columns):
@@ -191,6 +195,9 @@ def add_table(wb: Workbook, sheet: Sheet, rows: Iterable[Sequence[object]],
                 _write(ws, r, idx, value, col.numeric)
             ws.row_dimensions[r].height = row_height(
                 [(_display(v), c.width, False) for v, c in zip(part, columns, strict=True)])
+            heights.append(ws.row_dimensions[r].height)
+    for i in page_breaks(heights, title_pt, sheet.orientation):
+        ws.row_breaks.append(Break(id=3 + i))  # after sheet row 3 + i (data start in row 3)
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:{last}{max(r, 2)}"
     apply_page_setup(ws, PageSpec(orientation=sheet.orientation, title_rows=2,
@@ -262,11 +269,13 @@ SUMMARY = Sheet("Summary", (Column("section", 26), Column("item_name", 50),
                             Column("detail", 60)))
 
 CHRONOLOGY = Sheet("Chronology", (
-    Column("date", 11), Column("historic", 9), Column("subject_name", 18),
-    Column("category", 14), Column("fact_or_opinion", 15), Column("text", 43),
+    # "Historic" and the restriction to named bodies (003 3.8) share a column: both mark
+    # how to handle the entry, and the text keeps the width it needs to read well
+    Column("date", 11), Column("marks", 16), Column("subject_name", 18),
+    Column("category", 14), Column("fact_or_opinion", 15), Column("text", 48),
     # an item id (probation-2f96a1b159, 20 characters) must fit on one line: broken at its
     # hyphen it reads as two words, and copied text joins its first half to the next line
-    Column("sources", 20), Column("restriction", 12),
+    Column("sources", 20),
 ))
 NOT_SHARED = Sheet("Not shared", (
     Column("agency", 26), Column("category", 18), Column("date", 11),
@@ -277,8 +286,8 @@ BASIS = Sheet("Sharing basis", (
     Column("lawful_basis", 28), Column("risk", 19), Column("rationale", 27),
 ))
 DECISIONS = Sheet("Decisions", (
-    Column("item_id", 19), Column("decided_by", 15), Column("reasons", 38),
-    Column("notes", 20), Column("recipients", 16), Column("restriction", 16),
+    Column("item_id", 19), Column("decided_by", 15), Column("reasons", 40),
+    Column("notes", 22), Column("recipients", 14), Column("restriction", 14),
     Column("review", 18),
 ))
 PROVENANCE = Sheet("Provenance", (
@@ -378,7 +387,7 @@ def bundle_xlsx(b: FamilyBundle, started_at: datetime, labels: Labels | None = N
     table(CHRONOLOGY, [
         (
             e.when,
-            "Historic" if e.historic else "",
+            "\n".join(filter(None, ["Historic" if e.historic else "", e.restriction])),
             f"{e.subject_name}\n{L.value('subject_role', e.subject_role)}",
             L.value("category", e.category),
             "\n".join(filter(None, [
@@ -389,7 +398,6 @@ def bundle_xlsx(b: FamilyBundle, started_at: datetime, labels: Labels | None = N
             ])),
             e.text,
             "\n".join(f"{s.agency}\n{s.item_id}" for s in e.sources),
-            e.restriction,
         )
         for e in b.chronology
     ])
@@ -438,7 +446,8 @@ def bundle_xlsx(b: FamilyBundle, started_at: datetime, labels: Labels | None = N
         for p in (i.provenance,)
     ])
     table(SUBJECT_MATCH, [
-        (i.item_id, i.agency, i.subject_name, p.subject_name_as_submitted, p.subject_match)
+        (i.item_id, i.agency, i.subject_name, p.subject_name_as_submitted,
+         L.prefixed("subject_match", p.subject_match))
         for i in b.items
         for p in (i.provenance,)
     ])

@@ -139,3 +139,16 @@ def test_a_broken_table_fails_on_load_naming_the_entry(tmp_path: Path, edit, mes
     with pytest.raises(ConfigError, match=re.escape(message)) as err:
         load_labels(path)
     assert str(path) in str(err.value)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("matched: score 16 (link at 9): forename exact", "Matched to the roster: score 16 (link at 9): "
+     "forename exact"),
+    ("confirmed: by coordinator on 2026-11-20", "Confirmed by a reviewer: by coordinator on "
+     "2026-11-20"),
+    ("", ""),
+    ("no prefix here", "no prefix here"),
+])
+def test_an_identity_outcome_reads_in_words(text: str, expected: str) -> None:
+    assert load_labels().prefixed("subject_match", text) == expected
+

@@ -20,6 +20,7 @@ from pipeline.spreadsheet import (
     column_text_pt,
     max_lines_per_row,
     new_workbook,
+    page_breaks,
     row_height,
     set_text,
     text_width_pt,
@@ -160,3 +161,38 @@ def test_add_table_writes_dates_as_uk_formatted_real_dates() -> None:
     assert ws["A3"].is_date and ws["A3"].number_format == "dd/mm/yyyy"
     assert ws["B3"].is_date and ws["B3"].number_format == "dd/mm/yyyy hh:mm"
     assert ws["B3"].value == datetime(2026, 9, 15, 14, 5)  # UTC wall-clock time
+
+
+# --- pages end a little short of the page height (LibreOffice's blank page at an exact fit) ---
+# A4 landscape with 0.85 in top and bottom margins: 595.28 - 122.4 = 472.88 pt of rows,
+# less 8 pt of slack = 464.88 pt, of which the title rows take `title`.
+
+
+@pytest.mark.parametrize("heights,title,orientation,breaks", [
+    ([], 44.25, "landscape", []),
+    ([100.0] * 4, 44.25, "landscape", []),  # 444.25: one page
+    ([92.25, 66.75, 92.25, 79.5, 105.0, 92.25, 92.25, 92.25, 92.25], 44.25, "landscape",
+     [3, 7]),  # the sample's exact fit (480 pt with five rows) now ends after four
+    ([420.0, 10.0], 44.25, "landscape", [0]),  # 474.25 would not leave the slack
+    ([420.0, 0.5], 44.25, "landscape", []),  # 464.75: fits
+    ([500.0, 500.0], 44.25, "landscape", [0]),  # a row taller than a page: a page each
+    ([100.0] * 6, 44.25, "portrait", []),  # 644.25 of a portrait page's 711.49
+    ([100.0] * 7, 44.25, "portrait", [5]),
+])
+def test_page_breaks(heights, title, orientation, breaks):
+    assert page_breaks(heights, title, orientation) == breaks
+
+
+def test_every_printed_page_of_a_table_ends_short_of_the_page():
+    wb = new_workbook()
+    rows = [("\n".join(["line"] * n),) for n in (7, 5, 7, 6, 8, 7, 7, 7, 7)]
+    ws = add_table(wb, Sheet("T", (Column("text", 40),)), rows, ("MARK",), "caption",
+                   load_labels())
+    assert [b.id for b in ws.row_breaks.brk] == [6, 10]  # after sheet rows 6 and 10
+    title = ws.row_dimensions[1].height + ws.row_dimensions[2].height
+    pages, start = [], 3
+    for end in [6, 10, ws.max_row]:
+        pages.append(title + sum(ws.row_dimensions[r].height for r in range(start, end + 1)))
+        start = end + 1
+    assert max(pages) <= 595.28 - 2 * 0.85 * 72 - 8
+

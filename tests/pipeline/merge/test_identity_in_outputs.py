@@ -15,6 +15,8 @@ from pipeline.merge import build_agenda, build_bundle
 from pipeline.merge.agenda import EMPTY_INBOX, NO_ROW_MATCHED
 from pipeline.models import MatchOutcome, SubjectMatch
 from pipeline.render import agenda_html, agenda_xlsx
+from pipeline.render.html_out import bundle_html
+from pipeline.render.xlsx_out import bundle_xlsx
 from pipeline.run import MeetingRun
 from tests.pipeline.render.sample_run import STARTED_AT, Sample, build_sample
 
@@ -54,6 +56,14 @@ def test_bundle_shows_roster_name_and_keeps_the_agencys_spelling(sample: Sample)
     assert "KETTERING, Ty" not in names and "Tyler Kettering" in names
     (entry,) = [e for e in bundle.chronology if spelt.item_id in e.item_ids]
     assert {s.subject_name_as_submitted for s in entry.sources} == {"KETTERING, Ty"}
+    # the printed bundle says who it is, how the agency wrote it, and how it was linked
+    ws = openpyxl.load_workbook(io.BytesIO(bundle_xlsx(bundle, STARTED_AT)))["Subject match"]
+    rows = {r[0].value: [c.value for c in r] for r in ws.iter_rows(min_row=3)}
+    assert rows[spelt.item_id][2:] == ["Tyler Kettering", "KETTERING, Ty",
+                                       "Matched to the roster: test"]
+    page = bundle_html(bundle)
+    assert "<td>Tyler Kettering</td><td>KETTERING, Ty</td><td>Matched to the roster: test</td>" \
+        in page
 
 
 def test_same_event_in_two_spellings_is_one_chronology_entry(sample: Sample) -> None:

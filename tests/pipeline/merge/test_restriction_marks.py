@@ -74,7 +74,8 @@ def test_the_chairs_chronology_marks_the_restriction(overrides, mark):
         assert 'class="restriction"' not in html
     ws = openpyxl.load_workbook(io.BytesIO(bundle_xlsx(bundle, STARTED)))["Chronology"]
     header = [c.value for c in ws[2]]
-    col = header.index("Restricted to (court order, duty, agency)")
+    # one column for the entry's handling marks: historic, and restricted to named bodies
+    col = header.index("Historic or restricted")
     assert [r[col].value for r in ws.iter_rows(min_row=3)] == [mark]
 
 

@@ -221,3 +221,38 @@ def test_page_counts(printed: Printed) -> None:
     for kind in ALL_KINDS:
         pages = printed.pages[kind]
         print(f"{kind:22} {pages.pages:3} pages  {pages.size_label()}")
+
+
+def test_a_page_filled_to_its_last_point_prints_no_blank_page(tmp_path: Path) -> None:
+    """Rows filling a page to the point, on a sheet between two others (the school's view
+    of FAM-003 in the sample meeting, after the merge with issues 10-13): LibreOffice,
+    scaling the sheet to the page width, printed a blank page without the marking after
+    them, until every page was ended a little short of the page height
+    (pipeline/spreadsheet.py page_breaks)."""
+    from datetime import UTC, datetime
+
+    from pipeline.models import MARKING
+    from pipeline.render import add_table, to_bytes
+    from pipeline.render.xlsx_out import BASIS, SUMMARY
+    from pipeline.spreadsheet import new_workbook
+
+    labels, markings = load_labels(), (MARKING, ONWARD_NOTICE)
+    lines = (7, 5, 7, 6, 8, 7, 7, 7, 7)  # the lines of that sheet's rows, in order
+    rows = [("\n".join(f"row {n} line {k}" for k in range(1, c + 1)), *["x"] * 5)
+            for n, c in enumerate(lines, start=1)]
+    wb = new_workbook()
+    add_table(wb, SUMMARY, [("Meeting", "Meeting", "JAG")], markings, "before", labels)
+    ws = add_table(wb, BASIS, rows, markings,
+                   "JAG jag-2026-12 03/12/2026 family FAM-003 for school: sharing basis",
+                   labels)
+    add_table(wb, SUMMARY, [("Meeting", "Meeting", "JAG")], markings, "after", labels)
+    heights = [ws.row_dimensions[r].height for r in range(1, 3 + len(lines))]
+    assert sum(heights[:7]) == 480.0  # banner, headers and five rows: the page, to the point
+    path = tmp_path / "full_page.xlsx"
+    path.write_bytes(to_bytes(wb, datetime(2026, 11, 23, 8, 30, tzinfo=UTC)))
+    pages = inspect_pdf(print_all([path], tmp_path / "pdf")[path])
+    every = list(range(1, pages.pages + 1))
+    assert pages.pages_with(MARKING_WORDS) == every
+    assert pages.pages_with(ONWARD_NOTICE) == every
+    for text, *_ in rows:  # every row whole
+        assert _in_order(pages, text), text.split("\n")[0]

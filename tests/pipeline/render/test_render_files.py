@@ -182,9 +182,17 @@ def test_bundle_workbook_structure(out: Path) -> None:
         ["school", "Education", "Withheld"]]
     chron = wb["Chronology"]
     assert [c.value for c in chron[2]] == [
-        "Date", "Historic", "Person", "Category", "Fact, opinion or allegation",
-        "What happened (redacted)", "Source", "Restricted to (court order, duty, agency)"]
+        "Date", "Historic or restricted", "Person", "Category", "Fact, opinion or allegation",
+        "What happened (redacted)", "Source"]
     assert chron.max_row == 2 + 5  # five chronology entries (one merged)
+    # the handling marks: the historic item, and the item restricted to csc and health
+    marks = sorted(str(r[1].value) for r in chron.iter_rows(min_row=3) if r[1].value)
+    assert marks == ["Historic", "Restricted by police: for csc, health only"]
+    decisions = wb["Decisions"]
+    headers = [c.value for c in decisions[2]]
+    assert headers[4:6] == ["Shown to", "Restricted to"]
+    assert sorted(str(r[5].value) for r in decisions.iter_rows(min_row=3) if r[5].value) == \
+        ["Restricted by police: for csc, health only"]
     assert wb["Sharing basis"].max_row == 2 + 6
     assert wb["Decisions"].max_row == 2 + 6
     date_cell = chron["A3"]
