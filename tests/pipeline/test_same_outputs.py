@@ -62,8 +62,10 @@ def test_two_runs_of_the_sample_write_the_same_files(tmp_path: Path,
 
 def _folder(root: Path, run_id: str, *, when: str = "2026-11-23T08:30:00+00:00",
             cell: str = "seen 2026-10-03", ledger: str = "FAM-001,shared\n",
-            received: datetime = datetime(2026, 11, 20, 14, 5, 9), count: float = 3) -> Path:
+            received: datetime = datetime(2026, 11, 20, 14, 5, 9), count: float = 3,
+            page: str = "<td>20/11/2026 14:05 UTC</td><td>03/10/2026</td>") -> Path:
     root.mkdir(parents=True)
+    (root / "bundle.html").write_text(page)  # times and dates as a UK reader sees them
     (root / "run_summary.json").write_text(json.dumps({"run_id": run_id, "started_at": when}))
     (root / "audit_head.json").write_text(json.dumps(
         {"run_id": run_id, "recorded_at": when,
@@ -81,7 +83,8 @@ def _folder(root: Path, run_id: str, *, when: str = "2026-11-23T08:30:00+00:00",
 def test_run_ids_timestamps_and_head_hashes_are_ignored(tmp_path: Path) -> None:
     a = _folder(tmp_path / "a", "0123456789ab")
     b = _folder(tmp_path / "b", "ba9876543210", when="2026-11-24T17:05:59+00:00",
-                received=datetime(2026, 11, 21, 9, 0, 1))
+                received=datetime(2026, 11, 21, 9, 0, 1),
+                page="<td>21/11/2026 09:00 UTC</td><td>03/10/2026</td>")
     assert differences(a, b) == []
 
 
@@ -93,6 +96,7 @@ def test_run_ids_timestamps_and_head_hashes_are_ignored(tmp_path: Path) -> None:
     ({"count": 4}, "differs: bundle.xlsx::xl/worksheets/sheet1.xml"),
     ({"count": 3.5}, "differs: bundle.xlsx::xl/worksheets/sheet1.xml"),
     ({"received": datetime(2026, 11, 21)}, "differs: bundle.xlsx::"),  # a date, no time
+    ({"page": "<td>20/11/2026 14:05 UTC</td><td>04/10/2026</td>"}, "differs: bundle.html"),
 ])
 def test_any_other_difference_is_reported(tmp_path: Path, change: dict[str, Any],
                                           shown: str) -> None:

@@ -1,7 +1,7 @@
 """Compare the output folders of two casebundle runs of the same inputs.
 
 Only what differs between runs by design is ignored: the run id, timestamps (date and time
-together; plain dates are compared), and the hashes in `audit_head.json`, which hash the
+together, ISO or UK style; plain dates are compared), and the hashes in `audit_head.json`, which hash the
 run's audit records and so their run id and times. An .xlsx file is compared member by
 member (the sheets, styles and properties inside the zip), not as zip bytes; in a sheet a
 timestamp is a cell value of days since 1900 with a time of day (a file's received time
@@ -19,9 +19,11 @@ import sys
 import zipfile
 from pathlib import Path
 
-#: a date with a time of day, as ISO 8601 or with a space ("2026-11-23T08:30:00+00:00")
+#: a date with a time of day, as ISO 8601 or with a space ("2026-11-23T08:30:00+00:00"),
+#: or as the outputs show it to a UK reader ("23/11/2026 08:30 UTC", pipeline.labels.uk_date)
 TIMESTAMP = re.compile(
-    rb"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+    rb"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+    rb"|\d{2}/\d{2}/\d{4} \d{2}:\d{2}(?: UTC)?")
 #: an Excel date-time serial in a sheet's XML: 5-digit days (1909-2173) and a time of day;
 #: casebundle writes no other numbers with a fractional part
 XLSX_TIMESTAMP = re.compile(rb"<v>\d{5}\.\d+</v>")

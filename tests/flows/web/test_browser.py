@@ -204,7 +204,7 @@ def test_coordinator_decides_reruns_and_sees_it_in_bundle_and_audit(live: Live, 
 
     page.goto(f"/bundles/{family}")
     content = page.content()
-    assert item_id in content and "reviewed by meeting coordinator" in content
+    assert item_id in content and "Reviewed by meeting coordinator" in content
     page.goto("/review")
     assert f"item-{item_id}" not in page.content()  # decided and applied: off the queue
 
