@@ -15,7 +15,13 @@ from typing import Any
 from pipeline.audit import record_run, write_head
 from pipeline.faults import checkpoint
 from pipeline.identity import describe, outcome_counts, unmatched_agencies
-from pipeline.merge import follow_ups, receipt_rows, recipients_by_item, rejection_rows
+from pipeline.merge import (
+    NO_AGENCY,
+    follow_ups,
+    receipt_rows,
+    recipients_by_item,
+    rejection_rows,
+)
 from pipeline.models import LEDGER_COLUMNS, LedgerRow
 from pipeline.policy import QUEUE_COLUMNS, QUEUE_NAME, review_queue_rows
 from pipeline.render import write_meeting_outputs
@@ -98,9 +104,10 @@ def agency_counts(run: MeetingRun) -> dict[str, dict[str, int]]:
     counts = {a: dict.fromkeys(("shared", "withheld", "review", "rejected"), 0)
               for a in run.meeting.agencies}
     for row in run.ledger:
-        counts.setdefault(row.agency, dict.fromkeys(("shared", "withheld", "review",
-                                                     "rejected"), 0))
-        counts[row.agency][row.disposition] += 1
+        agency = row.agency or NO_AGENCY  # a file at the top of the inbox
+        counts.setdefault(agency, dict.fromkeys(("shared", "withheld", "review",
+                                                 "rejected"), 0))
+        counts[agency][row.disposition] += 1
     return counts
 
 

@@ -15,7 +15,7 @@ from pipeline.merge.bundle import (
     chronology,
     shared_items,
 )
-from pipeline.merge.follow_up import FollowUp, follow_ups, row_ranges
+from pipeline.merge.follow_up import NO_AGENCY, FollowUp, follow_ups, row_ranges
 from pipeline.merge.ledger import build_ledger, check_ledger
 from pipeline.merge.not_shared import NotSharedItem, Outcomes, deciding_reasons, not_shared
 from pipeline.merge.persons import PersonView
@@ -30,6 +30,7 @@ from pipeline.merge.views import CHAIR, recipient_bundle, recipients_by_item
 
 __all__ = [
     "CHAIR",
+    "NO_AGENCY",
     "ONWARD_NOTICE",
     "RECEIPT_COLUMNS",
     "REMINDER_TEXT",

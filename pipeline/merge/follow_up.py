@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from pipeline.labels import Labels
 from pipeline.merge.not_shared import Outcomes, deciding_reasons
@@ -23,6 +24,9 @@ KINDS = ("unreadable", "duplicate", "rejected_rows", "review")
 _DUPLICATE = "DUPLICATE_FILE"
 #: what an agency does about its item in review: nothing, unless the reviewer asks
 REVIEW_ACTION = "Nothing unless asked: a reviewer decides before the meeting."
+#: FollowUp.agency of a path that arrived in no agency's folder (a file at the top of the
+#: inbox): the coordinator follows it up
+NO_AGENCY = "(not in an agency folder)"
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,20 @@ def row_ranges(rows: Iterable[int]) -> str:
 
 
 def _agency(rj: Rejection) -> str:
-    return rj.agency or rj.provenance.agency_folder
+    return rj.agency or rj.provenance.agency_folder or NO_AGENCY
+
+
+def _not_read(file: str, problems: Iterable[str]) -> str:
+    """Why a whole file (or folder) was not read, as one or more sentences.
+
+    Refusals of a path not read at all (issue 13) are written to follow the path's name
+    ("is at the top of the inbox, ..."); other problems are whole sentences of their own.
+    """
+    name = PurePosixPath(file).name or file
+    texts = list(problems)
+    if texts and all(t.startswith(("is ", "has ")) for t in texts):
+        return " ".join(f"{name} {t}" for t in texts)
+    return "The file could not be read: " + " ".join(texts)
 
 
 def _rejection_follow_ups(rejections: Iterable[Rejection]) -> list[FollowUp]:
@@ -92,7 +109,7 @@ def _rejection_follow_ups(rejections: Iterable[Rejection]) -> list[FollowUp]:
                        f"Its {len(rows)} rows were not counted twice.")
             kind = "duplicate"
         else:
-            problem = "The file could not be read: " + " ".join(p.message for p in problems)
+            problem = _not_read(file, (p.message for p in problems))
             kind = "unreadable"
         out.append(FollowUp(
             agency=agency, kind=kind, file=file, rows=rows, problem=problem,

@@ -11,6 +11,7 @@ import pytest
 
 from pipeline.labels import load_labels
 from pipeline.merge import (
+    NO_AGENCY,
     build_agenda,
     build_bundle,
     deciding_reasons,
@@ -126,6 +127,32 @@ def test_follow_ups_group_rejected_rows_by_problem_and_name_the_fix(sample: Samp
     yos = [(f.kind, f.problem) for f in found if f.agency == "yos"]
     assert yos == [("unreadable", "The file could not be read: the file is not a workbook.")]
     assert not any("31/31/2026" in f.problem for f in found)  # never a cell value
+
+
+def test_a_path_not_read_at_all_is_followed_up_by_the_coordinator(sample: Sample) -> None:
+    # issue 13 refuses paths without reading them; their messages follow the path's name
+    at_root = Problem(code="FILE_OUTSIDE_AGENCY_FOLDER", column=None,
+                      message="is at the top of the inbox, not in an agency folder, so the "
+                              "agency that sent it is unknown; it was not read.",
+                      fix="move it into INBOX/<agency>/ (the submitting agency's folder).")
+    hidden = Problem(code="HIDDEN_FOLDER", column=None,
+                     message="is a folder whose name starts with '.'; nothing in it was read.",
+                     fix="move any submissions into INBOX/<agency>/ and delete the folder.")
+    run = sample.run
+    run.rejections[:] = [
+        Rejection(provenance=Provenance(file="stray.xlsx", sheet="", row=None,
+                                        sha256="", received_at=datetime(2026, 11, 20,
+                                                                        tzinfo=UTC),
+                                        agency_folder=""), problems=(at_root,)),
+        _rejection("police", "police/.old/", None, hidden),
+    ]
+    found = {f.file: f for f in follow_ups(run, load_labels()) if f.kind == "unreadable"}
+    stray, old = found["stray.xlsx"], found["police/.old/"]
+    assert stray.agency == NO_AGENCY == "(not in an agency folder)"
+    assert stray.problem.startswith("stray.xlsx is at the top of the inbox")
+    assert stray.action == "Move it into INBOX/<agency>/ (the submitting agency's folder)."
+    assert old.agency == "police"
+    assert old.problem == ".old is a folder whose name starts with '.'; nothing in it was read."
 
 
 def test_follow_ups_list_each_item_awaiting_review(sample: Sample) -> None:
