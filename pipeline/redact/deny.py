@@ -195,9 +195,11 @@ class DenyByDefault:
             f = inner.casefold()
             if explained(f) or f in self._explained or f in self._abbreviations:
                 continue
-            if self.vocab.namey(f) or not (self.vocab.ordinary(f)
-                                           or self.vocab.dictionary_word(f)):
-                found.append((s, e))
+            vocab = self.vocab
+            word_like = (vocab.zipf(f) >= vocab.rules.ordinary_zipf or vocab.dictionary_word(f))
+            if not word_like or (f in self._first_names and f not in self._lower_ordinary
+                                 and not vocab.word_name(f)):
+                found.append((s, e))  # not 'brown' (heroin): a frequent word in lower case
         # handles without an @
         for m in _HANDLE.finditer(text):
             if free(*m.span()) and not explained(m.group().casefold()):
