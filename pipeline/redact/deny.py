@@ -65,6 +65,11 @@ _CLOSERS = frozenset({"thanks", "thank", "regards", "cheers", "best", "ends", "e
                       "continued", "pto", "over", "fin"})
 _OPENERS = "\"'“‘([{ \t"
 _VOWELS = regex.compile(r"[AEIOUYÀ-ÖØ-Ý]", regex.IGNORECASE)
+_CAP_NEXT = regex.compile(r"[ \t]+\p{Lu}")
+_SAINT_BEFORE = regex.compile(r"\b(?:St\.?|Saint)[ \t]+$")
+_INITIAL_BEFORE = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}\.?[ \t]+$")
+_SPACES = regex.compile(r"[ \t]+")
+_GAP_WORDS = regex.compile(r"[ \t]+(?:\S+[ \t]+){1,2}")
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,10 @@ class DenyByDefault:
                                | {t for w in names.naming_words for t in w.casefold().split()})
         self._role_titles = frozenset(names.role_titles)
         self._roles = role_tokens | fold(names.role_titles) | fold(names.titles)
+        #: the longest word of each known phrase: the phrase pattern runs only on a text with one
+        self._phrase_starts = frozenset(max(p.casefold().split(), key=len)
+                                        for p in deny.known_phrases)
+        self._memo: tuple[str, list[regex.Match[str]], dict[int, bool]] | None = None
         self._phrases = (regex.compile(
             r"(?<![\p{L}\p{N}])(?:" + "|".join(regex.escape(p) for p in sorted(
                 deny.known_phrases, key=len, reverse=True)) + r")(?![\p{L}\p{N}])",
@@ -156,6 +165,8 @@ class DenyByDefault:
             folded = word.casefold()
             if explained(folded) or self._explained_word(word):
                 return True
+            if not word.endswith(("s", "'", "’")):
+                return False
             m = _PLURAL.search(word)
             if m is None or m.start() < 2:
                 return False
@@ -204,8 +215,7 @@ class DenyByDefault:
         for m in _HANDLE.finditer(text):
             if free(*m.span()) and not explained(m.group().casefold()):
                 found.append(m.span())
-        words = list(_WORD.finditer(text))
-        runs = self._capital_runs(text, words)
+        words, runs = self._words(text)
         for i, m in enumerate(words):
             s, e = m.span()
             if not free(s, e) or any(a <= s and e <= b for a, b in found):
@@ -234,8 +244,7 @@ class DenyByDefault:
         """Capitalised runs that end in an organisation or place word ("Victoria Park",
         "Royal Victoria Infirmary"): a thing, not a person. Not when the last word is also a
         surname ("Derek Hall", "Amy Church"): that may be a person."""
-        words = list(_WORD.finditer(text))
-        runs = self._capital_runs(text, words)
+        words, runs = self._words(text)
         groups: list[list[int]] = []
         for i in sorted(runs):
             if groups and groups[-1][-1] == i - 1:
@@ -250,7 +259,20 @@ class DenyByDefault:
         Port"): not a person."""
         if self._phrases is None:
             return []
+        words, _ = self._words(text)
+        if not any(m.group().casefold() in self._phrase_starts for m in words):
+            return []
         return [m.span() for m in self._phrases.finditer(text)]
+
+    def _words(self, text: str) -> tuple[list[regex.Match[str]], dict[int, bool]]:
+        """The words of a text and its capitalised runs, kept for the next call on the
+        same text (the redactor asks for phrases, runs and suspects in turn)."""
+        if self._memo is not None and self._memo[0] is text:
+            return self._memo[1], self._memo[2]
+        words = list(_WORD.finditer(text))
+        runs = self._capital_runs(text, words)
+        self._memo = (text, words, runs)
+        return words, runs
 
     def _explained_word(self, word: str) -> bool:
         """An acronym as written ("PCSO", "RoSH"), or a short form ("veh", "VEH", "Susp"),
@@ -332,7 +354,7 @@ class DenyByDefault:
             return False  # a lone capital letter: an initial is joined to a name below
         if folded in self._explained:
             return False
-        if word in self._role_titles and regex.match(r"[ \t]+\p{Lu}", text[m.end():]):
+        if word in self._role_titles and _CAP_NEXT.match(text, m.end()):
             return False  # a title before a name ("Pastor Everton Blake", "Rev S. Nkansah")
         if word.isupper():
             return self._caps_suspect(text, m, folded, parts)
@@ -394,7 +416,7 @@ class DenyByDefault:
         if not _VOWELS.search(word):
             # PSR, CPS, DVPN: an abbreviation; two capitals alone are as often initials
             # ("TJ said"), but before a name they are a role ("RK Delroy BAPTISTE")
-            return len(word) == 2 and not regex.match(r"[ \t]+\p{Lu}", text[m.end():])
+            return len(word) == 2 and not _CAP_NEXT.match(text, m.end())
         vocab = self.vocab
         if folded in STOP_WORDS and folded not in self._word_names:
             return False  # "TOOK CHILD IN", "LEFT AT 0200"
@@ -423,7 +445,7 @@ class DenyByDefault:
 
     def _saint(self, text: str, start: int) -> bool:
         before = text[max(0, start - 7):start]
-        return bool(regex.search(r"\b(?:St\.?|Saint)[ \t]+$", before))
+        return bool(_SAINT_BEFORE.search(before))
 
     def _capital_runs(self, text: str, words: list[regex.Match[str]]) -> dict[int, bool]:
         """Word indices inside a capitalised run that ends in an organisation or service
@@ -531,7 +553,7 @@ class DenyByDefault:
         out: list[tuple[int, int]] = []
         for s, e in spans:
             # an initial just before: "H. Snider", "J Smith"
-            before = regex.search(r"(?<![\p{L}\p{N}])\p{Lu}\.?[ \t]+$", text[max(0, s - 4):s])
+            before = _INITIAL_BEFORE.search(text[max(0, s - 4):s])
             if before is not None:
                 start = s - (len(text[max(0, s - 4):s]) - before.start())
                 if not any(a < s and start < b for a, b in taken):
@@ -540,8 +562,8 @@ class DenyByDefault:
                 ps, pe = out[-1]
                 gap = text[pe:s]
                 words = gap.split()
-                if (regex.fullmatch(r"[ \t]+", gap)
-                        or (regex.fullmatch(r"[ \t]+(?:\S+[ \t]+){1,2}", gap)
+                if (_SPACES.fullmatch(gap)
+                        or (_GAP_WORDS.fullmatch(gap)
                             and all(w.casefold() in self._particles for w in words))):
                     out[-1] = (ps, e)
                     continue

@@ -319,8 +319,7 @@ class Redactor(NameSpans):
             gap = _NAME_DATE_GAP.search(text, max(0, m.start() - 6), m.start())
             if gap is None:
                 continue
-            before = text[:gap.start()]
-            w = _LAST_WORD.search(before)
+            w = _LAST_WORD.search(text, max(0, gap.start() - 60), gap.start())
             if w is None:
                 continue
             named = any(b == w.end() for _, b in names)
@@ -331,7 +330,8 @@ class Redactor(NameSpans):
             # with only a space between, the name must be written police style
             # ("HEBDEN, Tyler 05-05-2003", "HEBDEN Tyler 05-05-2003"): "Call from Kelly
             # 12/03/2024" is the date of the call
-            if not regex.search(r"[,|(]", gap.group()) and not _POLICE_NAME.search(before):
+            if (not any(c in gap.group() for c in ",|(")
+                    and not _POLICE_NAME.search(text, max(0, w.start() - 60), w.end())):
                 continue
             out.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "DateOfBirthRecognizer"))
         return out

@@ -91,6 +91,7 @@ class Vocabulary:
                  surnames: frozenset[str]) -> None:
         self._freq = _frequencies(rules.wordlist)
         self._dictionary = _dictionary(tuple(rules.dictionaries))
+        self._in_dictionary: dict[str, bool] = {}
         self.rules = rules
         self.first_names = first_names
         self.surnames = surnames
@@ -116,11 +117,17 @@ class Vocabulary:
     def in_dictionary(self, word: str) -> bool:
         """A lower-case dictionary entry, as written or as an inflection or British
         spelling of one; a hyphenated word when every part is ("brother-in-law")."""
-        word = word.replace("’", "'")
-        if "-" in word:
-            parts = [p for p in word.split("-") if p]
-            return bool(parts) and all(self._entry(p) for p in parts)
-        return self._entry(word)
+        hit = self._in_dictionary.get(word)
+        if hit is None:
+            plain = word.replace("’", "'")
+            if "-" in plain:
+                parts = [p for p in plain.split("-") if p]
+                hit = bool(parts) and all(self._entry(p) for p in parts)
+            else:
+                hit = self._entry(plain)
+            if len(self._in_dictionary) < 200_000:
+                self._in_dictionary[word] = hit
+        return hit
 
     def _entry(self, word: str) -> bool:
         if len(word) < 2:
