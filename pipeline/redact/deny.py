@@ -337,6 +337,7 @@ class DenyByDefault:
                     text[words[i - 1].end():m.start()] in (" ", "\t")):
                 # "her cousin tj", "his mate daz": after a relation, only common words pass
                 return not (folded in STOP_WORDS or folded in self._explained
+                            or folded in self._name_verbs  # "grandmother rang"
                             or (vocab.zipf(folded) >= 4.5 and not vocab.namey(folded)))
             # a first name in lower case, unless it is also an ordinary lower-case word
             # ("will", "grace", "sandy"): "jordan", "ellie-may", "kobi" are names
@@ -372,10 +373,15 @@ class DenyByDefault:
         initial = _sentence_start(text, m.start())
         if not any(vocab.namey(p) for p in parts):
             if initial:
-                # an ordinary word at the start of a sentence, frequent or in the dictionary
-                # ("Tenancy visit", "Triage -"); an unknown one is a suspect
-                return not all(vocab.zipf(p) >= vocab.rules.ordinary_zipf
-                               or vocab.dictionary_word(p) for p in parts)
+                # an ordinary word at the start of a sentence ("Arrears of", "Tenancy
+                # visit"); an unknown one is a suspect, and so is a rare one the dictionary
+                # knows when what follows is how a name goes on ("Kobi said", "Kobi,")
+                if all(vocab.zipf(p) >= vocab.rules.ordinary_zipf for p in parts):
+                    return False
+                if not all(vocab.zipf(p) >= vocab.rules.ordinary_zipf
+                           or vocab.dictionary_word(p) for p in parts):
+                    return True
+                return self._name_follows(text, words, i)
             return True
         # a first name or surname
         if not vocab.word_name(folded):
@@ -407,6 +413,23 @@ class DenyByDefault:
         if self.vocab.zipf(folded) >= 5.0:
             return name_next
         return name_next or n not in self._ordinary_next
+
+    def _name_follows(self, text: str, words: list[regex.Match[str]], i: int) -> bool:
+        """What follows the word is how a person's name goes on: a verb of saying or doing
+        ("said", "attended", any "-ed"), a possessive, a colon or comma, a bracket, or a
+        capitalised word that is not ordinary (a surname)."""
+        m = words[i]
+        after = text[m.end():m.end() + 3]
+        if after[:1] in (":", ",", "(") or after.startswith(("'s", "’s", " (")):
+            return True
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if nxt is None or "\n" in text[m.end():nxt.start()] or any(
+                c in ".!?" for c in text[m.end():nxt.start()]):
+            return False  # a heading or a one-word sentence ("Remorseful.")
+        n = nxt.group().casefold()
+        return (n in self._name_verbs or (n.endswith("ed") and len(n) > 3)
+                or (nxt.group()[:1].isupper() and not self.vocab.ordinary(n)
+                    and n not in self._explained))
 
     def _caps_suspect(self, text: str, m: regex.Match[str], folded: str,
                       parts: list[str]) -> bool:
@@ -527,11 +550,13 @@ class DenyByDefault:
         if (initial is not None and " " not in text[start:end] and text[start:end][:1].isupper()
                 and free(initial.start(1), initial.end(1))):
             end = initial.end(1)  # "Connor V (Yr 6)": the initial of his surname
-        before = _PREV.search(text, 0, start)
+        before = _PREV.search(text, max(0, start - 60), start)
         if before is not None and free(before.start(1), before.end(1)):
             word = before.group(1)
             f = word.casefold()
-            if (word[:1].isupper() and not word.isupper() and f in self.vocab.first_names
+            if f in self._roles or self._explained_word(word):
+                pass  # a title or a role before a name ("Pastor Everton Blake")
+            elif (word[:1].isupper() and not word.isupper() and f in self.vocab.first_names
                     and unexplained(word, False) and f not in self._word_names):
                 start = before.start(1)
             elif (word[:1].isupper() and not word.isupper() and len(word) > 1
