@@ -294,6 +294,7 @@ class Redactor(NameSpans):
                 continue  # "FFION (V)" is the victim, "SMITH (DOB ...)" no name
             if any(a < m.end(1) and m.start(1) < b for a, b in taken):
                 continue
+            tokens: tuple[str, ...]
             if word.isupper() and len(i_tokens) == 1:
                 tokens = (*i_tokens, *w_tokens)  # "HOSSAIN (Jamal)" is Jamal Hossain
             elif i_tokens[0] == w_tokens[0] and len(i_tokens) >= 2:
