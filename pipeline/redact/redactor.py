@@ -111,16 +111,22 @@ class Redactor(NameSpans):
                               "add it with link_across_agencies: true or false.")
         return bool(rules.link_across_agencies)
 
-    def redact_family(self, family: FamilyText) -> FamilyRedaction:
-        """Redact every text of one family; consistent pseudonyms across its items."""
+    def redact_family(self, family: FamilyText,
+                      artifacts: Sequence[NlpArtifacts | None] | None = None,
+                      ) -> FamilyRedaction:
+        """Redact every text of one family; consistent pseudonyms across its items.
+
+        `artifacts` are the texts' NLP results in item-key order when the caller ran spaCy
+        over many families at once (`redact_families`); by default they are made here.
+        """
         items = sorted(family.items, key=lambda i: i.key)
         keys = [i.key for i in items]
         if len(set(keys)) != len(keys):
             raise RedactionError(f"family {family.family_ref}: item keys must be unique; "
                                  "give each RedactionInput its own key.")
-        lang = self.settings.nlp.language
-        artifacts = nlp_batch(self._analyzer, [i.text for i in items], lang,
-                              self.settings.nlp.batch_size)
+        if artifacts is None or len(artifacts) != len(items):
+            artifacts = nlp_batch(self._analyzer, [i.text for i in items],
+                                  self.settings.nlp.language, self.settings.nlp.batch_size)
         keep = KeepList(family.keep_names, self._normaliser, self._diminutives.equivalent)
         known = frozenset(w.casefold() for w in family.known_words)
         spans: dict[str, list[Span]] = {}
@@ -178,11 +184,13 @@ class Redactor(NameSpans):
         n = self.processes if processes is None else max(1, processes)
         if n == 1 or len(families) < 2 or "fork" not in multiprocessing.get_all_start_methods():
             self.last_families_path = "in_process"
-            return [self.redact_family(f) for f in families]
+            return self._redact_batch(list(families))
         try:
             pool = self._get_pool(n)
-            chunk = max(1, len(families) // (n * 4))
-            out = pool.map(_redact_in_worker, families, chunksize=chunk)
+            size = max(1, min(_BATCH_FAMILIES, -(-len(families) // (n * 2))))
+            batches = [list(families[i:i + size]) for i in range(0, len(families), size)]
+            out = [r for batch in pool.map(_redact_batch_in_worker, batches, chunksize=1)
+                   for r in batch]
             self.last_families_path = "pool"
             return out
         except Exception as exc:  # noqa: BLE001 - a broken pool must not stop redaction
@@ -193,6 +201,23 @@ class Redactor(NameSpans):
             self.close()
             self.last_families_path = "fallback"
             return [self.redact_family(f) for f in families]
+
+    def _redact_batch(self, families: list[FamilyText]) -> list[FamilyRedaction]:
+        """`redact_family` for several families, with spaCy run over all their texts in
+        batches of `nlp.batch_size` (a family has a handful of texts; spaCy is a third
+        faster per text in batches of 64 than of 5)."""
+        out: list[FamilyRedaction] = []
+        for start in range(0, len(families), _BATCH_FAMILIES):
+            chunk = families[start:start + _BATCH_FAMILIES]
+            ordered = [sorted(f.items, key=lambda i: i.key) for f in chunk]
+            texts = [i.text for items in ordered for i in items]
+            arts = nlp_batch(self._analyzer, texts, self.settings.nlp.language,
+                             self.settings.nlp.batch_size)
+            pos = 0
+            for family, items in zip(chunk, ordered, strict=True):
+                out.append(self.redact_family(family, arts[pos:pos + len(items)]))
+                pos += len(items)
+        return out
 
     def _get_pool(self, n: int) -> multiprocessing.pool.Pool:
         if self._pool is None or self._pool_size != n:
@@ -530,10 +555,14 @@ def _context(out: str, start: int, end: int, words: int = 6) -> str:
 _WORKER: Redactor | None = None
 
 
-def _redact_in_worker(family: FamilyText) -> FamilyRedaction:
+#: families whose texts go through spaCy together in `redact_families`
+_BATCH_FAMILIES = 16
+
+
+def _redact_batch_in_worker(families: list[FamilyText]) -> list[FamilyRedaction]:
     if _WORKER is None:
         raise RedactionError("redaction worker started without an engine")
-    return _WORKER.redact_family(family)
+    return _WORKER._redact_batch(families)
 
 
 @functools.cache
