@@ -502,6 +502,10 @@ class Scores:
     family_misses: list[str] = field(default_factory=list)
     consistency: tuple[int, int] = (0, 0)
     collisions: list[str] = field(default_factory=list)
+    #: the same two checks by the set author's same_person key, when the set has one
+    key_consistency: tuple[int, int] | None = None
+    key_collisions: list[str] = field(default_factory=list)
+    key_split: list[str] = field(default_factory=list)
     #: words outside every gold span, and how many of them a prediction removed
     plain_words: int = 0
     plain_removed: int = 0
@@ -531,7 +535,10 @@ class Scores:
         return self.retention() if key == "RETENTION" else self.recall(key)
 
 
-def score(notes: list[Note], run: EngineRun) -> Scores:
+def score(notes: list[Note], run: EngineRun,
+          same_person: dict[str, list[list[str]]] | None = None) -> Scores:
+    """Score one engine's run; `same_person` is the set's key to who is who (see
+    `load_same_person`), used for a second reading of the pseudonym checks."""
     s = Scores()
     for n in notes:
         preds = run.preds[n.note_id]
@@ -574,6 +581,9 @@ def score(notes: list[Note], run: EngineRun) -> Scores:
             s.tp_pred[label] += bool(matched)
     if run.pseudonyms:
         s.consistency, s.collisions = pseudonym_consistency(notes, run)
+        if same_person:
+            s.key_consistency, s.key_collisions, s.key_split = pseudonyms_by_key(
+                notes, run, same_person)
     return s
 
 
@@ -639,6 +649,70 @@ def pseudonym_consistency(notes: list[Note], run: EngineRun) -> tuple[tuple[int,
                 if ta & tb and not candidates(fam, name_a) & candidates(fam, name_b):
                     collisions.append(f"{fam}: {name_a!r} and {name_b!r} both {sorted(ta & tb)}")
     return (consistent, groups), collisions
+
+
+def load_same_person(corpus: Path) -> dict[str, list[list[str]]]:
+    """The set author's key to who is who, from the YAML the corpus was built from (same
+    folder and name, `.yaml`): family_ref -> groups of third-party span texts that name one
+    person (heldout4.yaml's `same_person`). Empty when the set has no such key."""
+    source = corpus.with_suffix(".yaml")
+    if corpus.suffix != ".jsonl" or not source.is_file():
+        return {}
+    import yaml
+
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    fams = data.get("families") if isinstance(data, dict) else None
+    if not isinstance(fams, list):
+        return {}
+    return {f["family_ref"]: [list(g) for g in f["same_person"]]
+            for f in fams if isinstance(f, dict) and f.get("same_person")}
+
+
+def pseudonyms_by_key(notes: list[Note], run: EngineRun, key: dict[str, list[list[str]]],
+                      ) -> tuple[tuple[int, int], list[str], list[str]]:
+    """The pseudonym checks read with the author's key: forms listed together are one
+    person, every other form (any case) is a person of its own.
+
+    Returns (consistent, people): of the people whose removed mentions number two or more,
+    how many got one pseudonym for all of them; the pairs of different people that share a
+    pseudonym; and the people given more than one.
+    """
+    def person(fam: str, form: str) -> str:
+        folded = form.casefold()
+        for i, group in enumerate(key.get(fam, ())):
+            if folded in (x.casefold() for x in group):
+                return f"#{i}:{' / '.join(group)}"
+        return folded
+
+    tags: dict[tuple[str, str], list[set[str]]] = defaultdict(list)
+    for n in notes:
+        for g in n.spans:
+            if g.label != "THIRD_PARTY_PERSON":
+                continue
+            found = {p.tag for p in run.preds[n.note_id] if p.kind == "PERSON" and _overlaps(g, p)}
+            if found:
+                tags[(n.family_ref, person(n.family_ref, g.text))].append(found)
+    people = consistent = 0
+    split: list[str] = []
+    for (fam, who), mentions in tags.items():
+        if len(mentions) < 2:
+            continue
+        people += 1
+        used = set().union(*mentions)
+        if len(used) == 1:
+            consistent += 1
+        else:
+            split.append(f"{fam}: {who!r} got {sorted(used)}")
+    collisions = []
+    by_family: dict[str, list[tuple[str, set[str]]]] = defaultdict(list)
+    for (fam, who), mentions in tags.items():
+        by_family[fam].append((who, set().union(*mentions)))
+    for fam, entries in by_family.items():
+        for i, (a, ta) in enumerate(entries):
+            for b, tb in entries[i + 1:]:
+                if ta & tb:
+                    collisions.append(f"{fam}: {a!r} and {b!r} both {sorted(ta & tb)}")
+    return (consistent, people), collisions, split
 
 
 # --- report -------------------------------------------------------------------------------
@@ -717,6 +791,11 @@ def report(
             f"cross-note pseudonyms ({cb.name}): {c}/{g} third parties named in 2+ notes of a "
             f"family got one pseudonym; {len(cbs.collisions)} pairs of different people shared one"
         )
+        if cbs.key_consistency is not None:
+            kc, kg = cbs.key_consistency
+            print(f"by the set's same_person key ({cb.name}): {kc}/{kg} people removed 2+ times "
+                  f"kept one pseudonym; {len(cbs.key_collisions)} pairs of different people "
+                  "shared one")
     if FAILED and cb.pseudonyms:
         print(f"!! {len(FAILED)} {cb.name} texts failed closed (withheld for review): "
               f"{', '.join(sorted(FAILED)[:8])}")
@@ -777,7 +856,8 @@ def main(argv: list[str] | None = None) -> int:
     with NetworkGuard() as guard:
         cb = run_casebundle(notes)
         va = run_vanilla(notes)
-    cbs, vas = score(notes, cb), score(notes, va)
+    key = load_same_person(args.corpus) if args.presidio_json is None else {}
+    cbs, vas = score(notes, cb, key), score(notes, va, key)
     ok = report(notes, cb, cbs, va, vas, args.corpus)
     print(f"network: {len(guard.attempts)} connection attempts (all refused)")
     for run, s in ((cb, cbs), (va, vas)):
@@ -789,6 +869,13 @@ def main(argv: list[str] | None = None) -> int:
             if run.pseudonyms:
                 print(f"different people sharing a pseudonym ({len(s.collisions)}):")
                 print("\n".join(f"  {m}" for m in s.collisions[: args.misses]))
+                if s.key_consistency is not None:
+                    print(f"by the same_person key: different people sharing a pseudonym "
+                          f"({len(s.key_collisions)}):")
+                    print("\n".join(f"  {m}" for m in s.key_collisions[: args.misses]))
+                    print(f"by the same_person key: one person, several pseudonyms "
+                          f"({len(s.key_split)}):")
+                    print("\n".join(f"  {m}" for m in s.key_split[: args.misses]))
     if cb.name == "stand-in":
         ok = False
     return 0 if ok or not args.strict else 1

@@ -934,7 +934,8 @@ YOS_ROWS = [
         rationale="Needed to assess Brett's risk of further offending (s115).",
         _outcome="review", _clear=True, _why="risk crime_disorder with no consent"),
     yos(**CONNOR, item_ref="YOS-CC-01", category="exploitation", recorded_on=d(2026, 10, 9),
-        summary="Connor offered the Turnaround programme; Tina agreed. Ray declined, saying police "
+        summary="Connor offered a place at Kickback, the estate boxing project; Tina agreed. Ray "
+        "declined, saying police "
         "are 'picking on his kids because he has a bit of a record'.",
         consent="explicit", consent_given_by="parent", consent_scope="jag",
         risk="significant_harm_child",

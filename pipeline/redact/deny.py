@@ -12,7 +12,7 @@ ordinary use (`Vocabulary`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import regex
@@ -43,12 +43,33 @@ _INITIAL = regex.compile(r"\p{Lu}\.?")
 #: the word after a name (same line, one space or tab), and the word before one
 _NEXT = regex.compile(r"[ \t]{1,2}(\p{L}[\p{L}\p{M}]*(?:(?:-|['’](?!s\b))\p{L}[\p{L}\p{M}]*)*\.?)")
 _PREV = regex.compile(r"(?<![\p{L}\p{M}'’-])(\p{L}[\p{L}\p{M}]*(?:-\p{L}[\p{L}\p{M}]*)*)[ \t]{1,2}$")
+#: a surname's initial after a first name: "Connor V (Yr 6)", "Jo B." at the end
+_SURNAME_INITIAL = regex.compile(r"[ \t](\p{Lu})(?:\.|(?=[ \t]*(?:[(),;:]|$|\n)))")
 _RUN_GAP = regex.compile(r"[ \t]+|[ \t]*(?:&|and|of|for|the)[ \t]+")
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "our", "their",
                           "its", "every", "each", "any", "no", "some"})
 _SENTENCE_END = frozenset(".!?\n:;•*|>–—-")
+#: a possessive or plural ending of an explained word or acronym ("PCSOs", "UPN's", "Fridays")
+_PLURAL = regex.compile(r"(?:['’]?s|['’])$")
+#: a lower-case possessive written without its apostrophe ("jordans brother", "tjs mum") is
+#: a name before these words, or alone after "at"/"to"/"from" ("at graces.")
+_OWNED = frozenset({"mum", "mam", "mom", "dad", "brother", "bro", "sister", "sis", "nan",
+                    "nana", "gran", "grandad", "grandma", "uncle", "aunt", "auntie", "aunty",
+                    "cousin", "mate", "mates", "friend", "friends", "boyfriend", "girlfriend",
+                    "bf", "gf", "partner", "house", "home", "place", "flat", "room", "car",
+                    "phone", "family", "kids", "baby", "dog", "garden", "party"})
+#: words that end a note without naming anyone ("Thanks", "Ends", "Closed")
+_CLOSERS = frozenset({"thanks", "thank", "regards", "cheers", "best", "ends", "end", "closed",
+                      "nfa", "done", "ok", "okay", "noted", "sent", "signed", "thx", "ta",
+                      "rgds", "kr", "many", "kind", "warm", "tbc", "ongoing", "cont", "contd",
+                      "continued", "pto", "over", "fin"})
 _OPENERS = "\"'“‘([{ \t"
 _VOWELS = regex.compile(r"[AEIOUYÀ-ÖØ-Ý]", regex.IGNORECASE)
+_CAP_NEXT = regex.compile(r"[ \t]+\p{Lu}")
+_SAINT_BEFORE = regex.compile(r"\b(?:St\.?|Saint)[ \t]+$")
+_INITIAL_BEFORE = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}\.?[ \t]+$")
+_SPACES = regex.compile(r"[ \t]+")
+_GAP_WORDS = regex.compile(r"[ \t]+(?:\S+[ \t]+){1,2}")
 
 
 @dataclass(frozen=True)
@@ -63,10 +84,13 @@ class DenyByDefault:
     """Finds the words of a text that could identify a person and are not explained."""
 
     def __init__(self, settings: RedactionSettings, vocabulary: Vocabulary,
-                 normaliser: NameNormaliser) -> None:
+                 normaliser: NameNormaliser,
+                 diminutive: Callable[[str], bool] = lambda word: False) -> None:
         names, deny = settings.names, settings.deny
         self.vocab = vocabulary
         self._normaliser = normaliser
+        #: whether a word is a known diminutive or given name ("dom", "gaz"), for sign-offs
+        self._diminutive = diminutive
         fold = _fold_all
         role_tokens = {t for w in names.role_words for t in w.casefold().split()}
         self._explained = (
@@ -95,6 +119,21 @@ class DenyByDefault:
                                      | fold(deny.lower_abbreviations))
         self._relations = frozenset(w.casefold() for w in names.relation_words
                                     if " " not in w) | {"mate", "pal", "bf", "gf"}
+        self._abbreviations = fold(deny.abbreviations)
+        self._known = fold(deny.known_words)
+        #: words after which a place name is a person's name ("friend Mali", "Mrs Kent")
+        self._person_before = (self._relations | fold(names.titles) | fold(names.role_titles)
+                               | {t for w in names.naming_words for t in w.casefold().split()})
+        self._role_titles = frozenset(names.role_titles)
+        self._roles = role_tokens | fold(names.role_titles) | fold(names.titles)
+        #: the longest word of each known phrase: the phrase pattern runs only on a text with one
+        self._phrase_starts = frozenset(max(p.casefold().split(), key=len)
+                                        for p in deny.known_phrases)
+        self._memo: tuple[str, list[regex.Match[str]], dict[int, bool]] | None = None
+        self._phrases = (regex.compile(
+            r"(?<![\p{L}\p{N}])(?:" + "|".join(regex.escape(p) for p in sorted(
+                deny.known_phrases, key=len, reverse=True)) + r")(?![\p{L}\p{N}])",
+            regex.IGNORECASE) if deny.known_phrases else None)
 
     # --- the pass ------------------------------------------------------------------------
 
@@ -108,9 +147,11 @@ class DenyByDefault:
         """
         taken = sorted(taken)
         kept = keep.tokens()
+        phrases = self.phrase_spans(text)
 
         def free(s: int, e: int) -> bool:
-            return not any(a < e and s < b for a, b in taken)
+            return (not any(a < e and s < b for a, b in taken)
+                    and not any(a <= s and e <= b for a, b in phrases))
 
         def explained(folded: str) -> bool:
             if folded in kept or folded in known or folded in restored or keep.keeps((folded,)):
@@ -118,6 +159,20 @@ class DenyByDefault:
             # the family as a plural: "the Brissetts", "Smiths'"
             bare = folded.rstrip("'’")
             return bare.endswith("s") and bare[:-1] in kept
+
+        def explained_word(word: str) -> bool:
+            """An explained word, or the plural or possessive of one ("PCSOs", "Fridays")."""
+            folded = word.casefold()
+            if explained(folded) or self._explained_word(word):
+                return True
+            if not word.endswith(("s", "'", "’")):
+                return False
+            m = _PLURAL.search(word)
+            if m is None or m.start() < 2:
+                return False
+            stem = word[:m.start()]
+            return (explained(stem.casefold()) or stem.casefold() in self._explained
+                    or self._explained_word(stem))
 
         found: list[tuple[int, int]] = []
         # quoted nicknames: the whole quoted phrase
@@ -134,17 +189,33 @@ class DenyByDefault:
             if len(words) > 1 and (
                     any(w.islower() and w not in self._particles for w in words[1:])
                     or inner[-1:] in "?!."
-                    or all(self.vocab.ordinary(f) or f in STOP_WORDS for f in folded)):
+                    or (all(self.vocab.ordinary(f) or f in STOP_WORDS for f in folded)
+                        and not _nickname_caps(words, folded))):
                 continue  # speech or a title ("The big three", 'Killed My'), not a nickname
             if inner.casefold() in known or inner.casefold() in restored:
                 continue
             found.append((s, e))
+        # a quoted word in lower case that is not ordinary English: 'bambi', 'snipes'
+        for m in _QUOTED.finditer(text):
+            g = 1 if m.group(1) is not None else 2
+            s, e = m.span(g)
+            inner = m.group(g).strip()
+            if (not inner.islower() or " " in inner or len(inner) < 3 or not free(s, e)
+                    or not _WORD.fullmatch(inner)):
+                continue
+            f = inner.casefold()
+            if explained(f) or f in self._explained or f in self._abbreviations:
+                continue
+            vocab = self.vocab
+            word_like = (vocab.zipf(f) >= vocab.rules.ordinary_zipf or vocab.dictionary_word(f))
+            if not word_like or (f in self._first_names and f not in self._lower_ordinary
+                                 and not vocab.word_name(f)):
+                found.append((s, e))  # not 'brown' (heroin): a frequent word in lower case
         # handles without an @
         for m in _HANDLE.finditer(text):
             if free(*m.span()) and not explained(m.group().casefold()):
                 found.append(m.span())
-        words = list(_WORD.finditer(text))
-        runs = self._capital_runs(text, words)
+        words, runs = self._words(text)
         for i, m in enumerate(words):
             s, e = m.span()
             if not free(s, e) or any(a <= s and e <= b for a, b in found):
@@ -152,13 +223,95 @@ class DenyByDefault:
             word = m.group()
             folded = word.casefold()
             parts = [p for p in folded.split("-") if p]
-            if explained(folded) or (len(parts) > 1 and all(
-                    explained(p) or p in self._explained or self.vocab.ordinary(p)
+            if explained_word(word) or (len(parts) > 1 and all(
+                    explained(p) or p in self._explained or p in self._abbreviations
+                    or self.vocab.ordinary(p) or self.vocab.dictionary_word(p)
                     for p in parts)):
                 continue
-            if self._suspect(text, words, i, runs):
+            if self._suspect(text, words, i, runs) or self._signs_off(text, words, i):
                 found.append((s, e))
         return [Suspect(s, e) for s, e in self._join(text, sorted(set(found)), taken)]
+
+    def explains(self, word: str) -> bool:
+        """A word the rules explain wherever it stands: a known word that is not a name, an
+        acronym, a short form ("Snapchat", "CAMHS", "VEH")."""
+        folded = word.casefold().replace("’", "'")
+        if self._explained_word(word):
+            return True
+        return folded in self._known and not self.vocab.namey(folded)
+
+    def thing_runs(self, text: str) -> list[tuple[int, int]]:
+        """Capitalised runs that end in an organisation or place word ("Victoria Park",
+        "Royal Victoria Infirmary"): a thing, not a person. Not when the last word is also a
+        surname ("Derek Hall", "Amy Church"): that may be a person."""
+        words, runs = self._words(text)
+        groups: list[list[int]] = []
+        for i in sorted(runs):
+            if groups and groups[-1][-1] == i - 1:
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        return [(words[g[0]].start(), words[g[-1]].end()) for g in groups
+                if not self.vocab.namey(words[g[-1]].group().casefold())]
+
+    def phrase_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the text names a known phrase ("Team Around the Family", "Ellesmere
+        Port"): not a person."""
+        if self._phrases is None:
+            return []
+        words, _ = self._words(text)
+        if not any(m.group().casefold() in self._phrase_starts for m in words):
+            return []
+        return [m.span() for m in self._phrases.finditer(text)]
+
+    def _words(self, text: str) -> tuple[list[regex.Match[str]], dict[int, bool]]:
+        """The words of a text and its capitalised runs, kept for the next call on the
+        same text (the redactor asks for phrases, runs and suspects in turn)."""
+        if self._memo is not None and self._memo[0] is text:
+            return self._memo[1], self._memo[2]
+        words = list(_WORD.finditer(text))
+        runs = self._capital_runs(text, words)
+        self._memo = (text, words, runs)
+        return words, runs
+
+    def _explained_word(self, word: str) -> bool:
+        """An acronym as written ("PCSO", "RoSH"), or a short form ("veh", "VEH", "Susp"),
+        which explains a capitalised word only when that is not also a name."""
+        if word in self._acronyms:
+            return True
+        folded = word.casefold()
+        if folded in self._abbreviations:
+            return word.islower() or not (self.vocab.namey(folded)
+                                          or folded in self._first_names)
+        return False
+
+    def _signs_off(self, text: str, words: list[regex.Match[str]], i: int) -> bool:
+        """A name signing a note off: the first word of the last line when that line is one
+        or two words ("dom", "Jo B"), or of any line that reads "Name, role" ("Mo, YJ
+        prevention worker"), unless an ordinary closing ("Thanks", "Ends") or a role."""
+        m = words[i]
+        if not _line_start(text, m.start()):
+            return False
+        line_end = text.find("\n", m.end())
+        line = text[m.start():line_end if line_end >= 0 else len(text)].rstrip()
+        folded = m.group().casefold()
+        if (folded in _CLOSERS or folded in STOP_WORDS or folded in self._explained
+                or folded in self._roles or folded in self._abbreviations):
+            return False
+        head, comma, rest = line.partition(",")
+        head_words = head.split()
+        if comma:
+            if len(head_words) > 2 or not rest.strip():
+                return False
+            rest_words = {w.strip(".()").casefold() for w in rest.split()}
+            return bool(rest_words & self._roles) and (
+                self.vocab.namey(folded) or self._diminutive(folded)
+                or not self.vocab.ordinary(folded))
+        last = line_end < 0 or not text[line_end:].strip()
+        if not last or len(head_words) > 2 or any(c in line for c in ".!?:;()[]"):
+            return False
+        return (self.vocab.namey(folded) or self._diminutive(folded)
+                or not (self.vocab.ordinary(folded) or self.vocab.dictionary_word(folded)))
 
     # --- one word ----------------------------------------------------------------------------
 
@@ -170,16 +323,21 @@ class DenyByDefault:
         parts = [p for p in folded.split("-") if p]
         vocab = self.vocab
         if word.islower():
-            if len(folded) < 2:
+            if len(folded) < 2 or folded in self._explained:
                 return False
             if (text[m.end():m.end() + 1] == ":" and _line_start(text, m.start())
                     and (vocab.namey(folded) or not vocab.ordinary(folded))
                     and folded not in self._explained):
                 return True  # a speaker label: "mika: who are you?"
+            if folded in self._abbreviations:
+                return False
+            if self._owned(text, words, i, folded):
+                return True  # "jordans brother", "tjs mum", "at graces."
             if i > 0 and words[i - 1].group().casefold() in self._relations and (
                     text[words[i - 1].end():m.start()] in (" ", "\t")):
                 # "her cousin tj", "his mate daz": after a relation, only common words pass
                 return not (folded in STOP_WORDS or folded in self._explained
+                            or folded in self._name_verbs  # "grandmother rang"
                             or (vocab.zipf(folded) >= 4.5 and not vocab.namey(folded)))
             # a first name in lower case, unless it is also an ordinary lower-case word
             # ("will", "grace", "sandy"): "jordan", "ellie-may", "kobi" are names
@@ -191,11 +349,14 @@ class DenyByDefault:
                 return (folded not in self._lower_abbreviations
                         and folded not in self._explained)
             return (len(folded) >= 3 and vocab.zipf(folded) < vocab.rules.lower_oov_zipf
-                    and any(vocab.zipf(p) < vocab.rules.lower_oov_zipf for p in parts))
+                    and any(vocab.zipf(p) < vocab.rules.lower_oov_zipf for p in parts)
+                    and not vocab.dictionary_word(folded))
         if len(word) == 1:
             return False  # a lone capital letter: an initial is joined to a name below
         if folded in self._explained:
             return False
+        if word in self._role_titles and _CAP_NEXT.match(text, m.end()):
+            return False  # a title before a name ("Pastor Everton Blake", "Rev S. Nkansah")
         if word.isupper():
             return self._caps_suspect(text, m, folded, parts)
         # Capitalised (or MixedCase)
@@ -203,15 +364,24 @@ class DenyByDefault:
             return False  # part of "Youth Offending Team", "Brackenford Academy"
         if self._saint(text, m.start()):
             return False
-        if folded in self._places and not vocab.namey(folded):
-            return False
+        if folded in self._places and not vocab.namey(folded) and not (
+                i > 0 and words[i - 1].group().casefold() in self._person_before
+                and text[words[i - 1].end():m.start()] in (" ", "\t")):
+            return False  # a place, unless it names someone: "best friend Mali", "Mrs Kent"
         if all(vocab.ordinary(p) for p in parts):
             return False
         initial = _sentence_start(text, m.start())
         if not any(vocab.namey(p) for p in parts):
             if initial:
-                # an ordinary word at the start of a sentence; an unknown one is a suspect
-                return not all(vocab.zipf(p) >= vocab.rules.ordinary_zipf for p in parts)
+                # an ordinary word at the start of a sentence ("Arrears of", "Tenancy
+                # visit"); an unknown one is a suspect, and so is a rare one the dictionary
+                # knows when what follows is how a name goes on ("Kobi said", "Kobi,")
+                if all(vocab.zipf(p) >= vocab.rules.ordinary_zipf for p in parts):
+                    return False
+                if not all(vocab.zipf(p) >= vocab.rules.ordinary_zipf
+                           or vocab.dictionary_word(p) for p in parts):
+                    return True
+                return self._name_follows(text, words, i)
             return True
         # a first name or surname
         if not vocab.word_name(folded):
@@ -244,6 +414,23 @@ class DenyByDefault:
             return name_next
         return name_next or n not in self._ordinary_next
 
+    def _name_follows(self, text: str, words: list[regex.Match[str]], i: int) -> bool:
+        """What follows the word is how a person's name goes on: a verb of saying or doing
+        ("said", "attended", any "-ed"), a possessive, a colon or comma, a bracket, or a
+        capitalised word that is not ordinary (a surname)."""
+        m = words[i]
+        after = text[m.end():m.end() + 3]
+        if after[:1] in (":", ",", "(") or after.startswith(("'s", "’s", " (")):
+            return True
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if nxt is None or "\n" in text[m.end():nxt.start()] or any(
+                c in ".!?" for c in text[m.end():nxt.start()]):
+            return False  # a heading or a one-word sentence ("Remorseful.")
+        n = nxt.group().casefold()
+        return (n in self._name_verbs or (n.endswith("ed") and len(n) > 3)
+                or (nxt.group()[:1].isupper() and not self.vocab.ordinary(n)
+                    and n not in self._explained))
+
     def _caps_suspect(self, text: str, m: regex.Match[str], folded: str,
                       parts: list[str]) -> bool:
         word = m.group()
@@ -252,15 +439,36 @@ class DenyByDefault:
         if not _VOWELS.search(word):
             # PSR, CPS, DVPN: an abbreviation; two capitals alone are as often initials
             # ("TJ said"), but before a name they are a role ("RK Delroy BAPTISTE")
-            return len(word) == 2 and not regex.match(r"[ \t]+\p{Lu}", text[m.end():])
+            return len(word) == 2 and not _CAP_NEXT.match(text, m.end())
         vocab = self.vocab
+        if folded in STOP_WORDS and folded not in self._word_names:
+            return False  # "TOOK CHILD IN", "LEFT AT 0200"
         if any(vocab.namey(p) for p in parts):
             return True
-        return not all(vocab.ordinary(p) for p in parts)
+        return not all(vocab.ordinary(p) or vocab.dictionary_word(p) for p in parts)
+
+    def _owned(self, text: str, words: list[regex.Match[str]], i: int, folded: str) -> bool:
+        """A lower-case possessive without its apostrophe: "jordans brother", "tjs mum",
+        "staying at graces." The word less its "s" is a first name or two initials."""
+        if len(folded) < 3 or not folded.endswith("s"):
+            return False
+        stem = folded[:-1]
+        if not (stem in self._first_names or (len(stem) == 2 and not _VOWELS.search(stem)
+                                              and stem not in self._lower_abbreviations)):
+            return False
+        if stem in STOP_WORDS or self.vocab.ordinary(folded) or stem in self._explained:
+            return False
+        m = words[i]
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if nxt is not None and text[m.end():nxt.start()] in (" ", "\t"):
+            return nxt.group().casefold() in _OWNED
+        prev = words[i - 1].group().casefold() if i > 0 else ""
+        return (prev in ("at", "to", "from", "round") and text[m.end():m.end() + 1] in ".,;!?\n"
+                and text[words[i - 1].end():m.start()] in (" ", "\t"))
 
     def _saint(self, text: str, start: int) -> bool:
         before = text[max(0, start - 7):start]
-        return bool(regex.search(r"\b(?:St\.?|Saint)[ \t]+$", before))
+        return bool(_SAINT_BEFORE.search(before))
 
     def _capital_runs(self, text: str, words: list[regex.Match[str]]) -> dict[int, bool]:
         """Word indices inside a capitalised run that ends in an organisation or service
@@ -338,11 +546,17 @@ class DenyByDefault:
             if not unexplained(word, lower_name):
                 break
             end = m.start(1) + len(word)
-        before = _PREV.search(text, 0, start)
+        initial = _SURNAME_INITIAL.match(text, end)
+        if (initial is not None and " " not in text[start:end] and text[start:end][:1].isupper()
+                and free(initial.start(1), initial.end(1))):
+            end = initial.end(1)  # "Connor V (Yr 6)": the initial of his surname
+        before = _PREV.search(text, max(0, start - 60), start)
         if before is not None and free(before.start(1), before.end(1)):
             word = before.group(1)
             f = word.casefold()
-            if (word[:1].isupper() and not word.isupper() and f in self.vocab.first_names
+            if f in self._roles or self._explained_word(word):
+                pass  # a title or a role before a name ("Pastor Everton Blake")
+            elif (word[:1].isupper() and not word.isupper() and f in self.vocab.first_names
                     and unexplained(word, False) and f not in self._word_names):
                 start = before.start(1)
             elif (word[:1].isupper() and not word.isupper() and len(word) > 1
@@ -364,7 +578,7 @@ class DenyByDefault:
         out: list[tuple[int, int]] = []
         for s, e in spans:
             # an initial just before: "H. Snider", "J Smith"
-            before = regex.search(r"(?<![\p{L}\p{N}])\p{Lu}\.?[ \t]+$", text[max(0, s - 4):s])
+            before = _INITIAL_BEFORE.search(text[max(0, s - 4):s])
             if before is not None:
                 start = s - (len(text[max(0, s - 4):s]) - before.start())
                 if not any(a < s and start < b for a, b in taken):
@@ -373,13 +587,25 @@ class DenyByDefault:
                 ps, pe = out[-1]
                 gap = text[pe:s]
                 words = gap.split()
-                if (regex.fullmatch(r"[ \t]+", gap)
-                        or (regex.fullmatch(r"[ \t]+(?:\S+[ \t]+){1,2}", gap)
+                if (_SPACES.fullmatch(gap)
+                        or (_GAP_WORDS.fullmatch(gap)
                             and all(w.casefold() in self._particles for w in words))):
                     out[-1] = (ps, e)
                     continue
             out.append((s, e))
         return out
+
+
+def is_handle(text: str) -> bool:
+    """An online account name without an @ ("NightOwl_42", "tmz.rico")."""
+    return _HANDLE.fullmatch(text) is not None
+
+
+def _nickname_caps(words: list[str], folded: list[str]) -> bool:
+    """Every word capitalised and none a stop word: a street name in quotes ('Lil Ace',
+    'Big Dread'), not quoted speech ('Get Out', 'Killed My')."""
+    return (all(w[:1].isupper() for w in words)
+            and not any(f in STOP_WORDS for f in folded))
 
 
 def _fold_all(words: Iterable[str]) -> frozenset[str]:

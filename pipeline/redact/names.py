@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +36,7 @@ class NameNormaliser:
         #: a word-name written in lower case next to a capitalised word is the ordinary word
         #: ("TURNER will"): dropped, unless the whole name is lower case ("says will")
         self._drop_lower = frozenset((verbs | set(STOP_WORDS)) & word_names)
+        self._roles = frozenset(t for w in rules.role_words for t in w.casefold().split())
         #: ALL-CAPS abbreviations are never part of a name ("FOB Kai DUNMORE" is Kai Dunmore)
         self._acronyms = frozenset(rules.acronyms)
 
@@ -59,6 +60,8 @@ class NameNormaliser:
                 continue
             if word in self._acronyms:
                 continue
+            if lower.endswith("s") and lower[:-1] in self._roles:
+                continue  # a role in the plural: "Girls Hamda and Sagal"
             if lower and lower not in self._drop and len(lower) > 1:
                 out.append(lower)
             elif (len(word) == 1 and word.isupper() and lower not in self._drop
@@ -73,16 +76,26 @@ class NameNormaliser:
 class KeepList:
     """The people a meeting is about: a mention is kept when every token is one person's."""
 
-    def __init__(self, names: Iterable[str], normaliser: NameNormaliser) -> None:
+    def __init__(self, names: Iterable[str], normaliser: NameNormaliser,
+                 equivalent: Callable[[str, str], bool] | None = None) -> None:
         self._people: list[frozenset[str]] = []
         #: per person, the parts of a double-barrelled surname ("Smith-Jones" -> smith, jones)
         self._parts: list[frozenset[str]] = []
         #: the last word of each kept name with two or more words (their surnames)
         surnames: set[str] = set()
+        #: (first name, surname) of each kept name with two or more words, and the one-word
+        #: entries (a roster member's aliases: "Ray" for Raymond Bell)
+        self._full: list[tuple[str, str]] = []
+        self._aliases: set[str] = set()
+        #: whether two first names are one name written differently ("ray", "raymond")
+        self._equivalent = equivalent or (lambda a, b: a == b)
         for name in names:
             ordered = normaliser.tokens(name)
             if len(ordered) >= 2:
                 surnames.add(ordered[-1])
+                self._full.append((ordered[0], ordered[-1]))
+            elif len(ordered) == 1:
+                self._aliases.add(ordered[0])
             toks = set(ordered)
             parts = {part for t in toks for part in t.split("-") if len(part) > 1} - toks
             if toks:
@@ -107,6 +120,15 @@ class KeepList:
                 return True
             if wanted <= person | parts and wanted & person:
                 return True
+        if len(wanted) == 2:
+            # an alias with a member's surname: "ray bell" for Raymond Bell (alias Ray),
+            # when the alias is a form of that member's first name
+            for first, surname in self._full:
+                rest = wanted - {surname}
+                if len(rest) == 1:
+                    alias = next(iter(rest))
+                    if alias in self._aliases and self._equivalent(alias, first):
+                        return True
         return False
 
 
@@ -121,6 +143,8 @@ class Mention:
     end: int
     surface: str
     tokens: tuple[str, ...]
+    #: a relative of this person is mentioned right after them ("Mads's dad")
+    kin: bool = False
 
 
 @dataclass
@@ -145,7 +169,9 @@ def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
 
     Full names match on (first, last) token. A single-word mention joins the one full name
     whose surname (else first name) it equals; if several match it stays a person of its own,
-    since guessing could merge two people.
+    since guessing could merge two people. So does a lone surname when the person with it
+    has a relative mentioned ("Mads's dad": another Sørensen), and a first name with a
+    surname's initial ("Connor V") joins only a full name with that initial.
     """
     ordered = sorted(mentions, key=lambda m: (m.key, m.start, m.end))
     people: dict[tuple[str, ...], _Person] = {}
@@ -160,11 +186,38 @@ def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
         else:
             singles.append(m)
     fulls = list(people.values())
+    # a person whose relative is mentioned ("Mads's dad") shares a surname with someone
+    # unnamed: a lone surname may be either of them, so it does not join that person
+    shared: set[int] = set()
+    for m in ordered:
+        if not m.kin:
+            continue
+        if len(m.tokens) >= 2:
+            owners = [p for p in fulls if m in p.mentions]
+        else:
+            owners = [p for p in fulls if p.full and p.full[0] == m.tokens[0]]
+        if len(owners) == 1:
+            shared.add(id(owners[0]))
     for m in singles:
         word = m.tokens[0]
+        initial = _surname_initial(m.surface)
+        if initial:
+            # "Connor V": only a Connor whose surname starts with V; never a plain "Connor"
+            match = [p for p in fulls if p.full and p.full[0] == word
+                     and p.full[1].startswith(initial)]
+            if len(match) == 1:
+                match[0].mentions.append(m)
+                match[0].first_seen = min(match[0].first_seen, (m.key, m.start))
+            else:
+                person = people.setdefault(("single", word, initial),
+                                           _Person(first_seen=(m.key, m.start)))
+                person.mentions.append(m)
+            continue
         by_surname = [p for p in fulls if p.full and p.full[1] == word]
         by_first = [p for p in fulls if p.full and p.full[0] == word]
         match = by_surname if by_surname else by_first
+        if by_surname and any(id(p) in shared for p in by_surname):
+            match = []  # "Sørensen" may be Mads Sørensen or his dad
         if len(match) == 1:
             match[0].mentions.append(m)
             match[0].first_seen = min(match[0].first_seen, (m.key, m.start))
@@ -173,6 +226,14 @@ def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
             person.mentions.append(m)
     groups = sorted(people.values(), key=lambda p: p.first_seen)
     return [sorted(p.mentions, key=lambda m: (m.key, m.start)) for p in groups]
+
+
+def _surname_initial(surface: str) -> str:
+    """The surname's initial of a first name written with one ("Connor V", "Jo B."), else ""."""
+    words = surface.split()
+    if len(words) == 2 and len(words[1].rstrip(".")) == 1 and words[1][:1].isupper():
+        return words[1][:1].casefold()
+    return ""
 
 
 def escrow_value(group: Sequence[Mention]) -> str:

@@ -182,6 +182,9 @@ class AddressRules(BaseModel):
     building_words: tuple[str, ...] = ()
     #: first words of a (Welsh) house name ("Ty Gwyn", "Bryn Teg")
     house_prefixes: tuple[str, ...] = ()
+    #: last words of a dwelling's name that is an address on its own, without a street or
+    #: postcode after it ("at Rose Cottage"); never surnames
+    dwelling_words: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _bare_subset(self) -> AddressRules:
@@ -224,6 +227,76 @@ class DenyRules(BaseModel):
     #: a capitalised run ending in one of these is an organisation, service or place
     #: ("Youth Offending Team", "Brackenford Academy")
     org_last_words: tuple[str, ...] = ()
+    #: phrases that are never a person, explained where the whole phrase is written
+    #: ("Team Around the Family", "Ellesmere Port"); filled from the vocabulary file
+    known_phrases: tuple[str, ...] = ()
+    #: short forms written in notes ("veh", "susp", "rcvd", "dont"): explained in lower
+    #: case, and capitalised unless the word is also a name; from the vocabulary file
+    abbreviations: tuple[str, ...] = ()
+    #: English dictionaries (the `english-words` package) that vouch for a rare word as
+    #: ordinary vocabulary at the start of a sentence, in capitals or in lower case, when
+    #: it is not a name ("Tenancy visit", "INTOXICATED", "centile"); empty: none
+    dictionaries: tuple[Literal["web2", "gcide"], ...] = ("web2", "gcide")
+    #: at the start of a sentence (or a heading), a word that is in a dictionary, is not a
+    #: name and is at least this frequent is ordinary ("Arrears", "Triage")
+    dictionary_zipf: float = Field(default=0.0, ge=0, le=8)
+
+
+def _single_words(v: tuple[str, ...]) -> tuple[str, ...]:
+    bad = [w for w in v if not w.strip() or "\n" in w or w != w.strip()]
+    if bad:
+        raise ValueError(f"entries must be non-empty words or phrases on one line ({bad[:3]})")
+    return v
+
+
+class VocabularyFile(BaseModel):
+    """Domain vocabulary (redaction_rules/vocabulary.yaml): words of the agencies' trade,
+    services, places, languages, titles and kinship words that are never a person.
+
+    Merged into the redaction rules on load: `acronyms` into names.acronyms, `titles` into
+    names.role_titles, `kinship` into names.role_words, `places` into names.places, and the
+    rest into deny.known_words (single words) and deny.known_phrases (phrases)."""
+
+    model_config = FROZEN
+
+    version: Literal[1]
+    #: words agencies write, by who writes them (police, health, housing, ...)
+    agency_terms: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    acronyms: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+    kinship: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    vehicles: tuple[str, ...] = ()
+
+    @field_validator("acronyms", "abbreviations", "services", "titles", "kinship", "places",
+                     "languages", "vehicles")
+    @classmethod
+    def _words(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return _single_words(v)
+
+    @field_validator("agency_terms")
+    @classmethod
+    def _terms(cls, v: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for words in v.values():
+            _single_words(words)
+        return v
+
+    @field_validator("acronyms", "titles", "kinship", "abbreviations")
+    @classmethod
+    def _no_phrases(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [w for w in v if " " in w]
+        if bad:
+            raise ValueError(f"single words only here, not phrases ({bad[:3]})")
+        return v
+
+    def explained(self) -> tuple[str, ...]:
+        """Every entry that is explained as a thing, not a person (single words and
+        phrases): agency terms, services, languages and vehicles."""
+        terms = [w for words in self.agency_terms.values() for w in words]
+        return tuple(dict.fromkeys((*terms, *self.services, *self.languages, *self.vehicles)))
 
 
 class PseudonymRules(BaseModel):
@@ -279,6 +352,8 @@ class RedactionSettings(BaseModel):
     #: worker processes for Redactor.redact_families (capped at the cores available);
     #: 1 redacts in the calling process. Each worker holds its own copy of the engine.
     processes: int = Field(default=1, ge=1, le=64)
+    #: the domain vocabulary file (VocabularyFile), relative to the rules file; None: none
+    vocabulary_file: str | None = Field(default=None, min_length=1)
 
     @field_validator("score_thresholds")
     @classmethod
@@ -342,8 +417,50 @@ def load_settings(path: Path | None = None) -> RedactionSettings:
     if settings.deny.enabled and not name_words.is_file():
         raise ConfigError(str(p), f"deny.name_words_file: {name_words.name} not found.",
                           "point it at a file next to the rules file.")
+    if settings.vocabulary_file is not None:
+        settings = with_vocabulary(settings, load_vocabulary(vocabulary_path(settings, p)))
     check_model_installed(settings.nlp.model, p)
     return settings
+
+
+def load_vocabulary(path: Path) -> VocabularyFile:
+    """Load and validate the domain vocabulary file; raise ConfigError naming the problem."""
+    return load_model(
+        path, VocabularyFile, what="redaction vocabulary",
+        fix="see the comments at the top of redaction_rules/vocabulary.yaml.",
+        not_mapping=("the vocabulary must be a YAML mapping.",
+                     "see redaction_rules/vocabulary.yaml for the layout."),
+    )
+
+
+def with_vocabulary(settings: RedactionSettings, vocab: VocabularyFile) -> RedactionSettings:
+    """The rules with the vocabulary merged into their word lists (order kept, no
+    duplicates)."""
+    def merged(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*old, *new)))
+
+    names, deny = settings.names, settings.deny
+    explained = vocab.explained()
+    words = tuple(w for w in explained if " " not in w)
+    phrases = tuple(w for w in (*explained, *vocab.places) if " " in w)
+    places = tuple(w for w in vocab.places if " " not in w)
+    names = names.model_copy(update={
+        "acronyms": merged(names.acronyms, vocab.acronyms),
+        "role_titles": merged(names.role_titles, vocab.titles),
+        "role_words": merged(names.role_words, vocab.kinship),
+        "places": merged(names.places, places),
+    })
+    deny = deny.model_copy(update={
+        "known_words": merged(deny.known_words, words),
+        "known_phrases": merged(deny.known_phrases, phrases),
+        "abbreviations": merged(deny.abbreviations, vocab.abbreviations),
+    })
+    return settings.model_copy(update={"names": names, "deny": deny})
+
+
+def vocabulary_path(settings: RedactionSettings, rules_path: Path) -> Path:
+    assert settings.vocabulary_file is not None
+    return (rules_path.parent / settings.vocabulary_file).resolve()
 
 
 def name_words_path(settings: RedactionSettings, rules_path: Path) -> Path:

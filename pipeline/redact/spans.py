@@ -79,6 +79,7 @@ class NameSpans:
         self._word_names = frozenset(w.casefold() for w in names.word_names)
         self._not_alone = frozenset(w.casefold() for w in names.not_alone)
         self._subject_verbs = frozenset(w.casefold() for w in names.subject_verbs)
+        self._role_titles = frozenset(w for w in names.role_titles if not w.isupper())
         self._months = frozenset({"may", "june", "april", "august"})
         #: tokens never spread to other mentions: they are places or ordinary words
         self._not_spread = (frozenset(w.casefold() for w in names.not_names)
@@ -148,15 +149,46 @@ class NameSpans:
             i = j + 1
         return out
 
-    def _name_span(self, text: str, start: int, stop: int) -> tuple[int, int] | None:
-        """Trim punctuation, titles and role words from the ends, and a possessive 's."""
+    def _title_word(self, word: str) -> bool:
+        """A title written before a name ("Imam", "Rev", "Pastor"): trimmed from the start
+        of a name span."""
+        return word in self._role_titles
+
+    def _never_name(self, word: str) -> bool:
+        """A word that is never part of anyone's name (an acronym, a known term); deny by
+        default says which (Redactor)."""
+        return False
+
+    def _plain_word(self, word: str) -> bool:
+        """A word that is not part of anyone's name at the edge of a name span only spaCy
+        found (rare vocabulary); deny by default says which (Redactor)."""
+        return False
+
+    def _ordinary_token(self, token: str) -> bool:
+        """A name token that is also ordinary vocabulary, never spread to other texts."""
+        return False
+
+    def _name_span(self, text: str, start: int, stop: int,
+                   trim_plain: bool = False) -> tuple[int, int] | None:
+        """Trim punctuation, titles and role words from the ends, and a possessive 's;
+        with `trim_plain` (a span only spaCy found), plain words too (acronyms, ordinary
+        vocabulary: "NBV Niall", "Girls Hamda")."""
         words = [m.span() for m in _WORD.finditer(text, start, stop)]
-        while words and not self._normaliser.tokens(text[words[0][0]:words[0][1]]):
+        quoted = text[start - 1:start] in _QUOTES
+
+        def plain(span: tuple[int, int]) -> bool:
+            word = text[span[0]:span[1]]
+            return not self._normaliser.tokens(word) or (not quoted and (
+                self._never_name(word) or (trim_plain and self._plain_word(word))))
+
+        while len(words) > 1 and self._title_word(text[words[0][0]:words[0][1]]):
+            words.pop(0)
+        while words and plain(words[0]):
             if (len(words) > 1 and words[0][1] - words[0][0] == 1
                     and text[words[0][0]].isupper() and text[words[0][1]:words[0][1] + 1] == "."):
                 break  # an initial: "Mr A. Khan"
             words.pop(0)
-        while words and not self._normaliser.tokens(text[words[-1][0]:words[-1][1]]):
+        while words and plain(words[-1]):
             words.pop()
         if not words:
             return None
@@ -228,6 +260,7 @@ class NameSpans:
                     # a two-letter word is spread only as a quoted capitals alias ("TJ")
                     if (not toks or not self._name_like(word) or toks[0] in kept
                             or toks[0] in self._not_spread or len(toks[0]) < 2
+                            or (s.unsure and self._ordinary_token(toks[0]))
                             or (len(toks[0]) == 2 and not (quoted and word.isupper()))):
                         continue
                     if len(s.tokens) < 2 and not (word.isupper() or s.context or quoted
@@ -235,24 +268,19 @@ class NameSpans:
                         continue  # a lone word only spaCy tagged may be an ordinary word
                     singles.add(toks[0])
                     if (toks[0] not in self._word_names and toks[0] not in STOP_WORDS
+                            and not self._ordinary_token(toks[0])
                             and (quoted or (len(s.tokens) >= 2 and toks[0] == s.tokens[0])
                                  or toks[0] in self._first_names)):
                         lower.add(toks[0])
         if not singles and not fulls:
             return
-        alternatives = [rf"{regex.escape(a)}[ \t]+{regex.escape(b)}" for a, b in sorted(fulls)]
-        alternatives += [regex.escape(t) for t in sorted(singles, key=len, reverse=True)]
-        # whole words; "Jordan's" matches, the "O" of "O'Neill" does not
-        pattern = regex.compile(rf"(?<![\w-])(?<!\w['’])({'|'.join(alternatives)})"
-                                r"(?![\w-])(?!['’](?!s\b))", regex.IGNORECASE)
         for item in items:
             current = spans.get(item.key)
             if current is None:
                 continue
             result = list(current)
             changed = False
-            for m in pattern.finditer(item.text):
-                start, end = m.span(1)
+            for start, end in _name_hits(item.text, singles, fulls):
                 inside = [s for s in result if start < s.end and s.start < end]
                 # a whole name may absorb the names found inside it ("gavin" in "gavin
                 # pettifer"); anything else already there wins
@@ -262,7 +290,7 @@ class NameSpans:
                     continue
                 if not self._spread_ok(item.text, start, end, lower):
                     continue
-                tokens = self._normaliser.tokens(m.group(1))
+                tokens = self._normaliser.tokens(item.text[start:end])
                 if not tokens or keep.keeps(tokens):
                     continue
                 result = [s for s in result if s not in inside]
@@ -373,6 +401,41 @@ class NameSpans:
             return start_of_sentence and (verb or (bool(nxt) and nxt.group(1) == "to"  # type: ignore[union-attr]
                                                    and folded not in self._months))
         return not start_of_sentence or verb
+
+
+#: a whole word for the family-wide pass: "Jordan's" is "Jordan", "O'Neill" and "Ellie-May"
+#: are one word each
+_SPREAD_WORD = regex.compile(r"\w+(?:['’-]\w+)*")
+
+
+def _name_hits(text: str, singles: set[str], fulls: set[tuple[str, str]],
+               ) -> list[tuple[int, int]]:
+    """Where the text names a first name and surname together (`fulls`, with spaces
+    between) or one of `singles`, any case, as whole words: "Jordan's" and a name in quotes
+    ("'lil ace'") count, the "Neill" of "O'Neill" does not. Scans words instead of compiling a
+    pattern per family (a large alternation cost milliseconds to compile)."""
+    words = []
+    for m in _SPREAD_WORD.finditer(text):
+        start, end = m.span()
+        folded = m.group().casefold().replace("’", "'")
+        if folded.endswith("'s"):
+            folded, end = folded[:-2], end - 2
+        words.append((start, end, folded))
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        start, end, word = words[i]
+        if i + 1 < len(words):
+            nxt = words[i + 1]
+            if ((word, nxt[2]) in fulls and text[end:nxt[0]].strip(" \t") == ""
+                    and end < nxt[0] and "\n" not in text[end:nxt[0]]):
+                out.append((start, nxt[1]))
+                i += 2
+                continue
+        if word in singles:
+            out.append((start, end))
+        i += 1
+    return out
 
 
 def _lower_case_note(text: str) -> bool:

@@ -45,9 +45,13 @@ class UkAddressRecognizer(PatternRecognizer):
         welsh_word = r"(?:[YyRr]|[Yy]r|[A-Z][\w'’-]+)"
         # Welsh street words as written or in a capitals-only police log ("HEOL Y FELIN")
         welsh_prefixes = rules.street_prefixes + tuple(w.upper() for w in rules.street_prefixes)
-        welsh = (rf"(?:{alternation(welsh_prefixes)})(?:[ \t]+{welsh_word}){{1,3}}"
+        welsh = (rf"(?:{alternation(welsh_prefixes)})(?:(?:[ \t]+|-){welsh_word}){{1,3}}"
                  r"(?<![ \t][YyRr])(?<![ \t][Yy]r)")
         self._not_streets = frozenset(_street_key(s) for s in rules.not_streets)
+        self._dwellings = frozenset(w.casefold() for w in rules.dwelling_words)
+        # a UK postcode (any case): a house number and words just before one are an
+        # address whatever the last word ("31 Heron Reach, LU3 2PW")
+        postcode = r"(?i:[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2})\b"
         patterns = [
             Pattern("street", rf"(?:\b{prefix}\s+{number}[,\s]+)?\b{number}\s+{street}", 0.6),
             Pattern("the-street", rf"\b{number}\s+The\s+{word}(?:\s+{suffix})?", 0.6),
@@ -60,12 +64,21 @@ class UkAddressRecognizer(PatternRecognizer):
                     rf"resides|residing|moved|outside|near|visited|visiting)[:\s]\s?)"
                     rf"{number}\s+{word}(?:[ \t]+{word}){{1,2}}(?![\w'’-])", 0.5),
             Pattern("house-number", r"(?<=\b(?:at|lives at|living at)\s)number\s\d{1,4}\b", 0.5),
+            Pattern("number-postcode", rf"\b{number}\s+{word}(?:[ \t]+{word}){{0,2}}"
+                    rf"(?=,?[ \t]+{postcode})", 0.6),
+            # "caller at no 8 says ... at no 6": a house number after a place word
+            Pattern("house-no-at", r"(?<=\b(?i:at|from|to|outside|near|opposite|next to|"
+                    r"lives at|living at)[ \t])[Nn]o\.?[ \t]?\d{1,4}[A-Za-z]?\b", 0.5),
             Pattern("lower-street", rf"\b{number}\s+(?:[a-z]{{3,}}\s+){{1,2}}"
                     r"(?:street|road|lane|avenue|close|drive|crescent|grove|terrace|gardens)\b",
                     0.5),
         ]
         if rules.bare_street_suffixes:
             patterns.append(Pattern(BARE_STREET, bare, 0.5))
+        if rules.dwelling_words:
+            # a house name alone: "at Rose Cottage", "Hill Top Farmhouse"
+            patterns.append(Pattern("dwelling", rf"(?<![\w'’-])(?:{word}[ \t]+){{1,2}}"
+                                    rf"(?:{alternation(rules.dwelling_words)})(?![\w'’-])", 0.5))
         if rules.street_prefixes:
             patterns += [Pattern("welsh-street", rf"\b{number}\s+{welsh}\b", 0.6),
                          Pattern("welsh-bare", rf"\b{welsh}\b", 0.5)]
@@ -83,8 +96,9 @@ class UkAddressRecognizer(PatternRecognizer):
         if pattern_text[:1].isdigit():
             return False
         words = pattern_text.split()
+        last = words[-1].casefold()
         if (words[0].casefold() in self._first_names
-                and words[-1].casefold() not in self.STREET_ONLY_SUFFIXES):
+                and last not in self.STREET_ONLY_SUFFIXES and last not in self._dwellings):
             return True
         return any(_street_key(" ".join(words[i:])) in self._not_streets
                    for i in range(len(words) - 1))

@@ -223,3 +223,105 @@ def test_a_damaged_decision_store_stops_the_load(tmp_path: Path):
     (folder / "redaction_decisions.jsonl").write_text("{not json}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="line 1"):
         load_redaction_review(tmp_path, "m1")
+
+
+# --- second pass (issue 11): the classes heldout4 and the sample meeting showed -------------
+
+#: text, words that must be gone, words that must stay (names are invented)
+SECOND_PASS = [
+    # agency words at a sentence start, in lower case, as plurals, in capitals
+    ("Tenancy visit today. Arrears of £300 discussed.", (), ("Tenancy", "Arrears")),
+    ("Weight on the 2nd centile; admitted truanting.", (), ("centile", "truanting")),
+    ("Two PCSOs checked the UPNs on Fridays.", (), ("PCSOs", "UPNs", "Fridays")),
+    ("SHE APPEARED INTOXICATED. NEIGHBOUR TOOK CHILD IN.", (), ("INTOXICATED", "IN")),
+    ("Triage - seen by ED. RoSH medium per OASys.", (), ("Triage", "RoSH", "OASys")),
+    ("Interpreter Tigrinya used; mum speaks Sylheti.", (), ("Tigrinya", "Sylheti")),
+    ("Referred to the Front Door and Team Around the Family.", (),
+     ("Front Door", "Team Around the Family")),
+    ("Seen in a silver Corsa near Runcorn.", (), ("Corsa", "Runcorn")),
+    ("Connor offered the Turnaround programme.", (), ("Turnaround",)),
+    ("Youths at the Ferrier Chase garages again.", (), ("Ferrier", "Chase")),
+    ("Kelly is going to see ayeeyo and said Ammu shouts.", (), ("ayeeyo", "Ammu")),
+    ("Paternal grandmother rang during the visit.", (), ("Paternal", "rang")),
+    ("SUSP DROVE OFF IN VEH. susp intox.", (), ("SUSP", "VEH", "susp", "intox")),
+    # names: quoted nicknames of ordinary words, lower-case ones, sign-offs
+    ("Seen with 'Lil Ace' and 'Big Dread' by the garages.", ("Lil Ace", "Big Dread"), ()),
+    ("talked about 'bambi' and 'snipes' - older lads.", ("bambi", "snipes"), ("older",)),
+    ("Pressured to try 'brown' (heroin).", (), ("brown",)),
+    ("Visit done, passed on.\ndom", ("dom",), ("passed",)),
+    ("Kelly attended, all agreed.\nEnds", (), ("Ends",)),
+    ("Kelly engaged well.\nMo, YJ prevention worker", ("Mo",), ("YJ", "prevention", "worker")),
+    ("jordans brother came round. tjs mum rang. she stays at graces.",
+     ("jordans", "tjs", "graces"), ("brother", "mum")),
+    ("Best friend Mali worried about her.", ("Mali",), ("worried",)),
+    ("Pastor Everton Blake and Imam Abdullahi Gure offered to help.",
+     ("Everton", "Blake", "Abdullahi", "Gure"), ("Pastor", "Imam")),
+    ("Kobi said he was there.", ("Kobi",), ("said",)),
+]
+
+
+@pytest.mark.parametrize(("text", "gone", "kept"), SECOND_PASS)
+def test_second_pass_classes(redactor, text, gone, kept):
+    out = _redact(redactor, [text])[0].text
+    for word in gone:
+        assert not _word_in(word, out), out
+    for word in kept:
+        assert word in out, out
+
+
+@pytest.mark.parametrize(("keep", "text", "family", "gone"), [
+    # a bracketed forename makes a family surname someone else's
+    (("Shahid Hossain", "Amina Hossain"), "His brother HOSSAIN (Jamal) was present.",
+     ("His brother",), ("HOSSAIN", "Jamal")),
+    (("Maria Lopez",), "The class already has a Maria (Maria Szabo).", ("class",),
+     ("Maria", "Szabo")),
+    # family members inside spans spaCy widened with an acronym, a plural role, a kinship word
+    (("Niall Mulrooney",), "NBV Niall, 12 days. Mum alone.", ("Niall",), ()),
+    (("Hamda Guled", "Sagal Guled"), "Girls Hamda and Sagal named as protected persons.",
+     ("Hamda", "Sagal"), ()),
+    (("Bethan Prosser", "Cadi Prosser"), "Mam Bethan came in at 11:00.", ("Mam Bethan",), ()),
+    (("Ffion Llewellyn",), "DOMESTIC. LLEWELLYN FFION (V) REPORTS EX PARTNER.",
+     ("LLEWELLYN FFION",), ()),
+    # a roster alias with the member's surname
+    (("Raymond Bell", "Ray"), "caller says ray bell and his pal were fighting.", ("ray bell",),
+     ()),
+])
+def test_family_names_stay_and_third_parties_go(redactor, keep, text, family, gone):
+    out = _redact(redactor, [text], keep=keep)[0].text
+    for word in family:
+        assert word in out, out
+    for word in gone:
+        assert not _word_in(word, out), out
+
+
+def _tags(text: str) -> list[str]:
+    return re.findall(r"\[Third party [A-Z]+\]", text)
+
+
+def test_accounts_without_an_at_are_each_their_own(redactor):
+    out = _redact(redactor, ["Messages from rico_2k7 and from tmz.rico overnight."])[0].text
+    assert "rico" not in out
+    assert len(set(_tags(out))) == 2, out
+
+
+def test_a_first_name_with_an_initial_joins_only_that_surname(redactor):
+    out = _redact(redactor, [
+        "Kacey seen with an older male she called Connor.",
+        "Best mate Connor Vickers. Kacey going missing to see Connor Mayhew.",
+        "Jordan and Connor V (Yr 6) kept in at lunch.",
+    ], keep=("Kacey Ackroyd", "Jordan Ackroyd"))
+    first, second, third = (_tags(r.text) for r in out)
+    vickers, mayhew = second
+    assert vickers != mayhew
+    assert third == [vickers]  # Connor V is Connor Vickers
+    assert first[0] not in (vickers, mayhew)  # a plain "Connor" could be either
+
+
+def test_a_lone_surname_stays_apart_when_a_relative_is_mentioned(redactor):
+    out = _redact(redactor, [
+        "Reporters: Ibbs, Coulthard and Sørensen (all Sedge Way).",
+        "Jake threw a chair at Mads Sørensen. Jake says Mads's dad rang.",
+    ], keep=("Jake Wilde",))
+    reporters, school = (_tags(r.text) for r in out)
+    assert reporters[2] not in school  # the reporter may be Mads's dad, not Mads
+    assert len(set(school)) == 1  # Mads Sørensen and Mads are one person

@@ -353,3 +353,54 @@ NOT_HANDLES = [
 def test_not_handles(redactor: Redactor, text: str, value: str) -> None:
     assert not any(e == "PERSON" and value in m for e, m in found(redactor, text)), found(
         redactor, text)
+
+
+#: addresses and dates of birth heldout4 showed missing (issue 11, second pass)
+SECOND_PASS_IDENTIFIERS = [
+    # a house number and words just before a postcode, whatever the last word
+    ("UK_ADDRESS", "ASB case 2291 - 31 Heron Reach, LU3 2PW. Tenant Ms Pilling.",
+     "31 Heron Reach"),
+    ("UK_ADDRESS", "Disturbance 17 Sandpiper Ride, CH41 6RT.", "17 Sandpiper Ride"),
+    # northern and older street words, with a number
+    ("UK_ADDRESS", "Found at 6 Quarry Brow by PC Pryce.", "6 Quarry Brow"),
+    ("UK_ADDRESS", "Emergency repair 18 Linnet Garth after the storm.", "18 Linnet Garth"),
+    # a house number after a place word, without the dot
+    ("UK_ADDRESS", "caller at no 8 says the neighbour at no 6 had a party", "no 8"),
+    # a hyphenated Welsh street
+    ("UK_ADDRESS", "staying at 3 Maes-y-Coed, SA8 4PZ since", "3 Maes-y-Coed"),
+    # a dwelling's name on its own
+    ("UK_ADDRESS", "PNC ID 03/0815562K at Rose Cottage. Present:", "Rose Cottage"),
+    # a date of birth written with spaces after its label
+    ("DATE_OF_BIRTH", "DOB per school 14 08 2008. Referred on.", "14 08 2008"),
+]
+
+
+@pytest.mark.parametrize(("entity", "text", "value"), SECOND_PASS_IDENTIFIERS)
+def test_second_pass_identifiers_found(redactor: Redactor, entity: str, text: str,
+                                       value: str) -> None:
+    assert entity in entities_for(redactor, text, value), found(redactor, text)
+
+
+def _redact_one(redactor: Redactor, text: str, keep: tuple[str, ...] = ()) -> str:
+    from pipeline.redact import FamilyText, RedactionInput
+
+    out = redactor.redact_family(FamilyText(
+        family_ref="F", keep_names=keep, link_across_agencies=True,
+        items=(RedactionInput(key="k", item_id="i", agency="police", text=text),)))
+    assert out.texts["k"].text is not None
+    return out.texts["k"].text
+
+
+@pytest.mark.parametrize(("text", "keep", "redacted"), [
+    # a full date straight after a police-style name or in a table row is a date of birth
+    ("S23 search HEBDEN, Tyler 05-05-2003 at home.", ("Tyler Hebden",),
+     "S23 search HEBDEN, Tyler [date of birth] at home."),
+    ("Crystal Ormerod | 11/07/2007 | applicant", ("Crystal Ormerod",),
+     "Crystal Ormerod | [date of birth] | applicant"),
+    # ... but the date of a call from a named person stays
+    ("Call from Kelly Smith 12/03/2024 re repairs.", ("Kelly Smith",),
+     "Call from Kelly Smith 12/03/2024 re repairs."),
+])
+def test_dates_after_names(redactor: Redactor, text: str, keep: tuple[str, ...],
+                           redacted: str) -> None:
+    assert _redact_one(redactor, text, keep) == redacted

@@ -299,6 +299,7 @@ def base_config() -> dict[str, Any]:
     data = yaml.safe_load(DEFAULT_RULES.read_text(encoding="utf-8"))
     data["names"]["first_names_file"] = str(DEFAULT_RULES.parent / "first_names.txt")
     data["deny"]["name_words_file"] = str(DEFAULT_RULES.parent / "name_words.txt")
+    data["vocabulary_file"] = str(DEFAULT_RULES.parent / "vocabulary.yaml")
     return dict(data)
 
 
