@@ -1,17 +1,18 @@
-"""Build the held-out redaction evaluation sets from heldout.yaml and heldout2-4.yaml.
+"""Build the held-out redaction evaluation sets from heldout.yaml and heldout2-5.yaml.
 
     .venv/bin/python tests/cases/redaction/build_heldout.py                  # rewrites heldout.jsonl
     .venv/bin/python tests/cases/redaction/build_heldout.py --check          # exit 1 if it would change
     .venv/bin/python tests/cases/redaction/build_heldout.py --set 2 [--check]  # heldout2.jsonl
     .venv/bin/python tests/cases/redaction/build_heldout.py --set 3 [--check]  # heldout3.jsonl
     .venv/bin/python tests/cases/redaction/build_heldout.py --set 4 [--check]  # heldout4.jsonl
+    .venv/bin/python tests/cases/redaction/build_heldout.py --set 5 [--check]  # heldout5.jsonl
 
-build_heldout2.py, build_heldout3.py and build_heldout4.py are the same as --set 2, 3 and 4.
+build_heldout2.py to build_heldout5.py are the same as --set 2 to 5.
 
 The held-out notes are hand-written only (no Faker), so the output is fully deterministic. Each
 line of a heldout*.jsonl file has the same fields as corpus.jsonl, with source "heldout",
-"heldout2", "heldout3" or "heldout4". The markup and label set are those of generate.py (parse_markup,
-LABELS); corpus.jsonl and the other sets are not touched. Unlike seed.yaml, line breaks inside a
+"heldout2", "heldout3", "heldout4" or "heldout5". The markup and label set are those of
+generate.py (parse_markup, LABELS); corpus.jsonl and the other sets are not touched. Unlike seed.yaml, line breaks inside a
 note are kept (chronologies, e-mail headers, minutes): spacing is normalised within each line
 and blank lines are dropped.
 
@@ -20,6 +21,7 @@ Agencies: the first set adds adult social care, IDVA and substance misuse to gen
 faith groups and the voluntary sector. GP, health visitor, A&E and CAMHS notes are agency
 "health" with that style. The fourth set uses only the seven agencies of generate.AGENCIES;
 its keep_names may hold single-word aliases and second spellings (a roster member's aliases).
+The fifth set uses the same seven agencies plus "idva" (IDVA notes), with keep_names as the fourth.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ def _load_generator() -> Any:
 gen = _load_generator()
 AGENCIES: tuple[str, ...] = (*gen.AGENCIES, *EXTRA_AGENCIES)
 AGENCIES_2: tuple[str, ...] = (*AGENCIES, *EXTRA_AGENCIES_2)
+# The fifth held-out set: the seven core agencies and IDVA notes.
+AGENCIES_5: tuple[str, ...] = (*gen.AGENCIES, "idva")
 
 
 class HeldoutSet(NamedTuple):
@@ -86,6 +90,7 @@ SETS: dict[str, HeldoutSet] = {
     "2": _heldout_set("2", AGENCIES_2, strict_keys=True),
     "3": _heldout_set("3", AGENCIES_2, strict_keys=True),
     "4": _heldout_set("4", tuple(gen.AGENCIES), strict_keys=True),
+    "5": _heldout_set("5", AGENCIES_5, strict_keys=True),
 }
 
 

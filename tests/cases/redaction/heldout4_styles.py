@@ -68,13 +68,18 @@ def _free_words(notes: list[dict[str, Any]]) -> set[str]:
     return words
 
 
-def style_counts(notes: list[dict[str, Any]]) -> dict[str, int]:
+def style_counts(
+    notes: list[dict[str, Any]], word_names: set[str] | frozenset[str] = WORD_NAMES
+) -> dict[str, int]:
     """How many gold spans (or notes, lines, families where it says so) show each style."""
-    return {style: len(hits) for style, hits in style_hits(notes).items()}
+    return {style: len(hits) for style, hits in style_hits(notes, word_names).items()}
 
 
-def style_hits(notes: list[dict[str, Any]]) -> dict[str, list[str]]:
-    """Each style's occurrences, as "note_id: text" (family_ref for the family styles)."""
+def style_hits(
+    notes: list[dict[str, Any]], word_names: set[str] | frozenset[str] = WORD_NAMES
+) -> dict[str, list[str]]:
+    """Each style's occurrences, as "note_id: text" (family_ref for the family styles).
+    word_names: the set's person names that are also ordinary words (heldout4's by default)."""
     hits: dict[str, list[str]] = defaultdict(list)
     by_family: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for n in notes:
@@ -123,7 +128,7 @@ def style_hits(notes: list[dict[str, Any]]) -> dict[str, list[str]]:
                 add("non-ASCII name (accents or other scripts)", span)
             if _non_latin(span):
                 add("name in a non-Latin script", span)
-            if any(w.casefold() in WORD_NAMES and w.casefold() in free for w in words):
+            if any(w.casefold() in word_names and w.casefold() in free for w in words):
                 add("name that is also an ordinary word used as a word", span)
             if not third and span.casefold() in aliases:
                 add("family alias or nickname", span)
