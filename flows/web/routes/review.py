@@ -16,6 +16,7 @@ candidates and why, with other families' members left out for agency reviewers
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -31,6 +32,7 @@ from flows.web.identity import (
     roster_choices,
 )
 from flows.web.pages import render
+from flows.web.unsure import visible_spans
 from pipeline.errors import CasebundleError, ReviewError
 from pipeline.identity import Roster
 from pipeline.policy import ReviewDecision
@@ -73,6 +75,8 @@ class Card:
     needs_member: bool
     #: (roster name, role) of the family's members
     members: tuple[tuple[str, str], ...]
+    #: words of this item removed as unsure and awaiting a decision (redaction review)
+    unsure: int = 0
 
 
 def _queue(request: Request) -> ReviewQueue | None:
@@ -95,9 +99,18 @@ def _reasons(request: Request, codes: tuple[str, ...]) -> list[Reason]:
     return out
 
 
+def _unsure_by_item(request: Request, v: Viewer) -> Counter[str]:
+    try:
+        spans = visible_spans(ctx_of(request), v)
+    except CasebundleError:
+        return Counter()  # the redaction review page says what is wrong
+    return Counter(c.entry.item_id for c in spans if c.awaiting)
+
+
 def _cards(request: Request, v: Viewer, queue: ReviewQueue) -> list[Card]:
     ctx = ctx_of(request)
     reviews = current_reviews(ctx.config.state, ctx.meeting_id)
+    unsure = _unsure_by_item(request, v)
     cards = []
     for e in queue.entries:
         if not v.sees_agency(e.agency):
@@ -110,7 +123,8 @@ def _cards(request: Request, v: Viewer, queue: ReviewQueue) -> list[Card]:
                           identity=identity_view(e.identity, ctx.meeting,
                                                  sees_all=v.role == "coordinator"),
                           needs_member=held_for_identity(e.reasons),
-                          members=roster_choices(ctx.meeting, e.family_ref)))
+                          members=roster_choices(ctx.meeting, e.family_ref),
+                          unsure=unsure[e.item_id]))
     return cards
 
 

@@ -260,3 +260,14 @@ def test_a_word_gone_from_a_new_run_is_not_found(web):
     r = coord.post(f"/redactions/{span}", data={"csrf_token": token, "action": "restore",
                                                  "reason": REASON})
     assert r.status_code == 404 and decisions(web) == {}
+
+
+def test_review_item_points_to_its_unsure_words(web):
+    item = web.published.ids["police_review"]
+    card = web.signed_in("pol").get(f"/review/{item}").text
+    assert "1 word in this item was removed only because" in card
+    assert 'href="/redactions?family=FAM-001"' in card
+    coord = web.signed_in("coord")
+    post_form(coord, "/redactions", f"/redactions/{web.published.spans['police_review']}",
+              {"action": "confirm", "reason": "a nickname of an older youth"})
+    assert "removed only because" not in coord.get(f"/review/{item}").text
