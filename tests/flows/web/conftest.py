@@ -127,6 +127,11 @@ def published_once(tmp_path_factory: pytest.TempPathFactory) -> Published:
         run.redactions[text_key(item_id, "summary")] = RedactedText(item_id=item_id, text=text)
         run.redactions[text_key(item_id, "rationale")] = RedactedText(
             item_id=item_id, text="Shared so partners can agree a joint plan.")
+    misfiled = add_misfiled(sample)
+    ids["misfiled"] = misfiled.item_id
+    for name in ("summary", "rationale"):
+        run.redactions[text_key(misfiled.item_id, name)] = RedactedText(
+            item_id=misfiled.item_id, text=getattr(misfiled, name))
     meeting_path = root / "meeting.yaml"
     meeting_path.write_text(yaml.safe_dump(MEETING), encoding="utf-8")
     state, out, inbox = root / "state", root / "out", root / "INBOX"
@@ -134,11 +139,6 @@ def published_once(tmp_path_factory: pytest.TempPathFactory) -> Published:
     audit = audit_settings(state)
     rules = Rules(meeting=run.meeting, policy=load_policy(), redactor=None,  # type: ignore[arg-type]
                   need_to_know=load_need_to_know(), audit=audit, identity=load_matcher())
-    misfiled = add_misfiled(sample)
-    ids["misfiled"] = misfiled.item_id
-    for name in ("summary", "rationale"):
-        run.redactions[text_key(misfiled.item_id, name)] = RedactedText(
-            item_id=misfiled.item_id, text=getattr(misfiled, name))
     publish(run, rules, out)
     write_queue(run, state)
     items = {i.item_id: i for i in run.items}
