@@ -25,7 +25,7 @@ from flows.web.app import create_app
 from flows.web.context import WebConfig, WebContext
 from flows.web.users import UserStore
 from pipeline.audit import AuditSettings
-from pipeline.identity import Roster, Subject, load_matcher
+from pipeline.identity import load_matcher
 from pipeline.models import Item, RedactedText, text_key
 from pipeline.policy import load_need_to_know, load_policy
 from pipeline.publish import publish
@@ -102,6 +102,8 @@ def sample_with_police_review() -> tuple[Sample, Item]:
 def add_misfiled(sample: Sample) -> Item:
     """A school item about FAM-001's Tyler, filed under FAM-002: held for identity, with
     the real matcher's outcome in the run."""
+    from pipeline.identity import Roster, Subject
+
     run = sample.run
     item = sample.builder.add(
         "school", disposition="review", family_ref="FAM-002", subject_name=MISFILED_SUBJECT,
