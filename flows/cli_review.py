@@ -37,8 +37,8 @@ from pipeline.policy import (
     load_reviews,
     review_store_path,
 )
-from pipeline.redact import decide_span, list_unsure, load_redaction_review
-from pipeline.review_desk import latest_run_id, record_decision
+from pipeline.redact import MIN_REASON_WORDS, list_unsure, load_redaction_review
+from pipeline.review_desk import latest_run_id, record_decision, record_span_decision
 
 DEFAULT_STATE = Path(".casebundle")
 DEFAULT_OUT = Path("outputs")
@@ -349,22 +349,18 @@ def redaction_list(
 
 def _decide_span(meeting: Path, span_id: str, action: str, reason: str, by: str,
                  allow: bool, state: Path) -> None:
-    from pipeline.audit import load_audit_settings, record_redaction_decision
-
     meeting_id = _meeting_id(meeting)
-    if len(reason.split()) < 3:
-        _fail("give a reason of at least three words (golden rule 7; "
+    if len(reason.split()) < MIN_REASON_WORDS:
+        _fail(f"give a reason of at least {MIN_REASON_WORDS} words (golden rule 7; "
               "003_e63cd6015283d4be.txt 3.51).")
     if not by.strip():
         _fail("--by must name your role.")
     try:
-        entry = next((e for e in list_unsure(state, meeting_id) if e.span_id == span_id), None)
-        decision = decide_span(state, meeting_id, span_id, action,  # type: ignore[arg-type]
-                               by=by, reason=reason, allow=allow)
-        body = decision.model_dump(mode="json", exclude={"word"})
-        seq = record_redaction_decision(load_audit_settings(), meeting_id,
-                                        entry.run_id if entry else "", body,
-                                        decision.word if action == "restore" else None)
+        # the audit store of this --state (as `review decide`), first; then the decision
+        decision, seq = record_span_decision(
+            meeting_id=meeting_id, span_id=span_id, action=action,  # type: ignore[arg-type]
+            reason=reason, by=by, user=None, state_dir=state,
+            audit=load_audit_settings(state_dir=state), allow=allow)
     except (CasebundleError, OSError) as exc:
         _fail(f"the decision could not be recorded ({exc}).")
     where = "every text of the meeting" if allow else f"{decision.item_id} / {decision.field}"

@@ -23,10 +23,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
-from pipeline.audit import AuditSettings, AuditStore, review_record
+from pipeline.audit import (
+    AuditSettings,
+    AuditStore,
+    record_redaction_decision,
+    review_record,
+)
 from pipeline.errors import ReviewError
 from pipeline.meeting import MeetingConfig
-from pipeline.models import FROZEN, REDACTED_FIELDS, text_key
+from pipeline.models import FROZEN, REDACTED_FIELDS, SubjectMatch, text_key
 from pipeline.policy import (
     PolicyRules,
     ReviewDecision,
@@ -34,6 +39,12 @@ from pipeline.policy import (
     load_reviews,
     record_review,
     review_store_path,
+)
+from pipeline.redact import (
+    RedactionDecision,
+    list_unsure,
+    new_span_decision,
+    store_span_decision,
 )
 from pipeline.run import MeetingRun
 from pipeline.safe_files import write_text
@@ -75,6 +86,9 @@ class QueueEntry(BaseModel):
     rationale: str | None
     #: fields whose redaction failed: their text is not shown (fail closed)
     redaction_failed: tuple[str, ...] = ()
+    #: the identity step's outcome: who the item may be about, the matcher's candidates
+    #: (roster names, possibly of other families) and why; None in queues written before
+    identity: SubjectMatch | None = None
 
 
 class ReviewQueue(BaseModel):
@@ -117,7 +131,8 @@ def queue_entries(run: MeetingRun) -> list[QueueEntry]:
             agency_decision=item.agency_decision, decided_by=item.decided_by,
             file=p.file, sheet=p.sheet, row=p.row, reasons=d.reasons,
             summary=texts["summary"], opinion_of=texts["opinion_of"],
-            rationale=texts["rationale"], redaction_failed=tuple(failed)))
+            rationale=texts["rationale"], redaction_failed=tuple(failed),
+            identity=run.identities.get(item.item_id)))
     return out
 
 
@@ -221,6 +236,36 @@ def record_decision(
         store.append([record])
     record_review(review_store_path(state_dir, m.id), decision)
     return decision
+
+
+def record_span_decision(
+    *,
+    meeting_id: str,
+    span_id: str,
+    action: Literal["restore", "confirm"],
+    reason: str,
+    by: str,
+    user: str | None,
+    state_dir: Path,
+    audit: AuditSettings,
+    allow: bool = False,
+    at: datetime | None = None,
+) -> tuple[RedactionDecision, int]:
+    """Record a decision on a word the last run removed as unsure: first in the audit chain
+    (a `redaction_decision` record, never holding the word unless it is restored), then in
+    the meeting's redaction decisions. Returns the decision and its audit sequence number.
+
+    Raises ConfigError for a span not in the last run's list or an allow-list confirmation,
+    ReviewError for a reason shorter than pipeline.redact.MIN_REASON_WORDS words.
+    """
+    decision = new_span_decision(state_dir, meeting_id, span_id, action, by=by,
+                                 reason=reason, allow=allow, user=user, at=at)
+    entry = next(e for e in list_unsure(state_dir, meeting_id) if e.span_id == span_id)
+    body = decision.model_dump(mode="json", exclude={"word"})
+    seq = record_redaction_decision(audit, meeting_id, entry.run_id, body,
+                                    decision.word if action == "restore" else None)
+    store_span_decision(state_dir, meeting_id, decision)
+    return decision, seq
 
 
 def latest_run_id(out: Path, meeting_id: str) -> str | None:

@@ -11,7 +11,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from flows.web.context import WebContext
 from flows.web.guard import Viewer, ctx_of, session_for_form
+from flows.web.unsure import pending_total
 from flows.web.users import Role
 from pipeline.models import MARKING
 
@@ -66,8 +68,14 @@ def environment() -> Environment:
     return env
 
 
-def menu_for(role: Role) -> list[tuple[str, str]]:
-    return [(path, label) for path, label, roles in MENU if role in roles]
+#: menu entries that show how many things await the viewer
+COUNTED = {"/redactions": pending_total}
+
+
+def menu_for(ctx: WebContext, viewer: Viewer) -> list[tuple[str, str, int | None]]:
+    """(path, label, count awaiting the viewer or None) for the viewer's role."""
+    return [(path, label, COUNTED[path](ctx, viewer) if path in COUNTED else None)
+            for path, label, roles in MENU if viewer.role in roles]
 
 
 def render(request: Request, template: str, *, viewer: Viewer | None = None,
@@ -77,6 +85,6 @@ def render(request: Request, template: str, *, viewer: Viewer | None = None,
     session = viewer.session if viewer else session_for_form(request)
     html = environment().get_template(template).render(
         marking=MARKING, meeting=ctx.meeting.meeting, viewer=viewer,
-        menu=menu_for(viewer.role) if viewer else [], path=request.url.path,
+        menu=menu_for(ctx, viewer) if viewer else [], path=request.url.path,
         csrf_token=session.csrf, flashes=session.take_flashes(), **context)
     return HTMLResponse(html, status_code=status_code)

@@ -16,7 +16,13 @@ from pipeline.audit.records import (
 )
 from pipeline.audit.report import AuditReport, NoConsentItem, build_report
 from pipeline.audit.retention import PurgePlan, PurgeResult, execute_purge, plan_purge
-from pipeline.audit.reviews import ReviewEntry, review_entries, review_record
+from pipeline.audit.reviews import (
+    RedactionEntry,
+    ReviewEntry,
+    redaction_entries,
+    review_entries,
+    review_record,
+)
 from pipeline.audit.settings import AuditSettings, load_audit_settings, load_escrow_key
 from pipeline.audit.store import AuditStore
 from pipeline.audit.subject import SubjectReport, format_text, subject_report
@@ -34,6 +40,7 @@ __all__ = [
     "PurgePlan",
     "PurgeResult",
     "RecordRow",
+    "RedactionEntry",
     "ReviewEntry",
     "RunRows",
     "SubjectReport",
@@ -48,6 +55,7 @@ __all__ = [
     "plan_purge",
     "record_redaction_decision",
     "record_run",
+    "redaction_entries",
     "reveal",
     "review_entries",
     "review_record",

@@ -9,13 +9,16 @@ casebundle's own in `recognizers/` (one per file).
 from pipeline.redact.deny import UNEXPLAINED
 from pipeline.redact.redactor import Redactor, load_redactor
 from pipeline.redact.review import (
+    MIN_REASON_WORDS,
     RedactionDecision,
     RedactionReview,
     UnsureEntry,
     decide_span,
     list_unsure,
     load_redaction_review,
+    new_span_decision,
     save_unsure,
+    store_span_decision,
     unsure_entries,
 )
 from pipeline.redact.settings import RedactionSettings, load_settings
@@ -29,6 +32,7 @@ from pipeline.redact.stage import (
 from pipeline.redact.types import FamilyRedaction, FamilyText, RedactionInput, ThirdPartyMention
 
 __all__ = [
+    "MIN_REASON_WORDS",
     "UNEXPLAINED",
     "FamilyRedaction",
     "FamilyText",
@@ -48,7 +52,9 @@ __all__ = [
     "load_redaction_review",
     "load_redactor",
     "load_settings",
+    "new_span_decision",
     "redact_family",
     "save_unsure",
+    "store_span_decision",
     "unsure_entries",
 ]

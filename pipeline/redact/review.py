@@ -9,9 +9,12 @@ outputs: a span may be a third party's name). A decision is appended to
 decision (003 3.21): if the agency changes the row, the decision stops applying. Restored
 words are left in place on the next run; a restored word may also join the meeting's
 allow-list in one step (every text of the meeting). The caller records each decision in the
-audit chain as well (`pipeline.audit.record_redaction_decision`; golden rule 7, 003 3.51).
+audit chain as well, before storing it (`pipeline.review_desk.record_span_decision`:
+`new_span_decision`, then the audit record, then `store_span_decision`; golden rule 7,
+003 3.51).
 
-Prefect-free; `flows/cli_review.py` and a browser page are thin layers over this module.
+Prefect-free; `flows/cli_review.py` and the web app's redaction review page are thin layers
+over this module.
 """
 
 from __future__ import annotations
@@ -27,12 +30,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, ReviewError
 from pipeline.models import FROZEN, Item, RedactedText, UnsureSpan
 
 UNSURE_NAME = "redaction_unsure.json"
 DECISIONS_NAME = "redaction_decisions.jsonl"
 Action = Literal["restore", "confirm"]
+#: a decision on an unsure span needs a reason of at least this many words (golden rule 7)
+MIN_REASON_WORDS = 3
 
 
 class UnsureEntry(BaseModel):
@@ -72,6 +77,10 @@ class RedactionDecision(BaseModel):
     reason: str = Field(min_length=1)
     by: str = Field(min_length=1, description="The reviewer's role, not their name.")
     at: datetime
+    #: the signed-in account that recorded it (web app); None from the command line
+    user: str | None = None
+    #: the agency whose text it is (None in decisions recorded before this was kept)
+    agency: str | None = None
 
     @field_validator("reason", "by")
     @classmethod
@@ -95,6 +104,15 @@ class RedactionReview:
             if d.action == "restore" and d.item_id == item_id and d.field == field_name
             and d.content_hash == content_hash
         }))
+
+    def in_force(self, span_id: str, content_hash: str) -> RedactionDecision | None:
+        """The latest decision on a span, while its item is unchanged."""
+        d = self.decisions.get(span_id)
+        return d if d is not None and d.content_hash == content_hash else None
+
+    def awaiting(self, entry: UnsureEntry) -> bool:
+        """True while a span awaits a decision: not confirmed by the run, none in force."""
+        return not entry.confirmed and self.in_force(entry.span_id, entry.content_hash) is None
 
     def confirmed(self, span_id: str, content_hash: str) -> bool:
         d = self.decisions.get(span_id)
@@ -207,27 +225,53 @@ def load_redaction_review(state_dir: Path, meeting_id: str) -> RedactionReview:
     return RedactionReview(latest)
 
 
-def decide_span(state_dir: Path, meeting_id: str, span_id: str, action: Action, *,
-                by: str, reason: str, allow: bool = False,
-                at: datetime | None = None) -> RedactionDecision:
-    """Record a decision on one unsure span of the meeting's last run; return it.
+def new_span_decision(state_dir: Path, meeting_id: str, span_id: str, action: Action, *,
+                      by: str, reason: str, allow: bool = False, user: str | None = None,
+                      at: datetime | None = None) -> RedactionDecision:
+    """A decision on one unsure span of the meeting's last run, checked but not stored.
 
     Raises ConfigError when the span is not in the last run's list, or when `allow` is
-    asked for a confirmation (only a restored word can join the allow-list).
+    asked for a confirmation (only a restored word can join the allow-list); ReviewError
+    when the reason has fewer than MIN_REASON_WORDS words or no role is given.
     """
     if allow and action != "restore":
         raise ConfigError(span_id, "only a restored word can be added to the allow-list.",
                           "use restore with the allow-list option, or confirm without it.")
+    reason = " ".join(reason.split())
+    if len(reason.split()) < MIN_REASON_WORDS:
+        raise ReviewError(f"the reason has fewer than {MIN_REASON_WORDS} words. Fix: say why "
+                          "the word does (or does not) identify someone (golden rule 7; "
+                          "003_e63cd6015283d4be.txt 3.51).")
+    if not by.strip():
+        raise ReviewError("the decision names no role. Fix: say in which role you decide.")
     entry = next((e for e in list_unsure(state_dir, meeting_id) if e.span_id == span_id), None)
     if entry is None:
         raise ConfigError(span_id, f"no unsure redaction with this id in meeting {meeting_id}.",
                           "check the id with `casebundle review redaction list`; run the "
                           "meeting first if it has not run since the text changed.")
-    decision = RedactionDecision(
+    return RedactionDecision(
         span_id=span_id, item_id=entry.item_id, field=entry.field,
         family_ref=entry.family_ref, content_hash=entry.content_hash, word=entry.word,
-        action=action, allow=allow, reason=reason, by=by, at=at or datetime.now(UTC))
+        action=action, allow=allow, reason=reason, by=by, at=at or datetime.now(UTC),
+        user=user, agency=entry.agency)
+
+
+def store_span_decision(state_dir: Path, meeting_id: str, decision: RedactionDecision) -> None:
+    """Append a decision to the meeting's redaction decisions (owner-only)."""
     _append(decisions_path(state_dir, meeting_id), decision.model_dump_json() + "\n")
+
+
+def decide_span(state_dir: Path, meeting_id: str, span_id: str, action: Action, *,
+                by: str, reason: str, allow: bool = False, user: str | None = None,
+                at: datetime | None = None) -> RedactionDecision:
+    """Record a decision on one unsure span of the meeting's last run; return it.
+
+    Checks as `new_span_decision` does. Stores the decision only: callers that record it
+    in the audit chain too use `pipeline.review_desk.record_span_decision`.
+    """
+    decision = new_span_decision(state_dir, meeting_id, span_id, action, by=by,
+                                 reason=reason, allow=allow, user=user, at=at)
+    store_span_decision(state_dir, meeting_id, decision)
     return decision
 
 

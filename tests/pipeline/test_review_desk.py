@@ -105,3 +105,118 @@ def test_write_queue_replaces_the_last_one_owner_only(tmp_path):
     queue = load_queue(tmp_path, "jag-2026-12")
     assert queue is not None and queue.run_id == "run-0002"
     assert [p.name for p in path.parent.iterdir()] == ["review_queue.json"]  # no temp left
+
+
+def test_queue_carries_the_identity_outcome():
+    from pipeline.models import MatchCandidate, SubjectMatch
+
+    sample = sample_with_texts()
+    review_id = sample.ids["review"]
+    match = SubjectMatch(
+        item_id=review_id, family_ref="FAM-001", outcome="other_family", score=-14.5,
+        why="matches a member of FAM-004 (score 16: ...) better than any member of FAM-001",
+        candidates=(MatchCandidate(family_ref="FAM-004", member="Ellie Brannigan", score=16,
+                                   why="forename exact; surname exact"),),
+        other_family="FAM-004")
+    sample.run.identities[review_id] = match
+    [e] = queue_entries(sample.run)
+    assert e.identity == match
+    # read back from the document, as the web app does
+    queue = ReviewQueue.model_validate_json(queue_document(sample.run))
+    assert queue.entries[0].identity == match
+    # a queue written before the identity step was kept still loads
+    old = json.loads(queue_document(sample.run))
+    del old["entries"][0]["identity"]
+    assert ReviewQueue.model_validate(old).entries[0].identity is None
+
+
+# --- decisions on words removed as unsure: the audit record first, then the store -------------
+
+
+def _unsure_state(tmp_path):
+    from pipeline.redact import UnsureEntry, save_unsure
+
+    entry = UnsureEntry(span_id="f" * 16, run_id="run-0001", family_ref="FAM-001",
+                        item_id="police-1", field="summary", agency="police",
+                        content_hash="h1", word="Turnaround", pseudonym="[Third party A]",
+                        context="Offered the ⟦[Third party A]⟧ programme.")
+    save_unsure(tmp_path, "jag-2026-12", [entry])
+    return entry
+
+
+def _audit(tmp_path):
+    from pipeline.audit import AuditSettings
+
+    return AuditSettings(database_url=f"sqlite:///{tmp_path / 'audit.sqlite'}",
+                         retention_months={"jag": 12, "mash": 12, "marac": 24})
+
+
+@pytest.mark.parametrize("action,allow", [("restore", False), ("restore", True),
+                                          ("confirm", False)])
+def test_record_span_decision_goes_to_the_audit_chain_then_the_store(tmp_path, action, allow):
+    from pipeline.audit import AuditStore, redaction_entries
+    from pipeline.redact import load_redaction_review
+    from pipeline.review_desk import record_span_decision
+
+    entry = _unsure_state(tmp_path)
+    audit = _audit(tmp_path)
+    decision, seq = record_span_decision(
+        meeting_id="jag-2026-12", span_id=entry.span_id, action=action,
+        reason="the name of a youth programme", by="police reviewer", user="pc.jones",
+        state_dir=tmp_path, audit=audit, allow=allow)
+    assert load_redaction_review(tmp_path, "jag-2026-12").decisions[entry.span_id] == decision
+    with AuditStore.from_settings(audit) as store:
+        [record] = store.of_kind("redaction_decision", "jag-2026-12")
+        [shown] = redaction_entries(store, "jag-2026-12")
+    assert record.seq == seq == shown.seq and record.run_id == "run-0001"
+    body = json.loads(record.body)
+    assert "word" not in body and "Turnaround" not in record.body
+    assert (body["user"], body["by"], body["agency"], body["action"], body["allow"]) == (
+        "pc.jones", "police reviewer", "police", action, allow)
+    # the word goes (purgeable) with a restore only: the next bundle shows it anyway
+    assert (record.content is not None and "Turnaround" in record.content) == (
+        action == "restore")
+    assert (shown.user, shown.by, shown.agency, shown.item_id, shown.field, shown.action,
+            shown.allow, shown.reason) == (
+        "pc.jones", "police reviewer", "police", "police-1", "summary", action, allow,
+        "the name of a youth programme")
+
+
+def test_record_span_decision_stores_nothing_without_its_audit_record(tmp_path, monkeypatch):
+    import pipeline.review_desk as desk
+    from pipeline.audit import AuditError
+    from pipeline.redact import load_redaction_review
+
+    entry = _unsure_state(tmp_path)
+
+    def refuse(*args, **kwargs):
+        raise AuditError("the audit store is read-only")
+
+    monkeypatch.setattr(desk, "record_redaction_decision", refuse)
+    with pytest.raises(AuditError):
+        desk.record_span_decision(
+            meeting_id="jag-2026-12", span_id=entry.span_id, action="restore",
+            reason="the name of a youth programme", by="chair", user="coord",
+            state_dir=tmp_path, audit=_audit(tmp_path))
+    assert load_redaction_review(tmp_path, "jag-2026-12").decisions == {}
+
+
+def test_record_span_decision_refuses_before_recording(tmp_path):
+    from pipeline.audit import AuditStore
+    from pipeline.errors import ConfigError
+    from pipeline.review_desk import record_span_decision
+
+    entry = _unsure_state(tmp_path)
+    audit = _audit(tmp_path)
+    for kwargs, error in (({"reason": "ok"}, ReviewError),
+                          ({"reason": "a neighbour's name", "action": "confirm",
+                            "allow": True}, ConfigError),
+                          ({"reason": "a neighbour's name", "span_id": "0" * 16},
+                           ConfigError)):
+        args = {"meeting_id": "jag-2026-12", "span_id": entry.span_id, "action": "restore",
+                "by": "chair", "user": "coord", "state_dir": tmp_path, "audit": audit,
+                **kwargs}
+        with pytest.raises(error):
+            record_span_decision(**args)
+    with AuditStore.from_settings(audit) as store:
+        assert store.of_kind("redaction_decision", "jag-2026-12") == []

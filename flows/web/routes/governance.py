@@ -1,5 +1,6 @@
 """Governance: the audit report in the page (filter by agency, disposition, lawful basis),
-the review decisions recorded and by whom, subject access search, and chain verification.
+the review decisions and the decisions on unsure redactions recorded and by whom, subject
+access search, and chain verification.
 
 Governance leads only. Everything here is read from the audit store (pipeline/audit), the
 same record `casebundle audit` reads; nothing is changed.
@@ -22,6 +23,7 @@ from pipeline.audit import (
     build_report,
     filter_rows,
     find_heads,
+    redaction_entries,
     review_entries,
     run_rows,
     subject_report,
@@ -56,9 +58,10 @@ def report_page(request: Request, v: Governance, agency: str | None = None,
             report = build_report(store, ctx.meeting_id)
             run = run_rows(store, ctx.meeting_id)
             reviews = review_entries(store, ctx.meeting_id)
+            redactions = redaction_entries(store, ctx.meeting_id)
     except CasebundleError as exc:
         return render(request, "governance.html.j2", viewer=v, report=None, problem=str(exc),
-                      rows=[], run=None, reviews=[], options={}, chosen={})
+                      rows=[], run=None, reviews=[], redactions=[], options={}, chosen={})
     options = {
         "agency": sorted({r.agency for r in run.rows} | set(ctx.meeting.agencies)),
         "disposition": list(DISPOSITIONS),
@@ -69,7 +72,8 @@ def report_page(request: Request, v: Governance, agency: str | None = None,
               "lawful_basis": _choice(lawful_basis, options["lawful_basis"])}
     rows = filter_rows(run.rows, **chosen)
     return render(request, "governance.html.j2", viewer=v, report=report, problem=None,
-                  rows=rows, run=run, reviews=reviews[::-1], options=options, chosen=chosen)
+                  rows=rows, run=run, reviews=reviews[::-1], redactions=redactions[::-1],
+                  options=options, chosen=chosen)
 
 
 @router.get("/report.xlsx")

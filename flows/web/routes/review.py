@@ -5,11 +5,18 @@ A coordinator sees and decides every item; an agency reviewer only their own age
 viewer's agency answers 404 by URL as well as by form, so its existence is not disclosed.
 The decision is recorded under the signed-in account (never a typed name) through
 pipeline.review_desk, tied to the item's content hash, and applies from the next run.
+
+An item held because its subject is not linked to the family's roster (SUBJECT_* codes,
+pipeline/identity) is shared only with the roster member it is about, chosen from the
+family's members (as `casebundle review decide --member`); the page shows the matcher's
+candidates and why, with other families' members left out for agency reviewers
+(flows/web/identity.py).
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -18,8 +25,16 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from flows.web.guard import PageError, Viewer, ctx_of, not_found, require
+from flows.web.identity import (
+    IdentityView,
+    held_for_identity,
+    identity_view,
+    roster_choices,
+)
 from flows.web.pages import render
+from flows.web.unsure import visible_spans
 from pipeline.errors import CasebundleError, ReviewError
+from pipeline.identity import Roster
 from pipeline.policy import ReviewDecision
 from pipeline.review_desk import (
     QueueEntry,
@@ -54,6 +69,14 @@ class Card:
     decision: ReviewDecision | None
     #: a decision recorded for an earlier version of the row (it no longer applies)
     stale: ReviewDecision | None
+    #: who the item may be about, as this viewer may see it
+    identity: IdentityView | None
+    #: held for an identity reason: sharing needs one of `members` chosen
+    needs_member: bool
+    #: (roster name, role) of the family's members
+    members: tuple[tuple[str, str], ...]
+    #: words of this item removed as unsure and awaiting a decision (redaction review)
+    unsure: int = 0
 
 
 def _queue(request: Request) -> ReviewQueue | None:
@@ -76,9 +99,18 @@ def _reasons(request: Request, codes: tuple[str, ...]) -> list[Reason]:
     return out
 
 
+def _unsure_by_item(request: Request, v: Viewer) -> Counter[str]:
+    try:
+        spans = visible_spans(ctx_of(request), v)
+    except CasebundleError:
+        return Counter()  # the redaction review page says what is wrong
+    return Counter(c.entry.item_id for c in spans if c.awaiting)
+
+
 def _cards(request: Request, v: Viewer, queue: ReviewQueue) -> list[Card]:
     ctx = ctx_of(request)
     reviews = current_reviews(ctx.config.state, ctx.meeting_id)
+    unsure = _unsure_by_item(request, v)
     cards = []
     for e in queue.entries:
         if not v.sees_agency(e.agency):
@@ -87,7 +119,12 @@ def _cards(request: Request, v: Viewer, queue: ReviewQueue) -> list[Card]:
         pending = is_pending(e, reviews)
         cards.append(Card(entry=e, reasons=_reasons(request, e.reasons),
                           decision=None if pending else d,
-                          stale=d if pending and d is not None else None))
+                          stale=d if pending and d is not None else None,
+                          identity=identity_view(e.identity, ctx.meeting,
+                                                 sees_all=v.role == "coordinator"),
+                          needs_member=held_for_identity(e.reasons),
+                          members=roster_choices(ctx.meeting, e.family_ref),
+                          unsure=unsure[e.item_id]))
     return cards
 
 
@@ -119,11 +156,35 @@ def review_page(request: Request, v: Reviewer, family: str | None = None) -> Res
                   min_words=ctx.policy.rationale.min_words, errors={}, typed={})
 
 
+def _member(request: Request, card: Card, choice: object, posted: str) -> tuple[str | None,
+                                                                                str | None]:
+    """The roster member a share decision names, and any error: required for an item held
+    for an identity reason, and always a member of the item's own family."""
+    if choice != "share":
+        return None, None
+    if not posted:
+        if card.needs_member:
+            return None, ("Choose who the item is about: its subject is not matched to "
+                          f"{card.entry.family_ref}'s roster, so it is shared only as about a "
+                          "member you confirm. If the person belongs to the family but is not "
+                          "listed, withhold it and add them to the family's members in the "
+                          "meeting config (the coordinator does); if it is filed under the "
+                          "wrong family, withhold it and ask the agency to correct "
+                          "family_ref.")
+        return None, None
+    found = Roster(ctx_of(request).meeting).member(card.entry.family_ref, posted)
+    if found is None:
+        return None, (f"The person chosen is not a member of {card.entry.family_ref}. Choose "
+                      "one of the family's members.")
+    return found.name, None
+
+
 @router.get("/review/{item_id}")
 def item_page(request: Request, item_id: str, v: Reviewer) -> Response:
     queue, card = _visible_card(request, v, item_id)
     return render(request, "item.html.j2", viewer=v, queue=queue, card=card,
-                  min_words=ctx_of(request).policy.rationale.min_words, error=None, typed="")
+                  min_words=ctx_of(request).policy.rationale.min_words, error=None, typed="",
+                  chosen="")
 
 
 @router.post("/review/{item_id}")
@@ -133,10 +194,11 @@ async def decide(request: Request, item_id: str, v: Reviewer) -> Response:
     form = await request.form()
     choice = form.get("decision")
     reason = str(form.get("reason") or "")
-    error = None
+    posted = " ".join(str(form.get("member") or "").split())
+    member, error = _member(request, card, choice, posted)
     if choice not in ("share", "withhold"):
         error = "Choose Share or Withhold."
-    else:
+    elif error is None:
         try:
             e = card.entry
             decision = await run_in_threadpool(
@@ -146,7 +208,7 @@ async def decide(request: Request, item_id: str, v: Reviewer) -> Response:
                 disposition="shared" if choice == "share" else "withheld", reason=reason,
                 by=role_label(v.user.role, v.user.agency), user=v.user.username,
                 role=v.user.role, state_dir=ctx.config.state, audit=ctx.config.audit,
-                policy=ctx.policy)
+                policy=ctx.policy, member=member)
         except ReviewError as exc:
             error = f"Not recorded: {exc}"
         except CasebundleError as exc:
@@ -155,8 +217,11 @@ async def decide(request: Request, item_id: str, v: Reviewer) -> Response:
             log.info("review decision: %s %s by %s", item_id, decision.disposition,
                      v.user.username)
             verb = "share" if decision.disposition == "shared" else "withhold"
-            v.session.flash("ok", f"Recorded: {verb} item {item_id} ({card.entry.family_ref}, "
-                                  f"{card.entry.agency}). It applies from the next run.")
+            about = f" as about {decision.member}" if decision.member else ""
+            v.session.flash("ok", f"Recorded: {verb} item {item_id}{about} "
+                                  f"({card.entry.family_ref}, {card.entry.agency}). It applies "
+                                  "from the next run.")
             return RedirectResponse("/review", status_code=303)
     return render(request, "item.html.j2", viewer=v, queue=queue, card=card, status_code=400,
-                  min_words=ctx.policy.rationale.min_words, error=error, typed=reason)
+                  min_words=ctx.policy.rationale.min_words, error=error, typed=reason,
+                  chosen=posted)

@@ -1,8 +1,10 @@
 """Fixtures for the web app: a published run (no Prefect, no spaCy), accounts, clients.
 
 The run is the hand-built sample of tests/pipeline/render/sample_run.py with a second item
-awaiting review (from police, so two agencies have items in the queue), published by the
-real `pipeline.publish.publish` into a temporary out folder with its own audit store.
+awaiting review (from police, so two agencies have items in the queue) and a school item
+held because its subject matches a member of another family (the real matcher's outcome),
+published by the real `pipeline.publish.publish` into a temporary out folder with its own
+audit store; plus the words the run "removed as unsure" (SPANS) in the state folder.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 import shutil
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -28,6 +31,7 @@ from pipeline.labels import load_labels
 from pipeline.models import Item, RedactedText, text_key
 from pipeline.policy import load_need_to_know, load_policy
 from pipeline.publish import publish
+from pipeline.redact import UnsureEntry, save_unsure
 from pipeline.review_desk import write_queue
 from pipeline.rulebook import Rules
 from tests.pipeline.render.sample_run import MEETING, Sample, build_sample
@@ -37,6 +41,7 @@ ACCOUNTS: dict[str, tuple[str, str | None, str]] = {
     "coord": ("coordinator", None, "amber kettle orchard"),
     "pol": ("agency_reviewer", "police", "velvet harbour lantern"),
     "hea": ("agency_reviewer", "health", "cobalt thistle ferry"),
+    "sch": ("agency_reviewer", "school", "saffron pebble compass"),
     "gov": ("governance_lead", None, "granite meadow whistle"),
 }
 #: what the police review item's text says after redaction (raw: "Connor Maddox ...")
@@ -45,6 +50,22 @@ HEALTH_REVIEW_TEXT = "Seen at clinic; advice given."
 REASON = ("Sharing is necessary so partners can agree a safety plan; proportionate because "
           "only the fact of the stop is shared.")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+#: the school's spelling of a FAM-001 child, filed under FAM-002 (the matcher says:
+#: probably FAM-001's Tyler Kettering)
+MISFILED_SUBJECT = "Tyler Ketering"
+#: words "removed as unsure": label -> (item label, field, word, pseudonym, context)
+SPANS: dict[str, tuple[str, str, str, str, str]] = {
+    "police_review": ("police_review", "summary", "Quillan", "[Third party B]",
+                      "[Third party A] and Tyler were stopped near ⟦[Third party B]⟧ shops "
+                      "at 23:40."),
+    "police_shared": ("dup_police", "summary", "Razor", "[Third party C]",
+                      "Tyler was seen with [Third party A] and ⟦[Third party C]⟧ throwing "
+                      "stones at …"),
+    "health": ("review", "summary", "Brightwater", "[Third party D]",
+               "Seen at ⟦[Third party D]⟧ clinic; advice given."),
+    "police_fam2": ("pollitt", "summary", "Moose", "[Third party A]",
+                    "Arrested for assault with ⟦[Third party A]⟧; released under …"),
+}
 
 
 def fast_hasher() -> PasswordHasher:
@@ -61,6 +82,8 @@ class Published:
     audit: AuditSettings
     ids: dict[str, str]
     run_id: str
+    #: SPANS label -> span id
+    spans: dict[str, str]
 
 
 def audit_settings(state: Path) -> AuditSettings:
@@ -78,6 +101,23 @@ def sample_with_police_review() -> tuple[Sample, Item]:
     return sample, police
 
 
+def add_misfiled(sample: Sample) -> Item:
+    """A school item about FAM-001's Tyler, filed under FAM-002: held for identity, with
+    the real matcher's outcome in the run."""
+    from pipeline.identity import Roster, Subject
+
+    run = sample.run
+    item = sample.builder.add(
+        "school", disposition="review", family_ref="FAM-002", subject_name=MISFILED_SUBJECT,
+        subject_dob=date(2009, 6, 11), category="education",
+        summary="Missed nine sessions this half term.", legal_power=None,
+        decision={"reasons": ("SUBJECT_PROBABLY_MISFILED", "REVIEW_OPINION_THIRD_PARTY")})
+    run.identities[item.item_id] = load_matcher().match(
+        item.item_id, Subject(name=item.subject_name, dob=item.subject_dob,
+                              role=item.subject_role), item.family_ref, Roster(run.meeting))
+    return item
+
+
 @pytest.fixture(scope="session")
 def published_once(tmp_path_factory: pytest.TempPathFactory) -> Published:
     """Publish the sample run once per session (writing every bundle takes a few seconds)."""
@@ -91,6 +131,11 @@ def published_once(tmp_path_factory: pytest.TempPathFactory) -> Published:
         run.redactions[text_key(item_id, "summary")] = RedactedText(item_id=item_id, text=text)
         run.redactions[text_key(item_id, "rationale")] = RedactedText(
             item_id=item_id, text="Shared so partners can agree a joint plan.")
+    misfiled = add_misfiled(sample)
+    ids["misfiled"] = misfiled.item_id
+    for name in ("summary", "rationale"):
+        run.redactions[text_key(misfiled.item_id, name)] = RedactedText(
+            item_id=misfiled.item_id, text=getattr(misfiled, name))
     meeting_path = root / "meeting.yaml"
     meeting_path.write_text(yaml.safe_dump(MEETING), encoding="utf-8")
     state, out, inbox = root / "state", root / "out", root / "INBOX"
@@ -101,8 +146,18 @@ def published_once(tmp_path_factory: pytest.TempPathFactory) -> Published:
                   ingest=load_ingest_settings(), labels=load_labels())
     publish(run, rules, out)
     write_queue(run, state)
+    items = {i.item_id: i for i in run.items}
+    entries = []
+    for n, (label, field, word, pseudonym, context) in enumerate(SPANS.values()):
+        item = items[ids[label]]
+        entries.append(UnsureEntry(
+            span_id=f"{n + 1:016x}", run_id=run.run_id, family_ref=item.family_ref,
+            item_id=item.item_id, field=field, agency=item.agency,
+            content_hash=item.content_hash, word=word, pseudonym=pseudonym, context=context))
+    save_unsure(state, run.meeting.meeting.id, entries)
     return Published(meeting_path=meeting_path, inbox=inbox, out=out, state=state,
-                     audit=audit, ids=ids, run_id=run.run_id)
+                     audit=audit, ids=ids, run_id=run.run_id,
+                     spans={k: e.span_id for k, e in zip(SPANS, entries, strict=True)})
 
 
 @pytest.fixture
@@ -113,7 +168,7 @@ def published(published_once: Published, tmp_path: Path) -> Published:
     return Published(meeting_path=root / "meeting.yaml", inbox=root / "INBOX",
                      out=root / "out", state=root / "state",
                      audit=audit_settings(root / "state"), ids=published_once.ids,
-                     run_id=published_once.run_id)
+                     run_id=published_once.run_id, spans=published_once.spans)
 
 
 @dataclass

@@ -22,7 +22,11 @@ ROUTES: list[tuple[str, str, dict[str | None, int]]] = [
     ("GET", "/review", {"coord": 200, "pol": 200, "hea": 200, "gov": 403, None: 303}),
     ("GET", "/review/{police}", {"coord": 200, "pol": 200, "hea": 404, "gov": 403, None: 303}),
     ("GET", "/review/{health}", {"coord": 200, "pol": 404, "hea": 200, "gov": 403, None: 303}),
-    ("GET", "/redactions", {"coord": 501, "pol": 501, "hea": 501, "gov": 403, None: 303}),
+    ("GET", "/redactions", {"coord": 200, "pol": 200, "hea": 200, "gov": 403, None: 303}),
+    ("GET", "/redactions/{police_span}",
+     {"coord": 200, "pol": 200, "hea": 404, "gov": 403, None: 303}),
+    ("GET", "/redactions/{health_span}",
+     {"coord": 200, "pol": 404, "hea": 200, "gov": 403, None: 303}),
     ("GET", "/runs", {"coord": 200, "pol": 200, "hea": 200, "gov": 200, None: 303}),
     ("GET", "/bundles/FAM-001", {"coord": 200, "pol": 200, "hea": 200, "gov": 403, None: 303}),
     ("GET", "/governance", {"coord": 403, "pol": 403, "hea": 403, "gov": 200, None: 303}),
@@ -35,13 +39,17 @@ ROUTES: list[tuple[str, str, dict[str | None, int]]] = [
      {"coord": 403, "pol": 403, "hea": 403, "gov": 200, None: 303}),
     ("POST", "/runs/start", {"coord": 303, "pol": 403, "hea": 403, "gov": 403, None: 303}),
     ("POST", "/review/{police}", {"coord": 303, "pol": 303, "hea": 404, "gov": 403, None: 303}),
+    ("POST", "/redactions/{police_span}",
+     {"coord": 303, "pol": 303, "hea": 404, "gov": 403, None: 303}),
 ]
 USERS = ["coord", "pol", "hea", "gov", None]
 
 
 def _path(path: str, web) -> str:
-    ids = web.published.ids
-    return path.replace("{police}", ids["police_review"]).replace("{health}", ids["review"])
+    ids, spans = web.published.ids, web.published.spans
+    return (path.replace("{police}", ids["police_review"]).replace("{health}", ids["review"])
+            .replace("{police_span}", spans["police_review"])
+            .replace("{health_span}", spans["health"]))
 
 
 @pytest.mark.parametrize("method,path,expected", ROUTES,
@@ -56,7 +64,8 @@ def test_route_access_by_role(web, method, path, expected):
             # a valid token of this session: only the role may stop the request
             token = csrf_of(client.get("/login" if user is None else "/runs").text)
             r = client.post(url, data={"csrf_token": token, "decision": "share",
-                                       "reason": REASON, "name": "Tyler Kettering"},
+                                       "action": "confirm", "reason": REASON,
+                                       "name": "Tyler Kettering"},
                             follow_redirects=False)
         assert r.status_code == expected[user], (user, method, url, r.status_code)
         if r.status_code == 303 and user is None:

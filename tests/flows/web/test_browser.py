@@ -4,7 +4,13 @@
 - a coordinator signs in, shares an item awaiting review with a reason, starts a run from
   the Runs page (the Prefect flow, in a child process), and finds the item in the family's
   bundle, reviewed, and in the governance lead's audit report under their account;
-- a school reviewer cannot see the police items, nor open or decide one by URL;
+- a coordinator restores a word the redaction removed as unsure, re-runs, and finds the
+  word in the family's bundle and a redaction_decision in the governance lead's audit page;
+- a police reviewer on an item held because its subject matches another family's member
+  sees why without being told who, cannot share it without choosing a roster member, and
+  withholds it;
+- a school reviewer cannot see the police items (nor their unsure words), nor open or
+  decide one by URL;
 - a forged form (no CSRF token; or from another site) is refused and changes nothing;
 - five wrong passwords lock an account.
 
@@ -46,11 +52,14 @@ MEETING_ID = "jag-2026-12"
 USERS = {
     "coord": ("coordinator", None, "amber kettle orchard"),
     "sch": ("agency_reviewer", "school", "cobalt thistle ferry"),
+    "pol": ("agency_reviewer", "police", "saffron pebble compass"),
     "gov": ("governance_lead", None, "granite meadow whistle"),
     "locky": ("agency_reviewer", "health", "velvet harbour lantern"),
 }
 REASON = ("The family has agreed to early help and the partners need this to plan it; "
           "sharing only this fact is proportionate.")
+MANIFEST = json.loads((Path(__file__).parents[2] / "cases" / "sample_manifest.json")
+                      .read_text(encoding="utf-8"))
 RUN_TIMEOUT_MS = 300_000
 
 
@@ -64,6 +73,10 @@ class Live:
     def queue(self) -> list[dict]:
         data = json.loads((self.state / MEETING_ID / "review_queue.json").read_text())
         return list(data["entries"])
+
+    def unsure(self) -> list[dict]:
+        path = self.state / MEETING_ID / "redaction_unsure.json"
+        return list(json.loads(path.read_text(encoding="utf-8")))
 
 
 def _free_port() -> int:
@@ -217,6 +230,96 @@ def test_coordinator_decides_reruns_and_sees_it_in_bundle_and_audit(live: Live, 
     shot(gov, live, "governance")
 
 
+def test_coordinator_restores_an_unsure_word_reruns_and_sees_it(live: Live, browser):
+    third_parties = {v.casefold() for v in MANIFEST["third_party_identifiers"]}
+
+    def bundle_items(family: str) -> set[str]:
+        doc = json.loads((live.out / MEETING_ID / "bundles" / f"{family}.json").read_text())
+        return {i["item_id"] for i in doc["items"]}
+
+    # an ordinary word of a shared item (so it shows in the chair's bundle), not a name
+    chosen = next(e for e in live.unsure() if e["word"].casefold() not in third_parties
+                  and e["item_id"] in bundle_items(e["family_ref"]))
+    span, word, family = chosen["span_id"], chosen["word"], chosen["family_ref"]
+    page = sign_in(new_page(browser, live), "coord")
+    page.goto(f"/bundles/{family}")
+    before = page.content().count(word)
+
+    page.goto("/redactions")
+    pending = len(live.unsure())
+    expect(page.locator("nav.menu a[href='/redactions'] .badge")).to_have_text(str(pending))
+    card = page.locator(f"#span-{span}")
+    expect(card.locator("mark")).to_have_text(word)  # highlighted in its context
+    # in its redacted context as the run listed it (anyone else there already replaced)
+    before_ctx, _, rest = chosen["context"].partition("\u27e6")
+    expect(card.locator(".context")).to_have_text(before_ctx + word + rest.partition("\u27e7")[2])
+    card.locator("input[name=reason]").fill("ordinary word")  # too short: refused
+    card.get_by_role("button", name="Restore", exact=True).click()
+    expect(page.locator(".error-box")).to_contain_text("fewer than 3 words")
+    card = page.locator(f"#span-{span}")
+    card.locator("input[name=reason]").fill("An ordinary word in this text, not the name of "
+                                            "anyone")
+    card.get_by_role("button", name="Restore", exact=True).click()
+    expect(page.locator(".flash").first).to_contain_text(f"Recorded: restore \u201c{word}\u201d")
+    expect(page.locator("nav.menu a[href='/redactions'] .badge")).to_have_text(str(pending - 1))
+    expect(page.locator(f"#decided-{family}")).to_contain_text("coord")
+    shot(page, live, "redaction-review", full=True)
+
+    page.goto("/runs")
+    started = time.monotonic()
+    page.click("#start-run")
+    expect(page.locator("#run-state")).to_contain_text("finished", timeout=RUN_TIMEOUT_MS)
+    print(f"\nrun after the restore took {time.monotonic() - started:.1f} s")
+
+    page.goto(f"/bundles/{family}")
+    assert page.content().count(word) > before, word  # the word is back in the bundle
+    page.goto("/redactions")
+    assert span not in page.content()  # applied: no longer listed as unsure
+    assert span not in {e["span_id"] for e in live.unsure()}
+
+    gov = sign_in(new_page(browser, live), "gov")
+    gov.goto("/governance")
+    row = gov.locator("#redaction-decisions tr", has_text=chosen["item_id"])
+    expect(row).to_contain_text("coord")
+    expect(row).to_contain_text("meeting coordinator")
+    expect(row).to_contain_text("restore")
+    assert word not in gov.locator("#redaction-decisions").inner_text()
+    gov.locator("#redaction-decisions").scroll_into_view_if_needed()
+    shot(gov, live, "governance-redaction-decisions")
+
+
+def test_identity_hold_names_no_one_of_another_family(live: Live, browser):
+    held = next(e for e in live.queue() if e["agency"] == "police"
+                and "SUBJECT_PROBABLY_MISFILED" in e["reasons"])
+    item, other = held["item_id"], held["identity"]["other_family"]
+    coord = sign_in(new_page(browser, live), "coord")
+    coord.goto(f"/review/{item}")
+    box = coord.locator(f"#item-{item} .identity")
+    expect(box).to_contain_text(f"Probably {other}, not {held['family_ref']}")
+    expect(box.locator("table.candidates")).to_contain_text(other)
+    coord.select_option(f"#member-{item}", index=1)
+    shot(coord, live, "review-item-identity", full=True)
+
+    page = sign_in(new_page(browser, live), "pol")
+    page.goto(f"/review/{item}")
+    box = page.locator(f"#item-{item} .identity")
+    expect(box).to_contain_text("Probably another family's member")
+    expect(box).to_contain_text("not shown to agency reviewers")
+    assert other not in page.content()
+    assert box.locator("table.candidates").count() == 0
+    page.fill(f"#reason-{item}", REASON)
+    page.get_by_role("button", name="Share").click()  # no member chosen: refused
+    expect(page.locator(".error-box")).to_contain_text("Choose who the item is about")
+    shot(page, live, "review-item-identity-agency", full=True)
+    assert item not in load_reviews(review_store_path(live.state, MEETING_ID))
+    page.fill(f"#reason-{item}", "Filed under the wrong family; we will correct the "
+                                  "family reference and send the row again.")
+    page.get_by_role("button", name="Withhold").click()
+    expect(page.locator(".flash")).to_contain_text(f"Recorded: withhold item {item}")
+    decision = load_reviews(review_store_path(live.state, MEETING_ID))[item]
+    assert (decision.disposition, decision.user, decision.member) == ("withheld", "pol", None)
+
+
 def test_other_agency_cannot_see_or_decide_police_items(live: Live, browser):
     police = [e for e in live.queue() if e["agency"] == "police"]
     assert police, "the sample meeting has police items awaiting review"
@@ -281,9 +384,6 @@ def test_pages_for_the_screenshots(live: Live, browser):
     page.goto("/login")
     shot(page, live, "login")
     sign_in(page, "coord")
-    page.goto("/redactions")
-    expect(page.locator("#not-available")).to_contain_text("Not available yet")
-    shot(page, live, "redaction-review")
     page.goto("/account/password")
     shot(page, live, "password")
 
@@ -302,3 +402,6 @@ def test_pages_for_the_screenshots(live: Live, browser):
     shot(sch, live, "review-queue-school")
     sch.goto(f"/review/{next(e for e in live.queue() if e['agency'] == 'police')['item_id']}")
     shot(sch, live, "other-agency-item")
+    police_span = next(e for e in live.unsure() if e["agency"] == "police")["span_id"]
+    sch.goto(f"/redactions/{police_span}")  # another agency's unsure word, by URL
+    expect(sch.locator("h1")).to_have_text("Not found")

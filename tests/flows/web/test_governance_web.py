@@ -30,7 +30,7 @@ def test_report_and_filters(web):
     gov = web.signed_in("gov")
     page = gov.get("/governance").text
     total = shown(page)[1]
-    assert shown(page) == (total, total) and total == 14  # 13 items and 1 rejected row
+    assert shown(page) == (total, total) and total == 15  # 14 items and 1 rejected row
     assert "Records match the run's ledger: <strong>yes</strong>" in page
     police = gov.get("/governance", params={"agency": "police"}).text
     n, _ = shown(police)
@@ -42,14 +42,14 @@ def test_report_and_filters(web):
     rejected = gov.get("/governance", params={"disposition": "rejected"}).text
     assert shown(rejected)[0] == 1 and "MISSING_VALUE" in rejected
     basis = gov.get("/governance", params={"lawful_basis": "public_task"}).text
-    assert shown(basis)[0] == 13  # the rejected row has no lawful basis
+    assert shown(basis)[0] == 14  # the rejected row has no lawful basis
     none = gov.get("/governance", params={"lawful_basis": "consent"}).text
     assert shown(none)[0] == 0 and "No record matches these filters" in none
 
 
 def test_unknown_filter_values_mean_any(web):
     page = web.signed_in("gov").get("/governance", params={"agency": "<script>"}).text
-    assert shown(page) == (14, 14) and "<script>" not in page
+    assert shown(page) == (15, 15) and "<script>" not in page
 
 
 def test_review_decisions_are_listed_with_their_account(web):

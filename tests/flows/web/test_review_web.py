@@ -21,7 +21,7 @@ MEETING_ID = "jag-2026-12"
 
 def test_queue_shows_reasons_citations_and_redacted_text_only(web):
     page = web.signed_in("coord").get("/review").text
-    assert "Awaiting a decision (2)" in page
+    assert "Awaiting a decision (3)" in page
     rc = load_policy().reason_codes["SOURCE_AT_RISK"]
     assert "SOURCE_AT_RISK" in page
     assert rc.citation in page  # the paragraph, not just the code
@@ -119,10 +119,3 @@ def test_a_queue_older_than_the_outputs_is_flagged(web):
     page = web.signed_in("coord").get("/review").text
     assert "This queue is from run run-0001, but the latest outputs are from run run-0002" \
         in page
-
-
-def test_redaction_review_says_it_is_not_available(web):
-    r = web.signed_in("coord").get("/redactions")
-    assert r.status_code == 501
-    assert "Not available yet" in r.text
-    assert "<form" not in r.text.split("<main>", 1)[1]  # nothing to submit
