@@ -8,8 +8,10 @@ from pipeline.merge.bundle import (
     ONWARD_NOTICE,
     SCHEMA_VERSION,
     BundleItem,
+    Chronologist,
     ChronologyEntry,
     FamilyBundle,
+    FamilyMerge,
     build_bundle,
     build_bundles,
     chronology,
@@ -23,7 +25,13 @@ from pipeline.merge.receipts import (
     receipt_row,
     receipt_rows,
 )
-from pipeline.merge.views import CHAIR, recipient_bundle, recipients_by_item
+from pipeline.merge.views import (
+    CHAIR,
+    FamilyViews,
+    family_views,
+    recipient_bundle,
+    recipients_by_item,
+)
 
 __all__ = [
     "CHAIR",
@@ -34,8 +42,11 @@ __all__ = [
     "Agenda",
     "AgendaFamily",
     "BundleItem",
+    "Chronologist",
     "ChronologyEntry",
     "FamilyBundle",
+    "FamilyMerge",
+    "FamilyViews",
     "PersonView",
     "SilentAgency",
     "build_agenda",
@@ -45,6 +56,7 @@ __all__ = [
     "check_ledger",
     "chronology",
     "explained_codes",
+    "family_views",
     "receipt_row",
     "receipt_rows",
     "recipient_bundle",

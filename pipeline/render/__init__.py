@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.merge import FamilyBundle, build_agenda, build_bundles, recipient_bundle
+from pipeline.merge import FamilyBundle, build_agenda, family_views
 from pipeline.policy import NeedToKnow, load_need_to_know
 from pipeline.render.html_out import agenda_html, bundle_html
 from pipeline.render.json_out import render_json
@@ -16,7 +16,7 @@ from pipeline.render.xlsx_out import agenda_xlsx, bundle_xlsx
 from pipeline.run import MeetingRun
 from pipeline.safe_files import secure_mkdir, write_bytes, write_text
 
-__all__ = ["write_meeting_outputs"]
+__all__ = ["write_agenda", "write_family", "write_meeting_outputs"]
 
 
 def _write_bundle(bundle: FamilyBundle, folder: Path, run: MeetingRun) -> list[Path]:
@@ -26,6 +26,24 @@ def _write_bundle(bundle: FamilyBundle, folder: Path, run: MeetingRun) -> list[P
         write_bytes(folder / f"{ref}.xlsx", bundle_xlsx(bundle, run.started_at)),
         write_text(folder / f"{ref}.html", bundle_html(bundle)),
     ]
+
+
+def write_family(run: MeetingRun, family_ref: str, dest: Path, need_to_know: NeedToKnow
+                 ) -> tuple[list[Path], dict[str, tuple[str, ...]]]:
+    """Write one family's chair's bundle and recipient views into `dest`; return the paths
+    and, by item_id, who received each item (chair, then agencies)."""
+    views = family_views(run, family_ref, need_to_know)
+    written = _write_bundle(views.chair, dest / "bundles", run)
+    for view in views.recipients:
+        written += _write_bundle(view, dest / "recipients" / (view.recipient or ""), run)
+    return written, views.received()
+
+
+def write_agenda(run: MeetingRun, dest: Path) -> list[Path]:
+    """agenda.xlsx and agenda.html."""
+    agenda = build_agenda(run)
+    return [write_bytes(dest / "agenda.xlsx", agenda_xlsx(agenda, run.started_at)),
+            write_text(dest / "agenda.html", agenda_html(agenda))]
 
 
 def write_meeting_outputs(
@@ -40,13 +58,6 @@ def write_meeting_outputs(
     dest = Path(dest)
     secure_mkdir(dest)
     written: list[Path] = []
-    for bundle in build_bundles(run):
-        written += _write_bundle(bundle, dest / "bundles", run)
-    agenda = build_agenda(run)
-    written.append(write_bytes(dest / "agenda.xlsx", agenda_xlsx(agenda, run.started_at)))
-    written.append(write_text(dest / "agenda.html", agenda_html(agenda)))
-    for agency in run.meeting.agencies:
-        for family in run.meeting.families:
-            view = recipient_bundle(run, family.ref, agency, ntk)
-            written += _write_bundle(view, dest / "recipients" / agency, run)
-    return written
+    for family in run.meeting.families:
+        written += write_family(run, family.ref, dest, ntk)[0]
+    return written + write_agenda(run, dest)
