@@ -66,6 +66,13 @@ def run(
     except CasebundleError as exc:
         _fail(exc)
         return
+    # the worker processes start first: they load their engines while Prefect's server
+    # starts, and no process is forked from one running Prefect's threads
+    from flows.batches import start_pool
+    from pipeline import workers
+
+    pool = start_pool(None)
+    workers.install(pool)
     from flows.prepare import prepare_meeting, server_start_failure  # Prefect starts here
 
     try:
@@ -80,6 +87,9 @@ def run(
             raise
         _fail(failure)
         return
+    finally:
+        workers.install(None)
+        pool.close()
     table = Table(title=f"Meeting {summary['meeting_id']} (run {summary['run_id']})")
     for col in ("rows in", "shared", "withheld", "review", "rejected"):
         table.add_column(col, justify="right")
@@ -96,6 +106,38 @@ def run(
         console.print(f"Attention: {line}", style="bold yellow", markup=False,
                       soft_wrap=True)
     console.print(f"Outputs: {out / summary['meeting_id']}")
+
+
+@app.command("serve")
+def serve_cmd(
+    meeting: Annotated[Path, typer.Option("--meeting", "-m", help="Meeting config YAML.")],
+    inbox: Annotated[Path, typer.Option(help="Inbox folder holding <agency>/ subfolders.")],
+    out: Annotated[Path, typer.Option(help="Output folder; writes <out>/<meeting_id>/."
+                                      )] = Path("outputs"),
+    state: Annotated[Path, typer.Option(envvar="CASEBUNDLE_STATE_DIR",
+                                        help="State folder (review decisions, audit store)."
+                                        )] = Path(".casebundle"),
+    settle: Annotated[float, typer.Option(
+        help="Seconds the inbox must stay unchanged before a run starts.")] = 10.0,
+    poll: Annotated[float, typer.Option(help="Seconds between looks at the inbox.")] = 2.0,
+) -> None:
+    """Run as a Prefect deployment: prepare the meeting whenever the inbox settles.
+
+    Every file must keep its size and time for --settle seconds before a run reads it.
+    Stop with Ctrl-C. Each run leaves a Prefect artifact with counts (no personal data).
+    """
+    try:
+        load_meeting(meeting)
+        if not inbox.is_dir():
+            raise ConfigError(str(inbox), "inbox folder not found.",
+                              "pass --inbox DIR holding one sub-folder per agency.")
+    except CasebundleError as exc:
+        _fail(exc)
+        return
+    from flows.serve import serve
+
+    console.print(f"Watching {inbox} (settle {settle:g} s); outputs in {out}. Ctrl-C stops.")
+    serve(meeting, inbox, out, state, settle=settle, poll=poll)
 
 
 @app.command()

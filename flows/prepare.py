@@ -2,7 +2,7 @@
 audit.
 
 Prefect must not become a second copy of the data: flow and task parameters are paths and
-ids only (tasks look the run's records up in the in-process `_ACTIVE` registry); task
+ids only (tasks look the run's records up in the in-process `flows.batches.ACTIVE` registry); task
 results live in memory only (never persisted, never cached); logs stay on the console and
 name files, rows and counts, never cell values; `_guard` strips foreign exception text.
 """
@@ -21,6 +21,19 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.settings import PREFECT_HOME, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
 
+from flows import batches
+from flows.batches import (
+    BatchPlan,
+    FamilyWriterTasks,
+    redact_batch,
+    redact_families,
+    start_pool,
+    work_cache,
+    write_batch,
+)
+from flows.report import publish_artifact
+from pipeline import workers
+from pipeline.cache import digest
 from pipeline.errors import CasebundleError, TransientError
 from pipeline.identity import apply_identity, match_items, outcome_counts
 from pipeline.ingest import InboxFile, collect, discover, read_and_validate
@@ -29,10 +42,8 @@ from pipeline.models import Decision, SubjectMatch
 from pipeline.policy import decide, explain, load_reviews, review_store_path
 from pipeline.publish import publish
 from pipeline.redact import (
-    RedactionOutcome,
     apply_redaction_failures,
     load_redaction_review,
-    redact_family,
     save_unsure,
     unsure_entries,
 )
@@ -87,14 +98,20 @@ def _guard(stage: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
 
 _TASK = dict(persist_result=False, cache_policy=NO_CACHE, retries=0)
+#: cached work not used by any run for this many days is deleted
+CACHE_KEEP_DAYS = 14
 
-#: In-process state of the runs under way, by run id. Tasks receive only ids and paths as
-#: parameters (what Prefect records) and look the data up here; it never leaves memory.
-_ACTIVE: dict[str, tuple[MeetingRun, Rules]] = {}
+# In-process state of the runs under way, by run id: `batches.ACTIVE`. Tasks receive only
+# ids and paths as parameters (what Prefect records) and look the data up there; it never
+# leaves memory. It lives in flows.batches, always reached through the module: a
+# deployment's runner may run a copy of this module's functions (pickled by value), and a
+# copy of a dict here would be a second registry.
 
 
 def _state(run_id: str) -> tuple[MeetingRun, Rules]:
-    return _ACTIVE[run_id]
+    return batches.ACTIVE[run_id]
+
+
 
 
 @task(name="read-and-validate-file", **_TASK)  # type: ignore[call-overload]
@@ -102,7 +119,22 @@ def _state(run_id: str) -> tuple[MeetingRun, Rules]:
 def read_file_task(run_id: str, path: str, name: str, agency_folder: str) -> Any:
     run, rules = _state(run_id)
     f = InboxFile(path=Path(path), name=name, agency_folder=agency_folder)
-    return read_and_validate(f, rules.meeting, run.started_at.date())
+    today = run.started_at.date()
+    cache = batches.CACHES.get(run_id)
+    key = read_key(f, today) if cache is not None else b""
+    if cache is not None and (found := cache.get("read", key)) is not None:
+        return found  # the same bytes, received at the same time, read before
+    result = read_and_validate(f, rules.meeting, today)
+    if cache is not None:
+        cache.put("read", key, result)
+    return result
+
+
+def read_key(f: InboxFile, today: Any) -> bytes:
+    """What reading a file depends on: its bytes, name, folder, received time, the date."""
+    stat = f.path.stat()
+    return digest("read", f.name, f.agency_folder, str(stat.st_mtime_ns), str(today),
+                  f.path.read_bytes())
 
 
 @task(name="match-subjects", **_TASK)  # type: ignore[call-overload]
@@ -128,21 +160,26 @@ def decide_task(run_id: str, state_dir: str) -> list[Decision]:
     return decide(run.items, rules.meeting, rules.policy, Path(state_dir))
 
 
-@task(name="redact-family", **_TASK)  # type: ignore[call-overload]
+@task(name="redact-families", **_TASK)  # type: ignore[call-overload]
 @_guard("redact")
-def redact_task(run_id: str, family_ref: str, state_dir: str) -> RedactionOutcome:
-    run, rules = _state(run_id)
-    # reviewers' decisions on unsure redactions: restored words, allow-list, confirmations
-    review = load_redaction_review(Path(state_dir), rules.meeting.meeting.id)
-    return redact_family(rules.redactor, rules.meeting, family_ref, run.items, run.decisions,
-                         run.identities, review=review)
+def redact_batch_task(run_id: str, batch: int, plan_dir: str, rules_path: str) -> int:
+    """One batch of families through the redaction engine (flows/batches.py); returns
+    the id of the process that did it."""
+    return redact_batch(run_id, batch, plan_dir, rules_path)
 
 
-@task(name="write-outputs", **_TASK)  # type: ignore[call-overload]
+@task(name="write-families", **_TASK)  # type: ignore[call-overload]
 @_guard("write-outputs")
-def write_task(run_id: str, out: str, state_dir: str) -> dict[str, Any]:
-    run, rules = _state(run_id)
-    summary = publish(run, rules, Path(out))
+def write_batch_task(run_id: str, batch: int, plan_dir: str, dest: str, cache_dir: str,
+                     version: str) -> Any:
+    """One batch of families' bundles and recipient views written into `dest`."""
+    return write_batch(run_id, batch, plan_dir, dest, cache_dir, version)
+
+
+@_guard("write-outputs")
+def _publish(run: MeetingRun, rules: Rules, out: str, state_dir: str,
+             writer: FamilyWriterTasks) -> dict[str, Any]:
+    summary = publish(run, rules, Path(out), writer)
     write_queue(run, Path(state_dir))  # the reviewers' working copy, beside their decisions
     return summary
 
@@ -156,11 +193,33 @@ def prepare_meeting(meeting_config: str, inbox: str, out: str = "outputs",
     meeting = rules.meeting
     run = MeetingRun(run_id=uuid.uuid4().hex[:12], started_at=datetime.now(UTC).replace(
         microsecond=0), meeting=meeting, meeting_config_path=meeting_config, inbox=inbox)
-    _ACTIVE[run.run_id] = (run, rules)
+    batches.ACTIVE[run.run_id] = (run, rules)
+    own_pool = None
+    if workers.current() is None and not remote_runner():
+        # nobody started the workers before Prefect (the CLI does): start them now;
+        # the forkserver makes that safe beside Prefect's threads
+        own_pool = start_pool(rules.redactor.rules_path)
+        workers.install(own_pool)
     try:
+        batches.CACHES[run.run_id] = work_cache(Path(state_dir), Path(meeting_config),
+                                         rules.redactor.rules_path)
         return _prepare(run, rules, inbox, out, state_dir, logger)
     finally:
-        del _ACTIVE[run.run_id]
+        del batches.ACTIVE[run.run_id]
+        batches.CACHES.pop(run.run_id, None)
+        if own_pool is not None:
+            workers.install(None)
+            own_pool.close()
+
+
+def remote_runner() -> bool:
+    """Whether this flow's tasks run in other processes (a Dask task runner): then they
+    cannot use this process's worker pool, and work travels through encrypted work files."""
+    from prefect.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    runner = getattr(ctx, "task_runner", None) if ctx is not None else None
+    return type(runner).__name__ == "DaskTaskRunner"
 
 
 def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str,
@@ -181,19 +240,31 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
     logger.info("subjects: %s", outcome_counts(run.identities))  # counts only, no names
     run.reminder_text = {code: explain(code, rules.policy).explanation
                          for d in decisions for code in d.agenda_reminders}
-    for ref in sorted({i.family_ref for i in run.items}):
-        # one batch per family, in turn: one loaded engine per process, no thread races
-        fam = redact_task(run.run_id, ref, state_dir)
-        run.redactions.update(fam.texts)
-        if fam.persons_of_concern:
-            run.persons_of_concern[fam.family_ref] = fam.persons_of_concern
-        if fam.escrow:
-            run.escrow[fam.family_ref] = fam.escrow
-    run.decisions = apply_redaction_failures(run.decisions, run.redactions)
-    run.ledger = build_ledger(run)
-    check_ledger(inputs.rows_in, run.ledger)
-    logger.info("rows in %d = ledger rows %d", inputs.rows_in, len(run.ledger))
-    summary = write_task(run.run_id, out, state_dir)
+    review = load_redaction_review(Path(state_dir), meeting_id)
+    plan = BatchPlan.create(run.run_id, Path(state_dir), remote=remote_runner())
+    cache = batches.CACHES.get(run.run_id)
+    try:
+        outcomes, pids = redact_families(run, rules, review, cache, plan,
+                                         redact_batch_task.submit)
+        logger.info("redaction: %d families, in %d worker processes", len(outcomes),
+                    len(pids))
+        for fam in outcomes:
+            run.redactions.update(fam.texts)
+            if fam.persons_of_concern:
+                run.persons_of_concern[fam.family_ref] = fam.persons_of_concern
+            if fam.escrow:
+                run.escrow[fam.family_ref] = fam.escrow
+        run.decisions = apply_redaction_failures(run.decisions, run.redactions)
+        run.ledger = build_ledger(run)
+        check_ledger(inputs.rows_in, run.ledger)
+        logger.info("rows in %d = ledger rows %d", inputs.rows_in, len(run.ledger))
+        # each family's files are written by write-families tasks (flows/batches.py)
+        writer = FamilyWriterTasks(run.run_id, plan, cache, write_batch_task.submit,
+                                   state_dir)
+        summary = _publish(run, rules, out, state_dir, writer)
+        logger.info("outputs: %s", writer.counts())
+    finally:
+        plan.remove()
     # the unsure spans go to the owner-only state folder for `casebundle review redaction`,
     # never under the circulated outputs (a span may be a third party's name)
     entries = unsure_entries(run.run_id, run.items, run.redactions)
@@ -201,4 +272,10 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
     logger.info("meeting %s: %d words removed as unsure (listed for review)", meeting_id,
                 len(entries))
     logger.info("meeting %s written: %s", meeting_id, summary["counts"])
+    if cache is not None:
+        cache.prune(older_than_s=CACHE_KEEP_DAYS * 86400)
+        logger.info("work reused from earlier runs: %s", cache.counts())  # counts only
+        summary = {**summary, "work_cache": cache.counts(), "redaction_processes": len(pids),
+                   "outputs": writer.counts()}
+    publish_artifact(run, summary)
     return summary

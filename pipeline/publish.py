@@ -9,18 +9,31 @@ before the folder is swapped in, so no published output lacks its audit record.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pipeline.audit import record_run, write_head
 from pipeline.identity import describe, outcome_counts, unmatched_agencies
-from pipeline.merge import receipt_rows, recipients_by_item
+from pipeline.merge import receipt_rows
 from pipeline.models import LEDGER_COLUMNS, LedgerRow
-from pipeline.policy import QUEUE_COLUMNS, QUEUE_NAME, review_queue_rows
-from pipeline.render import write_meeting_outputs
+from pipeline.policy import QUEUE_COLUMNS, QUEUE_NAME, NeedToKnow, review_queue_rows
+from pipeline.render import write_agenda, write_families
 from pipeline.rulebook import Rules
 from pipeline.run import MeetingRun
-from pipeline.safe_files import atomic_dir, write_csv, write_text
+from pipeline.safe_files import atomic_dir, secure_mkdir, write_csv, write_text
+
+#: writes every family's bundle and recipient views into a folder; returns, by item_id,
+#: who received each item ("chair", then agencies). `in_process` does it here; the flow
+#: passes one that spreads the families over worker processes.
+FamilyWriter = Callable[[MeetingRun, Path, NeedToKnow], dict[str, tuple[str, ...]]]
+
+
+def in_process(run: MeetingRun, dest: Path, need_to_know: NeedToKnow
+               ) -> dict[str, tuple[str, ...]]:
+    """Every family's outputs, written in this process."""
+    refs = [f.ref for f in run.meeting.families]
+    return write_families(run, refs, str(dest), need_to_know).received
 
 
 def write_ledger(path: Path, ledger: list[LedgerRow]) -> Path:
@@ -28,14 +41,17 @@ def write_ledger(path: Path, ledger: list[LedgerRow]) -> Path:
     return write_csv(path, LEDGER_COLUMNS, (r.model_dump() for r in ledger))
 
 
-def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
+def publish(run: MeetingRun, rules: Rules, out: Path,
+            write_family_outputs: FamilyWriter = in_process) -> dict[str, Any]:
     """Write every output of the run into a temp folder, audit it, then swap it in.
 
     Returns the run summary (counts, files, duplicates, notes: no personal data).
     """
     meeting_id = run.meeting.meeting.id
     with atomic_dir(out / meeting_id) as tmp:
-        write_meeting_outputs(run, tmp, rules.need_to_know)
+        secure_mkdir(tmp)
+        received = write_family_outputs(run, tmp, rules.need_to_know)
+        write_agenda(run, tmp)
         write_ledger(tmp / "ledger.csv", run.ledger)
         identity = {i: describe(m) for i, m in run.identities.items() if not m.linked}
         write_csv(tmp / QUEUE_NAME, QUEUE_COLUMNS,
@@ -45,8 +61,7 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
             rows = receipt_rows(agency, run.items, decisions, rules.policy, run.identities)
             if rows:
                 write_csv(tmp / "receipts" / f"{agency}.csv", list(rows[0]), rows)
-        recipients = recipients_by_item(run, rules.need_to_know)
-        head = record_run(run, recipients, rules.audit)
+        head = record_run(run, dict(sorted(received.items())), rules.audit)
         counts = disposition_counts(run)
         write_head(head, tmp / "audit_head.json")
         summary = {"run_id": run.run_id, "meeting_id": meeting_id,

@@ -20,16 +20,22 @@ from pipeline.redact.review import (
 )
 from pipeline.redact.settings import RedactionSettings, load_settings
 from pipeline.redact.stage import (
+    FamilyJob,
     RedactionOutcome,
     apply_redaction_failures,
+    family_job,
+    finish_family,
     keep_names,
     known_words,
     redact_family,
+    redact_requests,
+    warm_engine,
 )
 from pipeline.redact.types import FamilyRedaction, FamilyText, RedactionInput, ThirdPartyMention
 
 __all__ = [
     "UNEXPLAINED",
+    "FamilyJob",
     "FamilyRedaction",
     "FamilyText",
     "RedactionDecision",
@@ -42,6 +48,8 @@ __all__ = [
     "UnsureEntry",
     "apply_redaction_failures",
     "decide_span",
+    "family_job",
+    "finish_family",
     "keep_names",
     "known_words",
     "list_unsure",
@@ -49,6 +57,8 @@ __all__ = [
     "load_redactor",
     "load_settings",
     "redact_family",
+    "redact_requests",
     "save_unsure",
     "unsure_entries",
+    "warm_engine",
 ]
