@@ -21,11 +21,13 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pipeline import workers
 from pipeline.cache import WorkCache, code_version, digest, rules_version
+from pipeline.ingest import InboxFile
 from pipeline.policy import NeedToKnow
 from pipeline.redact import (
     FamilyJob,
@@ -41,6 +43,8 @@ from pipeline.render import FamiliesWritten, slice_run, write_families
 from pipeline.rulebook import Rules
 from pipeline.run import MeetingRun
 from pipeline.safe_files import secure_mkdir
+
+T = TypeVar("T")
 
 #: batches per worker process: enough to even out families of different sizes
 BATCHES_PER_WORKER = 3
@@ -62,6 +66,27 @@ def start_pool(rules_path: Path | str | None, processes: int | None = None
     engine of `rules_path` (None: the default rules) loaded and warmed up."""
     warm: list[workers.Warm] = [(warm_engine, (str(rules_path or ""),))]
     return workers.WorkerPool(processes or workers.usable_cores(), warm)
+
+
+def read_key(f: InboxFile, today: date) -> bytes:
+    """What reading a file depends on: its bytes, name, folder, received time, the date."""
+    stat = f.path.stat()
+    return digest("read", f.name, f.agency_folder, str(stat.st_mtime_ns), str(today),
+                  f.path.read_bytes())
+
+
+def cached_read(cache: WorkCache | None, f: InboxFile, today: date,
+                read: Callable[[], T]) -> T:
+    """`read()` of a file, or what it gave for the same file before."""
+    if cache is None:
+        return read()
+    key = read_key(f, today)
+    found = cache.get("read", key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    result = read()
+    cache.put("read", key, result)
+    return result
 
 
 def work_cache(state_dir: Path, meeting_config: Path, redaction_rules: Path) -> WorkCache:

@@ -56,6 +56,12 @@ def run(
     state: Annotated[Path, typer.Option(envvar="CASEBUNDLE_STATE_DIR",
                                         help="State folder (review decisions, audit store)."
                                         )] = Path(".casebundle"),
+    dask_workers: Annotated[int, typer.Option(
+        help="Run redaction and writing on a Dask LocalCluster of this many worker "
+             "processes (docs/deploy.md); 0: this machine's worker pool.")] = 0,
+    dask_address: Annotated[str, typer.Option(
+        help="Run redaction and writing on an existing Dask scheduler, e.g. "
+             "tcp://10.0.0.5:8786 (docs/deploy.md).")] = "",
 ) -> None:
     """Run the prepare-meeting flow. With no options it runs the bundled sample meeting."""
     try:  # fail fast on a bad config or inbox, before Prefect's server starts
@@ -71,13 +77,20 @@ def run(
     from flows.batches import start_pool
     from pipeline import workers
 
-    pool = start_pool(None)
+    dask = bool(dask_workers or dask_address)
+    pool = None if dask else start_pool(None)
     workers.install(pool)
     from flows.prepare import prepare_meeting, server_start_failure  # Prefect starts here
 
+    flow = prepare_meeting
+    if dask:
+        from flows.runners import dask_runner
+
+        flow = prepare_meeting.with_options(
+            task_runner=dask_runner(dask_workers, dask_address))
     try:
-        summary = prepare_meeting(meeting_config=str(meeting), inbox=str(inbox), out=str(out),
-                                  state_dir=str(state))
+        summary = flow(meeting_config=str(meeting), inbox=str(inbox), out=str(out),
+                       state_dir=str(state))
     except CasebundleError as exc:
         _fail(exc)
         return
@@ -89,7 +102,8 @@ def run(
         return
     finally:
         workers.install(None)
-        pool.close()
+        if pool is not None:
+            pool.close()
     table = Table(title=f"Meeting {summary['meeting_id']} (run {summary['run_id']})")
     for col in ("rows in", "shared", "withheld", "review", "rejected"):
         table.add_column(col, justify="right")
@@ -106,6 +120,13 @@ def run(
         console.print(f"Attention: {line}", style="bold yellow", markup=False,
                       soft_wrap=True)
     console.print(f"Outputs: {out / summary['meeting_id']}")
+    if "outputs" in summary:  # counts only: where the work ran and what was reused
+        console.print(f"Work: redaction in {summary['redaction_processes']} processes; "
+                      f"outputs {summary['outputs']}; reused {summary['work_cache']}",
+                      markup=False, soft_wrap=True)
+    if "seconds" in summary:
+        console.print(f"Seconds per stage: {summary['seconds']}", markup=False,
+                      soft_wrap=True)
 
 
 @app.command("serve")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ from flows import batches
 from flows.batches import (
     BatchPlan,
     FamilyWriterTasks,
+    cached_read,
     redact_batch,
     redact_families,
     start_pool,
@@ -33,7 +35,6 @@ from flows.batches import (
 )
 from flows.report import publish_artifact
 from pipeline import workers
-from pipeline.cache import digest
 from pipeline.errors import CasebundleError, TransientError
 from pipeline.identity import apply_identity, match_items, outcome_counts
 from pipeline.ingest import InboxFile, collect, discover, read_and_validate
@@ -120,21 +121,9 @@ def read_file_task(run_id: str, path: str, name: str, agency_folder: str) -> Any
     run, rules = _state(run_id)
     f = InboxFile(path=Path(path), name=name, agency_folder=agency_folder)
     today = run.started_at.date()
-    cache = batches.CACHES.get(run_id)
-    key = read_key(f, today) if cache is not None else b""
-    if cache is not None and (found := cache.get("read", key)) is not None:
-        return found  # the same bytes, received at the same time, read before
-    result = read_and_validate(f, rules.meeting, today)
-    if cache is not None:
-        cache.put("read", key, result)
-    return result
-
-
-def read_key(f: InboxFile, today: Any) -> bytes:
-    """What reading a file depends on: its bytes, name, folder, received time, the date."""
-    stat = f.path.stat()
-    return digest("read", f.name, f.agency_folder, str(stat.st_mtime_ns), str(today),
-                  f.path.read_bytes())
+    # a file with the same bytes, name and received time was read before: reused
+    return cached_read(batches.CACHES.get(run_id), f, today,
+                       lambda: read_and_validate(f, rules.meeting, today))
 
 
 @task(name="match-subjects", **_TASK)  # type: ignore[call-overload]
@@ -212,6 +201,20 @@ def prepare_meeting(meeting_config: str, inbox: str, out: str = "outputs",
             own_pool.close()
 
 
+class _Done:
+    """A finished call that answers like a future."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
+
+
+def _inline(*args: Any) -> _Done:
+    return _Done(read_file_task(*args))
+
+
 def remote_runner() -> bool:
     """Whether this flow's tasks run in other processes (a Dask task runner): then they
     cannot use this process's worker pool, and work travels through encrypted work files."""
@@ -225,13 +228,23 @@ def remote_runner() -> bool:
 def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str,
              logger: Any) -> dict[str, Any]:
     meeting_id = run.meeting.meeting.id
+    clock = [time.perf_counter()]
+
+    def lap() -> float:
+        clock.append(time.perf_counter())
+        return round(clock[-1] - clock[-2], 2)
+
+    seconds: dict[str, float] = {}
     files = discover(Path(inbox))
     logger.info("meeting %s: %d files in inbox", meeting_id, len(files))
-    futures = [read_file_task.submit(run.run_id, str(f.path), f.name, f.agency_folder)
-               for f in files]
+    # on a Dask runner the files are read here (each read needs this process's run);
+    # only the redaction and writing maps go to the cluster
+    submit = _inline if remote_runner() else read_file_task.submit
+    futures = [submit(run.run_id, str(f.path), f.name, f.agency_folder) for f in files]
     inputs = collect([fut.result() for fut in futures])
     run.items, run.rejections = inputs.items, inputs.rejections
     run.files, run.duplicates, run.notes = inputs.files, inputs.duplicates, inputs.notes
+    seconds["read"] = lap()
     # who each item is about, before the policy; applied to its decisions after it
     run.identities = match_task(run.run_id)
     decisions = decide_task(run.run_id, state_dir)
@@ -240,6 +253,7 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
     logger.info("subjects: %s", outcome_counts(run.identities))  # counts only, no names
     run.reminder_text = {code: explain(code, rules.policy).explanation
                          for d in decisions for code in d.agenda_reminders}
+    seconds["decide"] = lap()
     review = load_redaction_review(Path(state_dir), meeting_id)
     plan = BatchPlan.create(run.run_id, Path(state_dir), remote=remote_runner())
     cache = batches.CACHES.get(run.run_id)
@@ -255,6 +269,7 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
             if fam.escrow:
                 run.escrow[fam.family_ref] = fam.escrow
         run.decisions = apply_redaction_failures(run.decisions, run.redactions)
+        seconds["redact"] = lap()
         run.ledger = build_ledger(run)
         check_ledger(inputs.rows_in, run.ledger)
         logger.info("rows in %d = ledger rows %d", inputs.rows_in, len(run.ledger))
@@ -263,6 +278,8 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
                                    state_dir)
         summary = _publish(run, rules, out, state_dir, writer)
         logger.info("outputs: %s", writer.counts())
+        lap()
+        seconds.update(summary.pop("seconds", {}))
     finally:
         plan.remove()
     # the unsure spans go to the owner-only state folder for `casebundle review redaction`,
@@ -277,5 +294,8 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
         logger.info("work reused from earlier runs: %s", cache.counts())  # counts only
         summary = {**summary, "work_cache": cache.counts(), "redaction_processes": len(pids),
                    "outputs": writer.counts()}
+    seconds["other"] = round(time.perf_counter() - clock[0] - sum(seconds.values()), 2)
+    summary = {**summary, "seconds": seconds}
+    logger.info("seconds per stage: %s", seconds)
     publish_artifact(run, summary)
     return summary

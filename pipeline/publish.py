@@ -9,6 +9,7 @@ before the folder is swapped in, so no published output lacks its audit record.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ def publish(run: MeetingRun, rules: Rules, out: Path,
     Returns the run summary (counts, files, duplicates, notes: no personal data).
     """
     meeting_id = run.meeting.meeting.id
+    started = time.perf_counter()
     with atomic_dir(out / meeting_id) as tmp:
         secure_mkdir(tmp)
         received = write_family_outputs(run, tmp, rules.need_to_know)
@@ -61,7 +63,9 @@ def publish(run: MeetingRun, rules: Rules, out: Path,
             rows = receipt_rows(agency, run.items, decisions, rules.policy, run.identities)
             if rows:
                 write_csv(tmp / "receipts" / f"{agency}.csv", list(rows[0]), rows)
+        written = time.perf_counter()
         head = record_run(run, dict(sorted(received.items())), rules.audit)
+        audited = time.perf_counter()
         counts = disposition_counts(run)
         write_head(head, tmp / "audit_head.json")
         summary = {"run_id": run.run_id, "meeting_id": meeting_id,
@@ -70,7 +74,10 @@ def publish(run: MeetingRun, rules: Rules, out: Path,
                    "notes": run.notes, "identity": outcome_counts(run.identities),
                    "attention": attention(run)}
         write_text(tmp / "run_summary.json", json.dumps(summary, indent=2, sort_keys=True))
-    return summary
+    # seconds spent (returned, not written: the file stays the same from run to run)
+    done = time.perf_counter()
+    return {**summary, "seconds": {"write": round(written - started + done - audited, 2),
+                                   "audit": round(audited - written, 2)}}
 
 
 def attention(run: MeetingRun) -> list[str]:

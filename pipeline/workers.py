@@ -49,11 +49,6 @@ def _init(warm: Sequence[Warm]) -> None:
         fn(*args)
 
 
-def worker_pid() -> int:
-    """The process id of the worker that ran this (to show the work left the parent)."""
-    return os.getpid()
-
-
 class WorkerPool:
     """A forkserver pool of `processes` workers, each warmed up once."""
 
@@ -76,9 +71,9 @@ class WorkerPool:
         return self._require().apply(fn, args)
 
     def pids(self) -> set[int]:
-        """The workers' process ids (each worker answers once per job it takes)."""
+        """The process ids of the pool's workers."""
         pool = self._require()
-        return set(pool.map(_pid_of, range(self.processes * 4), chunksize=1))
+        return {p.pid for p in pool._pool if p.pid is not None}  # type: ignore[attr-defined]
 
     def _require(self) -> multiprocessing.pool.Pool:
         if self._pool is None:
@@ -98,10 +93,6 @@ class WorkerPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _pid_of(_: int) -> int:
-    return os.getpid()
 
 
 _CURRENT: WorkerPool | None = None
