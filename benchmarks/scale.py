@@ -194,8 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     for m in results:
         print(line(m))
     print()
-    for n in notes:
-        print(n)
+    for note in notes:
+        print(note)
     print(f"load average after: {load()}")
     return 0
 

@@ -164,7 +164,8 @@ def generate(out: Path, items: int, families: int | None = None,
         base = sample[refs[k % len(refs)]]
         mapping = {old: next(name_iter) for old in _family_surnames(base)}
         ref = f"GEN-{k + 1:0{width}d}"
-        fam = {"ref": ref, "members": [], "contact": {
+        members: list[dict[str, Any]] = []
+        fam: dict[str, Any] = {"ref": ref, "members": members, "contact": {
             "address": f"{k + 1} {mapping[next(iter(mapping))]} Road, Brackenford LU1 9ZZ",
             "phone": f"07700 900{k % 1000:03d}"}}
         for m in base["members"]:
@@ -174,7 +175,7 @@ def generate(out: Path, items: int, families: int | None = None,
                 member["dob"] = _shift(member["dob"], _dob_shift(k))
             if "aliases" in m:
                 member["aliases"] = list(m["aliases"])
-            fam["members"].append(member)
+            members.append(member)
         generated_families.append(fam)
         plan.append((base, ref, mapping))
     # rows: copies of each family's templates until `items` rows (or `per_family` each)

@@ -83,7 +83,7 @@ def cached_read(cache: WorkCache | None, f: InboxFile, today: date,
     key = read_key(f, today)
     found = cache.get("read", key)
     if found is not None:
-        return found  # type: ignore[no-any-return]
+        return found
     result = read()
     cache.put("read", key, result)
     return result

@@ -30,7 +30,7 @@ def run_markdown(run: MeetingRun, summary: dict[str, Any]) -> str:
         lines.append(f"| {agency} | " + " | ".join(str(n) for n in row) + f" | {sum(row)} |")
     totals = [sum(counts[(a, d)] for a in agencies) for d in DISPOSITIONS]
     lines.append("| **all** | " + " | ".join(str(n) for n in totals) + f" | {sum(totals)} |")
-    whole = Counter()
+    whole: Counter[tuple[str, str]] = Counter()
     codes: dict[tuple[str, str], set[str]] = {}
     for rj in run.rejections:
         if rj.provenance.row is None:  # the file (or a sheet) was not read at all

@@ -54,12 +54,31 @@ class WorkerPool:
 
     def __init__(self, processes: int, warm: Sequence[Warm] = ()) -> None:
         self.processes = max(1, processes)
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(list(PRELOAD))
-        self._pool: multiprocessing.pool.Pool | None = ctx.Pool(
-            self.processes, initializer=_init, initargs=(tuple(warm),))
+        self._pool: multiprocessing.pool.Pool | None = None
+        self._failed: BaseException | None = None
+        self._closed = False
         self._lock = threading.Lock()
+        # the forkserver imports PRELOAD before it forks anyone: started in a thread, so
+        # the caller goes on (e.g. starting Prefect's server) while the workers get ready
+        self._ready = threading.Event()
+        threading.Thread(target=self._start, args=(tuple(warm),), daemon=True,
+                         name="casebundle-worker-pool").start()
         atexit.register(self.close)
+
+    def _start(self, warm: tuple[Warm, ...]) -> None:
+        try:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(list(PRELOAD))
+            pool = ctx.Pool(self.processes, initializer=_init, initargs=(warm,))
+            with self._lock:
+                if self._closed:
+                    pool.terminate()
+                else:
+                    self._pool = pool
+        except BaseException as exc:  # noqa: BLE001 - reported to the first caller
+            self._failed = exc
+        finally:
+            self._ready.set()
 
     def map(self, fn: Callable[[T], R], jobs: Iterable[T]) -> list[R]:
         """fn over jobs, in order, across the workers (one job at a time per worker)."""
@@ -76,13 +95,19 @@ class WorkerPool:
         return {p.pid for p in pool._pool if p.pid is not None}  # type: ignore[attr-defined]
 
     def _require(self) -> multiprocessing.pool.Pool:
+        self._ready.wait()
+        if self._failed is not None:
+            raise RuntimeError(f"the worker processes did not start "
+                               f"({type(self._failed).__name__})") from self._failed
         if self._pool is None:
             raise RuntimeError("the worker pool was closed")
         return self._pool
 
     def close(self) -> None:
         """Stop the workers (idempotent)."""
+        self._ready.wait(timeout=120)
         with self._lock:
+            self._closed = True
             if self._pool is not None:
                 self._pool.terminate()
                 self._pool.join()
