@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -72,15 +73,21 @@ def run(
     except CasebundleError as exc:
         _fail(exc)
         return
-    # the worker processes start first: they load their engines while Prefect's server
-    # starts, and no process is forked from one running Prefect's threads
+    # Prefect's temporary server and the worker processes start first, in the background:
+    # the server comes up while the rest is imported, the workers load their engines
+    # meanwhile, and no worker is forked from a process running Prefect's threads
+    from flows.runners import EarlyServer
+
+    server = EarlyServer()
     from flows.batches import start_pool
     from pipeline import workers
 
     dask = bool(dask_workers or dask_address)
     pool = None if dask else start_pool(None)
     workers.install(pool)
-    from flows.prepare import prepare_meeting, server_start_failure  # Prefect starts here
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.prepare import prepare_meeting, server_start_failure
 
     flow = prepare_meeting
     if dask:
@@ -89,8 +96,12 @@ def run(
         flow = prepare_meeting.with_options(
             task_runner=dask_runner(dask_workers, dask_address))
     try:
-        summary = flow(meeting_config=str(meeting), inbox=str(inbox), out=str(out),
-                       state_dir=str(state))
+        api = server.api_url()
+        if api:  # also for processes started from here (Dask's workers)
+            os.environ["PREFECT_API_URL"] = api
+        with temporary_settings({PREFECT_API_URL: api} if api else {}):
+            summary = flow(meeting_config=str(meeting), inbox=str(inbox), out=str(out),
+                           state_dir=str(state))
     except CasebundleError as exc:
         _fail(exc)
         return
@@ -104,6 +115,7 @@ def run(
         workers.install(None)
         if pool is not None:
             pool.close()
+        server.stop()
     table = Table(title=f"Meeting {summary['meeting_id']} (run {summary['run_id']})")
     for col in ("rows in", "shared", "withheld", "review", "rejected"):
         table.add_column(col, justify="right")

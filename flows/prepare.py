@@ -242,6 +242,7 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
     submit = _inline if remote_runner() else read_file_task.submit
     futures = [submit(run.run_id, str(f.path), f.name, f.agency_folder) for f in files]
     inputs = collect([fut.result() for fut in futures])
+    del futures  # the rows as read: only the validated items are kept from here on
     run.items, run.rejections = inputs.items, inputs.rejections
     run.files, run.duplicates, run.notes = inputs.files, inputs.duplicates, inputs.notes
     seconds["read"] = lap()
