@@ -49,7 +49,7 @@ def test_slices_and_cached_views_write_the_same_files(tmp_path: Path) -> None:
     later = replace(run, started_at=T2)
     warm = write_families(later, refs, str(tmp_path / "warm"), ntk, str(tmp_path / "state"),
                           "v1")
-    fresh = write_families(later, refs, str(tmp_path / "fresh"), ntk)
+    write_families(later, refs, str(tmp_path / "fresh"), ntk)
     assert warm.rendered == 0 and warm.reused == 8 * len(refs)
     assert _files(tmp_path / "warm") == _files(tmp_path / "fresh")
     # another version of the code or rules reuses nothing
