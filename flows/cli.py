@@ -72,6 +72,12 @@ def run(
                                         )] = Path(".casebundle"),
     verbose: Annotated[bool, typer.Option("--verbose", "-v",
                                           help="Show Prefect's own log lines.")] = False,
+    dask_workers: Annotated[int, typer.Option(
+        help="Run redaction and writing on a Dask LocalCluster of this many worker "
+             "processes (docs/deploy.md); 0: this machine's worker pool.")] = 0,
+    dask_address: Annotated[str, typer.Option(
+        help="Run redaction and writing on an existing Dask scheduler, e.g. "
+             "tcp://10.0.0.5:8786 (docs/deploy.md).")] = "",
 ) -> None:
     """Run the prepare-meeting flow. With no options it runs the bundled sample meeting."""
     try:  # fail fast on a bad config or inbox, before Prefect's server starts
@@ -87,16 +93,41 @@ def run(
     os.environ[ENV_STATE_DIR] = str(state)
     if not verbose:  # Prefect reads this when it is first imported, just below
         os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
-    from flows.prepare import prepare_meeting, server_start_failure  # Prefect starts here
     from flows.server import register_run, stop_own_server, stop_stale_servers, unregister
 
     for line in stop_stale_servers() + clean_stale_temp(out):  # left by a killed run
         err.print(f"casebundle: after a killed run: {line}", highlight=False)
     token = register_run()  # before Prefect starts its server, which inherits the token
+    # Prefect's temporary server and the worker processes start first, in the background:
+    # the server comes up while the rest is imported, the workers load their engines
+    # meanwhile, and no worker is forked from a process running Prefect's threads
+    from flows.runners import EarlyServer
+
+    server = EarlyServer()
+    from flows.batches import start_pool
+    from pipeline import workers
+
+    dask = bool(dask_workers or dask_address)
+    pool = None if dask else start_pool(None)
+    workers.install(pool)
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.prepare import prepare_meeting, server_start_failure
+
+    flow = prepare_meeting
+    if dask:
+        from flows.runners import dask_runner
+
+        flow = prepare_meeting.with_options(
+            task_runner=dask_runner(dask_workers, dask_address))
     try:
         with run_progress(err, enabled=not verbose):
-            summary = prepare_meeting(meeting_config=str(meeting), inbox=str(inbox),
-                                      out=str(out), state_dir=str(state))
+            api = server.api_url()
+            if api:  # also for processes started from here (Dask's workers)
+                os.environ["PREFECT_API_URL"] = api
+            with temporary_settings({PREFECT_API_URL: api} if api else {}):
+                summary = flow(meeting_config=str(meeting), inbox=str(inbox), out=str(out),
+                               state_dir=str(state))
     except CasebundleError as exc:
         _fail(exc)
         return
@@ -107,9 +138,54 @@ def run(
         _fail(failure)
         return
     finally:
+        workers.install(None)
+        if pool is not None:
+            pool.close()
+        server.stop()
         stop_own_server()
         unregister(token)
     print_summary(console, summary, out, meeting, state)
+    if "outputs" in summary:  # counts only: where the work ran and what was reused
+        console.print(f"Work: redaction in {summary['redaction_processes']} processes; "
+                      f"outputs {summary['outputs']}; reused {summary['work_cache']}",
+                      markup=False, soft_wrap=True)
+    if "seconds" in summary:
+        console.print(f"Seconds per stage: {summary['seconds']}", markup=False,
+                      soft_wrap=True)
+
+
+@app.command("serve")
+def serve_cmd(
+    meeting: Annotated[Path, typer.Option("--meeting", "-m", help="Meeting config YAML.")],
+    inbox: Annotated[Path, typer.Option(help="Inbox folder holding <agency>/ subfolders.")],
+    out: Annotated[Path, typer.Option(help="Output folder; writes <out>/<meeting_id>/."
+                                      )] = Path("outputs"),
+    state: Annotated[Path, typer.Option(envvar=ENV_STATE_DIR,
+                                        help="State folder: review decisions and the audit "
+                                             "store (env CASEBUNDLE_STATE_DIR)."
+                                        )] = Path(".casebundle"),
+    settle: Annotated[float, typer.Option(
+        help="Seconds the inbox must stay unchanged before a run starts.")] = 10.0,
+    poll: Annotated[float, typer.Option(help="Seconds between looks at the inbox.")] = 2.0,
+) -> None:
+    """Run as a Prefect deployment: prepare the meeting whenever the inbox settles.
+
+    Every file must keep its size and time for --settle seconds before a run reads it.
+    Stop with Ctrl-C. Each run leaves a Prefect artifact with counts (no personal data).
+    """
+    try:
+        load_meeting(meeting)
+        if not inbox.is_dir():
+            raise ConfigError(str(inbox), "inbox folder not found.",
+                              "pass --inbox DIR holding one sub-folder per agency.")
+    except CasebundleError as exc:
+        _fail(exc)
+        return
+    os.environ[ENV_STATE_DIR] = str(state)  # the audit store's place, as for `run`
+    from flows.serve import serve
+
+    console.print(f"Watching {inbox} (settle {settle:g} s); outputs in {out}. Ctrl-C stops.")
+    serve(meeting, inbox, out, state, settle=settle, poll=poll)
 
 
 @app.command()

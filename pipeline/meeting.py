@@ -10,7 +10,14 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from pipeline.models import FROZEN, MeetingType, SubjectRole
 from pipeline.rules_file import load_model
@@ -107,11 +114,15 @@ class MeetingConfig(BaseModel):
             raise ValueError("a family ref is listed twice")
         return self
 
+    #: ref -> family, for the `families` tuple it was built from (a copy with other
+    #: families builds its own): one lookup per item, not a scan of the families
+    _index: tuple[tuple[Family, ...], dict[str, Family]] | None = PrivateAttr(default=None)
+
     def family(self, ref: str) -> Family | None:
-        for f in self.families:
-            if f.ref == ref:
-                return f
-        return None
+        index = self._index
+        if index is None or index[0] is not self.families:
+            index = self._index = (self.families, {f.ref: f for f in self.families})
+        return index[1].get(ref)
 
 
 def load_meeting(path: Path | str) -> MeetingConfig:

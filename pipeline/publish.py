@@ -9,25 +9,33 @@ before the folder is swapped in, so no published output lacks its audit record.
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pipeline.audit import record_run, write_head
 from pipeline.faults import checkpoint
 from pipeline.identity import describe, outcome_counts, unmatched_agencies
-from pipeline.merge import (
-    NO_AGENCY,
-    follow_ups,
-    receipt_rows,
-    recipients_by_item,
-    rejection_rows,
-)
+from pipeline.merge import NO_AGENCY, follow_ups, receipt_rows, rejection_rows
 from pipeline.models import LEDGER_COLUMNS, LedgerRow
 from pipeline.policy import QUEUE_COLUMNS, QUEUE_NAME, review_queue_rows
-from pipeline.render import write_meeting_outputs
+from pipeline.render import WriteSettings, write_agenda, write_families, write_settings
 from pipeline.rulebook import Rules
 from pipeline.run import MeetingRun
-from pipeline.safe_files import atomic_dir, write_csv, write_text
+from pipeline.safe_files import atomic_dir, secure_mkdir, write_csv, write_text
+
+#: writes every family's bundle and recipient views into a folder; returns, by item_id,
+#: who received each item ("chair", then agencies). `in_process` does it here; the flow
+#: passes one that spreads the families over worker processes.
+FamilyWriter = Callable[[MeetingRun, Path, WriteSettings], dict[str, tuple[str, ...]]]
+
+
+def in_process(run: MeetingRun, dest: Path, settings: WriteSettings
+               ) -> dict[str, tuple[str, ...]]:
+    """Every family's outputs, written in this process."""
+    refs = [f.ref for f in run.meeting.families]
+    return write_families(run, refs, str(dest), settings).received
 
 
 def write_ledger(path: Path, ledger: list[LedgerRow]) -> Path:
@@ -35,15 +43,20 @@ def write_ledger(path: Path, ledger: list[LedgerRow]) -> Path:
     return write_csv(path, LEDGER_COLUMNS, (r.model_dump() for r in ledger))
 
 
-def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
+def publish(run: MeetingRun, rules: Rules, out: Path,
+            write_family_outputs: FamilyWriter = in_process) -> dict[str, Any]:
     """Write every output of the run into a temp folder, audit it, then swap it in.
 
     Returns the run summary (counts, files, duplicates, notes: no personal data).
     """
     meeting_id = run.meeting.meeting.id
-    outcomes = {code: rc.outcome for code, rc in rules.policy.reason_codes.items()}
+    settings = write_settings(rules.need_to_know, rules.policy, rules.labels)
+    outcomes = settings.outcomes
+    started = time.perf_counter()
     with atomic_dir(out / meeting_id) as tmp:
-        write_meeting_outputs(run, tmp, rules.need_to_know, rules.policy, rules.labels)
+        secure_mkdir(tmp)
+        received = write_family_outputs(run, tmp, settings)
+        write_agenda(run, tmp, settings.labels, outcomes)
         write_ledger(tmp / "ledger.csv", run.ledger)
         identity = {i: describe(m) for i, m in run.identities.items() if not m.linked}
         write_csv(tmp / QUEUE_NAME, QUEUE_COLUMNS,
@@ -55,10 +68,11 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
             rows.sort(key=_input_order)
             if rows:
                 write_csv(tmp / "receipts" / f"{agency}.csv", list(rows[0]), rows)
-        recipients = recipients_by_item(run, rules.need_to_know)
+        written = time.perf_counter()
         checkpoint("writing")  # fault-injection tests: outputs half written, not audited
-        head = record_run(run, recipients, rules.audit)
+        head = record_run(run, dict(sorted(received.items())), rules.audit)
         checkpoint("auditing")  # recorded in the audit store, not yet published
+        audited = time.perf_counter()
         counts = disposition_counts(run)
         write_head(head, tmp / "audit_head.json")
         summary = {"run_id": run.run_id, "meeting_id": meeting_id,
@@ -72,7 +86,10 @@ def publish(run: MeetingRun, rules: Rules, out: Path) -> dict[str, Any]:
                         "rows": list(f.rows), "problem": f.problem, "action": f.action}
                        for f in follow_ups(run, rules.labels, outcomes)]}
         write_text(tmp / "run_summary.json", json.dumps(summary, indent=2, sort_keys=True))
-    return summary
+    # seconds spent (returned, not written: the file stays the same from run to run)
+    done = time.perf_counter()
+    return {**summary, "seconds": {"write": round(written - started + done - audited, 2),
+                                   "audit": round(audited - written, 2)}}
 
 
 def attention(run: MeetingRun) -> list[str]:

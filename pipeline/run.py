@@ -81,5 +81,17 @@ class MeetingRun:
             return match.member
         return item.subject_name
 
+    #: family_ref -> its items, built on first use from `items` (rebuilt when the list is
+    #: replaced or grows): one pass over the run, not one per family
+    _by_family: tuple[int, int, dict[str, list[Item]]] | None = field(
+        default=None, init=False, repr=False, compare=False)
+
     def items_of_family(self, family_ref: str) -> list[Item]:
-        return [i for i in self.items if i.family_ref == family_ref]
+        """The family's items in input order."""
+        index = self._by_family
+        if index is None or index[0] != id(self.items) or index[1] != len(self.items):
+            groups: dict[str, list[Item]] = {}
+            for i in self.items:
+                groups.setdefault(i.family_ref, []).append(i)
+            index = self._by_family = (id(self.items), len(self.items), groups)
+        return list(index[2].get(family_ref, ()))

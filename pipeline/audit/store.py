@@ -186,9 +186,12 @@ class AuditStore:
                 digest = compute_record_hash(fields)
                 row = {**fields, "seq": seq, "content": n.content, "purged_at": None,
                        "record_hash": digest}
-                conn.execute(records_table.insert().values(**row))
                 written.append(AuditRecord(**row))  # type: ignore[arg-type]
                 prev = digest
+            if written:  # one statement for the run's records, not one per record
+                conn.execute(records_table.insert(),
+                             [{k: getattr(r, k) for k in AuditRecord.__dataclass_fields__}
+                              for r in written])
             if tombstone:
                 conn.execute(
                     update(records_table)

@@ -20,7 +20,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from pipeline.identity.diminutives import Diminutives
 from pipeline.identity.names import PersonName, has_order_cue, parse_name, swapped
-from pipeline.identity.roster import Roster, RosterMember
+from pipeline.identity.roster import Roster, RosterMember, mc_key
 from pipeline.identity.settings import (
     DobLevel,
     ForenameLevel,
@@ -98,9 +98,7 @@ def role_level(subject: str, member: str) -> RoleLevel:
     return "neutral"
 
 
-def _mc(key: str) -> str:
-    """MacDonald and McDonald are one surname."""
-    return "mc" + key[3:] if key.startswith("mac") and len(key) > 5 else key
+_mc = mc_key
 
 
 class Matcher:
@@ -109,6 +107,21 @@ class Matcher:
     def __init__(self, settings: IdentitySettings, diminutives: Diminutives) -> None:
         self.settings = settings
         self.diminutives = diminutives
+        # A member of another family matters only when it scores at least the lower
+        # threshold. With a different surname and no near date of birth the best it can
+        # score is below that under these weights, so only the roster's RivalIndex
+        # candidates need comparing (weights where that is not so compare everyone); and
+        # with a near date of birth but a different surname only an exact or alias first
+        # name can reach it, so those are looked up by first name.
+        w, t = settings.weights, settings.thresholds
+        floor = min(t.review, t.link)
+        fore = w.forename.model_dump()
+        best_role = max(w.role.model_dump().values())
+        ceiling = (max(fore.values()) + w.surname.different
+                   + max(w.dob.missing, w.dob.different) + best_role)
+        self.narrow_rivals = ceiling < floor
+        need = floor - w.surname.different - max(w.dob.near, w.dob.swapped) - best_role
+        self.near_by_name = {k for k, v in fore.items() if v >= need} <= {"exact", "alias"}
 
     # --- string comparisons -------------------------------------------------------------
 
@@ -203,7 +216,10 @@ class Matcher:
         readings = self.readings(subject.name)
         own = sorted((self.compare(subject, m, readings) for m in roster.family(family_ref)),
                      key=lambda c: -c.score)
-        other = sorted((self.compare(subject, m, readings) for m in roster.others(family_ref)),
+        rivals_of = (roster.others_like(family_ref, readings, subject.dob,
+                                        near_by_name=self.near_by_name)
+                     if self.narrow_rivals else roster.others(family_ref))
+        other = sorted((self.compare(subject, m, readings) for m in rivals_of),
                        key=lambda c: -c.score)
         best = own[0] if own else None
         rivals = [c for c in own[1:] if best and c.score >= t.review

@@ -8,8 +8,10 @@ from pipeline.merge.bundle import (
     ONWARD_NOTICE,
     SCHEMA_VERSION,
     BundleItem,
+    Chronologist,
     ChronologyEntry,
     FamilyBundle,
+    FamilyMerge,
     build_bundle,
     build_bundles,
     chronology,
@@ -26,7 +28,13 @@ from pipeline.merge.receipts import (
     receipt_rows,
     rejection_rows,
 )
-from pipeline.merge.views import CHAIR, recipient_bundle, recipients_by_item
+from pipeline.merge.views import (
+    CHAIR,
+    FamilyViews,
+    family_views,
+    recipient_bundle,
+    recipients_by_item,
+)
 
 __all__ = [
     "CHAIR",
@@ -38,8 +46,11 @@ __all__ = [
     "Agenda",
     "AgendaFamily",
     "BundleItem",
+    "Chronologist",
     "ChronologyEntry",
     "FamilyBundle",
+    "FamilyMerge",
+    "FamilyViews",
     "FollowUp",
     "NotSharedItem",
     "Outcomes",
@@ -53,6 +64,7 @@ __all__ = [
     "chronology",
     "deciding_reasons",
     "explained_codes",
+    "family_views",
     "follow_ups",
     "not_shared",
     "receipt_row",

@@ -220,13 +220,16 @@ def _normalise(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _same_event(entry: ChronologyEntry, item: BundleItem) -> bool:
-    if item.agency in entry.agencies:  # one agency's two rows are two records, not a copy
+def similar(a: str, b: str) -> bool:
+    """Whether two chronology texts tell the same event: difflib's ratio of their
+    normalised forms is at least DUPLICATE_RATIO. The length bound and `quick_ratio` are
+    upper bounds of `ratio`, so they only skip pairs `ratio` would refuse."""
+    na, nb = _normalise(a), _normalise(b)
+    size = len(na) + len(nb)
+    if size and 2.0 * min(len(na), len(nb)) / size < DUPLICATE_RATIO:
         return False
-    if entry.when != item.when or entry.subject_name.casefold() != item.subject_name.casefold():
-        return False
-    ratio = difflib.SequenceMatcher(None, _normalise(entry.text), _normalise(item.text)).ratio()
-    return ratio >= DUPLICATE_RATIO
+    matcher = difflib.SequenceMatcher(None, na, nb)
+    return matcher.quick_ratio() >= DUPLICATE_RATIO and matcher.ratio() >= DUPLICATE_RATIO
 
 
 def _source(item: BundleItem) -> Source:
@@ -242,39 +245,74 @@ def _source(item: BundleItem) -> Source:
     )
 
 
+class Chronologist:
+    """Builds chronologies, remembering which pairs of texts tell the same event, so the
+    chair's bundle and every recipient view of a family compare each pair once.
+
+    A cross-agency copy can only merge into an entry of the same date and subject, so each
+    item is compared with the entries of its (date, subject) group only: the work grows with
+    the sort (n log n), not with every item against every entry (n squared).
+    """
+
+    def __init__(self) -> None:
+        self._same: dict[tuple[str, str], bool] = {}
+        self._built: dict[tuple[str, ...], tuple[ChronologyEntry, ...]] = {}
+
+    def _similar(self, a: str, b: str) -> bool:
+        key = (a, b)
+        found = self._same.get(key)
+        if found is None:
+            found = self._same[key] = similar(a, b)
+        return found
+
+    def chronology(self, items: Iterable[BundleItem]) -> tuple[ChronologyEntry, ...]:
+        """One timeline by event date (then agency, item_id), cross-agency copies merged."""
+        ordered = sorted(items, key=lambda i: (i.when, i.agency, i.item_id))
+        ids = tuple(i.item_id for i in ordered)
+        built = self._built.get(ids)
+        if built is None:
+            built = self._built[ids] = self._merge(ordered)
+        return built
+
+    def _merge(self, ordered: Sequence[BundleItem]) -> tuple[ChronologyEntry, ...]:
+        # per entry: its first item, its sources; per (date, subject): its entries in order
+        heads: list[BundleItem] = []
+        sources: list[list[Source]] = []
+        historic: list[bool] = []
+        groups: dict[tuple[date, str], list[int]] = {}
+        for item in ordered:
+            group = groups.setdefault((item.when, item.subject_name.casefold()), [])
+            for idx in group:
+                agencies = {s.agency for s in sources[idx]}
+                # one agency's two rows are two records, not a copy
+                if item.agency not in agencies and self._similar(heads[idx].text, item.text):
+                    sources[idx].append(_source(item))
+                    historic[idx] = historic[idx] or item.historic
+                    break
+            else:
+                group.append(len(heads))
+                heads.append(item)
+                sources.append([_source(item)])
+                historic.append(item.historic)
+        entries = []
+        for head, srcs, hist in zip(heads, sources, historic, strict=True):
+            labels = {s.fact_or_opinion for s in srcs}
+            entries.append(ChronologyEntry(
+                when=head.when,
+                subject_name=head.subject_name,
+                subject_role=head.subject_role,
+                category=head.category,
+                fact_or_opinion=labels.pop() if len(labels) == 1 else "mixed",
+                text=head.text,
+                historic=hist,
+                sources=tuple(srcs),
+            ))
+        return tuple(entries)
+
+
 def chronology(items: Iterable[BundleItem]) -> tuple[ChronologyEntry, ...]:
     """One timeline by event date (then agency, item_id), with cross-agency copies merged."""
-    entries: list[ChronologyEntry] = []
-    for item in sorted(items, key=lambda i: (i.when, i.agency, i.item_id)):
-        for idx, entry in enumerate(entries):
-            if _same_event(entry, item):
-                sources = (*entry.sources, _source(item))
-                labels = {s.fact_or_opinion for s in sources}
-                entries[idx] = ChronologyEntry(
-                    when=entry.when,
-                    subject_name=entry.subject_name,
-                    subject_role=entry.subject_role,
-                    category=entry.category,
-                    fact_or_opinion=labels.pop() if len(labels) == 1 else "mixed",
-                    text=entry.text,
-                    historic=entry.historic or item.historic,
-                    sources=sources,
-                )
-                break
-        else:
-            entries.append(
-                ChronologyEntry(
-                    when=item.when,
-                    subject_name=item.subject_name,
-                    subject_role=item.subject_role,
-                    category=item.category,
-                    fact_or_opinion=item.fact_or_opinion,
-                    text=item.text,
-                    historic=item.historic,
-                    sources=(_source(item),),
-                )
-            )
-    return tuple(entries)
+    return Chronologist().chronology(items)
 
 
 def _subject_match(run: MeetingRun, item: Item) -> str:
@@ -332,10 +370,17 @@ def _bundle_item(run: MeetingRun, item: Item, decision: Decision, text: str) -> 
     )
 
 
-def shared_items(
-    run: MeetingRun, family_ref: str, visible: Visible | None = None
-) -> list[BundleItem]:
-    """The family's shared items with redacted text, in chronology order."""
+@dataclass(frozen=True)
+class SharedItem:
+    """A shared item of a family with its decision and its bundle form (built once)."""
+
+    item: Item
+    decision: Decision
+    bundled: BundleItem
+
+
+def family_shared(run: MeetingRun, family_ref: str) -> list[SharedItem]:
+    """The family's shared items with redacted text, in chronology order, for every view."""
     out = []
     for item in run.items_of_family(family_ref):
         decision = run.decisions.get(item.item_id)
@@ -347,10 +392,16 @@ def shared_items(
         text = run.redacted(item.item_id, "summary")
         if text is None:
             continue
-        if visible is not None and not visible(item, decision):
-            continue
-        out.append(_bundle_item(run, item, decision, text))
-    return sorted(out, key=lambda i: (i.when, i.agency, i.item_id))
+        out.append(SharedItem(item, decision, _bundle_item(run, item, decision, text)))
+    return sorted(out, key=lambda s: (s.bundled.when, s.bundled.agency, s.bundled.item_id))
+
+
+def shared_items(
+    run: MeetingRun, family_ref: str, visible: Visible | None = None
+) -> list[BundleItem]:
+    """The family's shared items with redacted text, in chronology order."""
+    return [s.bundled for s in family_shared(run, family_ref)
+            if visible is None or visible(s.item, s.decision)]
 
 
 def build_bundle(
@@ -367,44 +418,66 @@ def build_bundle(
     `outcomes` (reason code -> outcome, from the policy) picks the reasons shown for each
     item not shared; without it every reason code of such an item is shown.
     """
-    family = run.meeting.family(family_ref)
-    if family is None:
-        raise KeyError(f"family {family_ref!r} is not in the meeting config")
-    meeting = run.meeting.meeting
-    items = shared_items(run, family_ref, visible)
-    per_agency: dict[str, int] = {}
-    for i in items:
-        per_agency[i.agency] = per_agency.get(i.agency, 0) + 1
-    awaiting = sum(
-        1 for i in run.items_of_family(family_ref) if run.disposition(i) == "review"
-    )
-    summary = BundleSummary(
-        agencies_involved=tuple(sorted(per_agency)),
-        shared_per_agency=tuple(sorted(per_agency.items())),
-        items_shared=len(items),
-        highest_risk=highest_risk(i.sharing_basis.risk for i in items),
-        awaiting_review=None if recipient else awaiting,
-        unsure_awaiting=None if recipient else unsure_awaiting(run, items),
-    )
-    members = tuple(MemberView(m.name, m.role, member_age(m.dob, meeting.date)) for m in family.members)
-    pocs = run.persons_of_concern.get(family_ref, ())
-    return FamilyBundle(
-        meeting_id=meeting.id,
-        meeting_type=meeting.type,
-        meeting_date=meeting.date,
-        family_ref=family_ref,
-        recipient=recipient,
-        recipient_kind=recipient_kind,
-        members=members,
-        summary=summary,
-        chronology=chronology(items),
-        persons_of_concern=person_views(
-            pocs, None if recipient is None else {i.item_id for i in items}
-        ),
-        items=tuple(items),
-        not_shared=() if recipient else not_shared(run, family_ref, outcomes),
-        agency_names=tuple(sorted(run.meeting.agency_names.items())),
-    )
+    return FamilyMerge(run, family_ref, outcomes).bundle(
+        recipient=recipient, recipient_kind=recipient_kind, visible=visible)
+
+
+class FamilyMerge:
+    """One family's merge work, done once and shared by the chair's bundle and every
+    recipient view: its items, its shared items in bundle form, its awaiting-review count
+    and the chronology comparisons."""
+
+    def __init__(self, run: MeetingRun, family_ref: str,
+                 outcomes: Outcomes | None = None) -> None:
+        family = run.meeting.family(family_ref)
+        if family is None:
+            raise KeyError(f"family {family_ref!r} is not in the meeting config")
+        self.run = run
+        self.family = family
+        self.outcomes = outcomes
+        self.shared = family_shared(run, family_ref)
+        self.awaiting = sum(
+            1 for i in run.items_of_family(family_ref) if run.disposition(i) == "review")
+        self.chronologist = Chronologist()
+
+    def bundle(self, *, recipient: str | None = None, recipient_kind: str | None = None,
+               visible: Visible | None = None) -> FamilyBundle:
+        """The chair's bundle (no recipient) or one recipient's view."""
+        run, family = self.run, self.family
+        meeting = run.meeting.meeting
+        items = [s.bundled for s in self.shared
+                 if visible is None or visible(s.item, s.decision)]
+        per_agency: dict[str, int] = {}
+        for i in items:
+            per_agency[i.agency] = per_agency.get(i.agency, 0) + 1
+        summary = BundleSummary(
+            agencies_involved=tuple(sorted(per_agency)),
+            shared_per_agency=tuple(sorted(per_agency.items())),
+            items_shared=len(items),
+            highest_risk=highest_risk(i.sharing_basis.risk for i in items),
+            awaiting_review=None if recipient else self.awaiting,
+            unsure_awaiting=None if recipient else unsure_awaiting(run, items),
+        )
+        members = tuple(MemberView(m.name, m.role, member_age(m.dob, meeting.date))
+                        for m in family.members)
+        pocs = run.persons_of_concern.get(family.ref, ())
+        return FamilyBundle(
+            meeting_id=meeting.id,
+            meeting_type=meeting.type,
+            meeting_date=meeting.date,
+            family_ref=family.ref,
+            recipient=recipient,
+            recipient_kind=recipient_kind,
+            members=members,
+            summary=summary,
+            chronology=self.chronologist.chronology(items),
+            persons_of_concern=person_views(
+                pocs, None if recipient is None else {i.item_id for i in items}
+            ),
+            items=tuple(items),
+            not_shared=() if recipient else not_shared(run, family.ref, self.outcomes),
+            agency_names=tuple(sorted(run.meeting.agency_names.items())),
+        )
 
 
 def unsure_awaiting(run: MeetingRun, items: Sequence[BundleItem]) -> int:

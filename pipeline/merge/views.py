@@ -9,8 +9,10 @@ duty) overrides the table (NeedToKnow.receives).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from pipeline.merge.bundle import FamilyBundle, build_bundle, shared_items
+from pipeline.merge.bundle import FamilyBundle, FamilyMerge
+from pipeline.merge.not_shared import Outcomes
 from pipeline.models import Decision, Item
 from pipeline.policy import NeedToKnow
 from pipeline.run import MeetingRun
@@ -34,13 +36,39 @@ def recipient_bundle(
     run: MeetingRun, family_ref: str, agency: str, need_to_know: NeedToKnow
 ) -> FamilyBundle:
     """The bundle of one family as `agency` receives it."""
-    return build_bundle(
-        run,
-        family_ref,
-        recipient=agency,
-        recipient_kind=need_to_know.kind_of(agency),
-        visible=_visible(run, agency, need_to_know),
-    )
+    return _view(FamilyMerge(run, family_ref), agency, need_to_know)
+
+
+def _view(merge: FamilyMerge, agency: str, need_to_know: NeedToKnow) -> FamilyBundle:
+    return merge.bundle(recipient=agency, recipient_kind=need_to_know.kind_of(agency),
+                        visible=_visible(merge.run, agency, need_to_know))
+
+
+@dataclass(frozen=True)
+class FamilyViews:
+    """A family's chair's bundle and every agency's view, built from one merge."""
+
+    chair: FamilyBundle
+    #: in the meeting config's agency order
+    recipients: tuple[FamilyBundle, ...]
+
+    def received(self) -> dict[str, tuple[str, ...]]:
+        """item_id -> who received it: "chair" then agency codes (sorted)."""
+        out = {i.item_id: [CHAIR] for i in self.chair.items}
+        for view in sorted(self.recipients, key=lambda v: v.recipient or ""):
+            for i in view.items:
+                out[i.item_id].append(view.recipient or "")
+        return {item_id: tuple(who) for item_id, who in out.items()}
+
+
+def family_views(run: MeetingRun, family_ref: str, need_to_know: NeedToKnow,
+                 outcomes: Outcomes | None = None) -> FamilyViews:
+    """The chair's bundle and each agency's view of one family, sharing the merge work
+    (`outcomes`: as for `build_bundle`)."""
+    merge = FamilyMerge(run, family_ref, outcomes)
+    return FamilyViews(chair=merge.bundle(),
+                       recipients=tuple(_view(merge, agency, need_to_know)
+                                        for agency in run.meeting.agencies))
 
 
 def recipients_by_item(run: MeetingRun, need_to_know: NeedToKnow) -> dict[str, tuple[str, ...]]:
@@ -50,11 +78,7 @@ def recipients_by_item(run: MeetingRun, need_to_know: NeedToKnow) -> dict[str, t
     exactly what was written. Items in no bundle (not shared, or text not redacted) are
     absent.
     """
-    received: dict[str, list[str]] = {}
+    received: dict[str, tuple[str, ...]] = {}
     for family in run.meeting.families:
-        for item in shared_items(run, family.ref):
-            received[item.item_id] = [CHAIR]
-        for agency in sorted(run.meeting.agencies):
-            for item in shared_items(run, family.ref, _visible(run, agency, need_to_know)):
-                received[item.item_id].append(agency)
-    return {item_id: tuple(who) for item_id, who in sorted(received.items())}
+        received.update(family_views(run, family.ref, need_to_know).received())
+    return dict(sorted(received.items()))

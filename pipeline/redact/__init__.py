@@ -23,17 +23,23 @@ from pipeline.redact.review import (
 )
 from pipeline.redact.settings import RedactionSettings, load_settings
 from pipeline.redact.stage import (
+    FamilyJob,
     RedactionOutcome,
     apply_redaction_failures,
+    family_job,
+    finish_family,
     keep_names,
     known_words,
     redact_family,
+    redact_requests,
+    warm_engine,
 )
 from pipeline.redact.types import FamilyRedaction, FamilyText, RedactionInput, ThirdPartyMention
 
 __all__ = [
     "MIN_REASON_WORDS",
     "UNEXPLAINED",
+    "FamilyJob",
     "FamilyRedaction",
     "FamilyText",
     "RedactionDecision",
@@ -46,6 +52,8 @@ __all__ = [
     "UnsureEntry",
     "apply_redaction_failures",
     "decide_span",
+    "family_job",
+    "finish_family",
     "keep_names",
     "known_words",
     "list_unsure",
@@ -54,7 +62,9 @@ __all__ = [
     "load_settings",
     "new_span_decision",
     "redact_family",
+    "redact_requests",
     "save_unsure",
     "store_span_decision",
     "unsure_entries",
+    "warm_engine",
 ]

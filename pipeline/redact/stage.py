@@ -4,8 +4,10 @@ closed (a text the engine could not redact is never released; its item goes to r
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import regex
 
@@ -20,9 +22,9 @@ from pipeline.models import (
     SubjectMatch,
     text_key,
 )
-from pipeline.redact.redactor import Redactor
+from pipeline.redact.redactor import Redactor, load_redactor
 from pipeline.redact.review import RedactionReview
-from pipeline.redact.types import FamilyText, RedactionInput
+from pipeline.redact.types import FamilyRedaction, FamilyText, RedactionInput
 
 
 def keep_names(meeting: MeetingConfig, family_ref: str, items: Sequence[Item],
@@ -64,20 +66,26 @@ class RedactionOutcome:
     escrow: dict[str, str]
 
 
-def redact_family(redactor: Redactor, meeting: MeetingConfig, family_ref: str,
-                  items: Sequence[Item], decisions: dict[str, Decision],
-                  identities: Mapping[str, SubjectMatch], *,
-                  review: RedactionReview | None = None) -> RedactionOutcome:
-    """Redact the family's free text in one batch: all fields of shared items and of items
-    awaiting review (a reviewer decides on the text as it would be shared), and the
-    rationale of the others (for the audit record). A failure for one text marks it failed
-    (fail closed); a failure of the whole batch marks every text failed.
+@dataclass(frozen=True)
+class FamilyJob:
+    """One family's redaction work: the engine's request (None when nothing needs
+    redacting) and what finishing it needs. Built in the flow's process; only `request`
+    goes to a worker."""
 
-    `review` holds the reviewers' redaction decisions: restored words stay in their text
-    (while the item is unchanged), allow-listed words in every text, and confirmed spans no
-    longer count as awaiting confirmation.
-    """
-    fam_items = [i for i in items if i.family_ref == family_ref]
+    family_ref: str
+    request: FamilyText | None
+    inputs: tuple[RedactionInput, ...]
+    #: item_id -> content hash, for the reviewers' confirmations
+    hashes: dict[str, str]
+
+
+def family_job(link_across_agencies: bool, meeting: MeetingConfig, family_ref: str,
+               fam_items: Sequence[Item], decisions: Mapping[str, Decision],
+               identities: Mapping[str, SubjectMatch], *,
+               review: RedactionReview | None = None) -> FamilyJob:
+    """What to redact for one family: all fields of shared items and of items awaiting
+    review (a reviewer decides on the text as it would be shared), and the rationale of
+    the others (for the audit record). `fam_items`: the family's items."""
     inputs: list[RedactionInput] = []
     for item in fam_items:
         # shared and review items: every free-text field; withheld: the rationale only, so
@@ -91,37 +99,94 @@ def redact_family(redactor: Redactor, meeting: MeetingConfig, family_ref: str,
                 inputs.append(RedactionInput(key=text_key(item.item_id, field_name),
                                              item_id=item.item_id, agency=item.agency,
                                              text=text, restored=restored))
+    hashes = {i.item_id: i.content_hash for i in fam_items}
     if not inputs:
-        return RedactionOutcome(family_ref, {}, (), {})
+        return FamilyJob(family_ref, None, (), hashes)
     request = FamilyText(family_ref=family_ref,
                          keep_names=keep_names(meeting, family_ref, fam_items, identities),
                          items=tuple(inputs),
-                         link_across_agencies=redactor.link_across_agencies(
-                             meeting.meeting.type),
+                         link_across_agencies=link_across_agencies,
                          known_words=known_words(meeting, review))
-    try:
-        result = redactor.redact_family(request)
-    except Exception:  # noqa: BLE001 - fail closed: no text of this family is released
+    return FamilyJob(family_ref, request, tuple(inputs), hashes)
+
+
+def finish_family(job: FamilyJob, result: FamilyRedaction | None, *,
+                  review: RedactionReview | None = None) -> RedactionOutcome:
+    """The outcome of a job from the engine's result; None (the engine failed on the
+    family) fails every text closed, and a text the engine did not return is failed."""
+    if job.request is None:
+        return RedactionOutcome(job.family_ref, {}, (), {})
+    if result is None:
         failed = {i.key: RedactedText(item_id=i.item_id, text=None, failed=True)
-                  for i in inputs}
-        return RedactionOutcome(family_ref, failed, (), {})
+                  for i in job.inputs}
+        return RedactionOutcome(job.family_ref, failed, (), {})
     texts = dict(result.texts)
     if review is not None:
-        hashes = {i.item_id: i.content_hash for i in fam_items}
         for key, r in texts.items():
             if r.unsure:
                 texts[key] = r.model_copy(update={"unsure": tuple(
                     u.model_copy(update={"confirmed": review.confirmed(
-                        u.span_id, hashes.get(r.item_id, ""))})
+                        u.span_id, job.hashes.get(r.item_id, ""))})
                     for u in r.unsure)})
-    for i in inputs:  # any text the engine did not return counts as failed
+    for i in job.inputs:  # any text the engine did not return counts as failed
         texts.setdefault(i.key, RedactedText(item_id=i.item_id, text=None, failed=True))
     poc = tuple(
-        PersonOfConcern(family_ref=family_ref, pseudonym=t.pseudonym, agencies=t.agencies,
-                        item_ids=t.item_ids)
+        PersonOfConcern(family_ref=job.family_ref, pseudonym=t.pseudonym,
+                        agencies=t.agencies, item_ids=t.item_ids)
         for t in result.third_parties if len(set(t.agencies)) >= 2
     )
-    return RedactionOutcome(family_ref, texts, poc, dict(result.escrow))
+    return RedactionOutcome(job.family_ref, texts, poc, dict(result.escrow))
+
+
+def run_request(redactor: Redactor, request: FamilyText) -> FamilyRedaction | None:
+    """The engine on one family; None when it raised (fail closed: no text released)."""
+    try:
+        return redactor.redact_family(request)
+    except Exception:  # noqa: BLE001 - fail closed: no text of this family is released
+        return None
+
+
+def redact_requests(rules_path: str, requests: Sequence[FamilyText]
+                    ) -> tuple[int, list[FamilyRedaction | None]]:
+    """Redact families with this process's engine (loaded once per process, from
+    `rules_path`); return the process id (to show where the work ran) and the results.
+    What a worker process runs (pipeline/workers.py)."""
+    redactor = load_redactor(Path(rules_path))
+    try:  # spaCy over many families' texts at once (Redactor.redact_families)
+        results: list[FamilyRedaction | None] = list(
+            redactor.redact_families(list(requests), processes=1))
+    except Exception:  # noqa: BLE001 - then family by family: one failure fails one family
+        results = [run_request(redactor, r) for r in requests]
+    return os.getpid(), results
+
+
+def warm_engine(rules_path: str) -> None:
+    """Load this process's engine and run it once, so the first family is not slower
+    (`rules_path` "" : the default rules)."""
+    redactor = load_redactor(Path(rules_path) if rules_path else None)
+    redactor.redact_family(FamilyText(
+        family_ref="warm-up", keep_names=("Pat Example",), link_across_agencies=True,
+        items=(RedactionInput(key="w", item_id="w", agency="warm-up",
+                              text="Pat Example called 07700 900000 about a neighbour."),)))
+
+
+def redact_family(redactor: Redactor, meeting: MeetingConfig, family_ref: str,
+                  items: Sequence[Item], decisions: dict[str, Decision],
+                  identities: Mapping[str, SubjectMatch], *,
+                  review: RedactionReview | None = None) -> RedactionOutcome:
+    """Redact the family's free text in one batch, in this process (see `family_job`). A
+    failure for one text marks it failed (fail closed); a failure of the whole batch
+    marks every text failed.
+
+    `review` holds the reviewers' redaction decisions: restored words stay in their text
+    (while the item is unchanged), allow-listed words in every text, and confirmed spans no
+    longer count as awaiting confirmation.
+    """
+    fam_items = [i for i in items if i.family_ref == family_ref]
+    job = family_job(redactor.link_across_agencies(meeting.meeting.type), meeting,
+                     family_ref, fam_items, decisions, identities, review=review)
+    result = None if job.request is None else run_request(redactor, job.request)
+    return finish_family(job, result, review=review)
 
 
 def apply_redaction_failures(decisions: dict[str, Decision],

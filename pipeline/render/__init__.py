@@ -7,44 +7,56 @@ audit_head.json into the same meeting folder.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 
-from pipeline.labels import Labels, load_labels
-from pipeline.merge import FamilyBundle, build_agenda, build_bundles, recipient_bundle
-from pipeline.policy import NeedToKnow, PolicyRules, load_need_to_know
+from pipeline.labels import Labels
+from pipeline.merge import Outcomes, build_agenda
+from pipeline.policy import NeedToKnow, PolicyRules
 from pipeline.render.audit_report import (
     audit_report_html,
     audit_report_xlsx,
     write_audit_report,
 )
-from pipeline.render.html_out import agenda_html, bundle_html
-from pipeline.render.json_out import render_json
-from pipeline.render.xlsx_out import Column, Sheet, add_table, agenda_xlsx, bundle_xlsx, to_bytes
+from pipeline.render.families import (
+    FamiliesWritten,
+    WriteSettings,
+    restamp_xlsx,
+    slice_run,
+    write_families,
+    write_family,
+    write_settings,
+)
+from pipeline.render.html_out import agenda_html
+from pipeline.render.xlsx_out import Column, Sheet, add_table, agenda_xlsx, to_bytes
 from pipeline.run import MeetingRun
 from pipeline.safe_files import secure_mkdir, write_bytes, write_text
 
 __all__ = [
     "Column",
+    "FamiliesWritten",
     "Sheet",
+    "WriteSettings",
     "add_table",
     "audit_report_html",
     "audit_report_xlsx",
+    "restamp_xlsx",
+    "slice_run",
     "to_bytes",
+    "write_agenda",
     "write_audit_report",
+    "write_families",
+    "write_family",
     "write_meeting_outputs",
+    "write_settings",
 ]
 
 
-def _write_bundle(bundle: FamilyBundle, folder: Path, run: MeetingRun, labels: Labels,
-                  citations: Mapping[str, str]) -> list[Path]:
-    ref = bundle.family_ref
-    return [
-        write_bytes(folder / f"{ref}.json", render_json(bundle, labels)),
-        write_bytes(folder / f"{ref}.xlsx",
-                    bundle_xlsx(bundle, run.started_at, labels, citations)),
-        write_text(folder / f"{ref}.html", bundle_html(bundle, labels, citations)),
-    ]
+def write_agenda(run: MeetingRun, dest: Path, labels: Labels,
+                 outcomes: Outcomes | None = None) -> list[Path]:
+    """agenda.xlsx and agenda.html."""
+    agenda = build_agenda(run, labels, outcomes)
+    return [write_bytes(dest / "agenda.xlsx", agenda_xlsx(agenda, run.started_at, labels)),
+            write_text(dest / "agenda.html", agenda_html(agenda, labels))]
 
 
 def write_meeting_outputs(
@@ -57,21 +69,13 @@ def write_meeting_outputs(
     redaction_rules/labels.yaml (loaded and checked here, so a bad table fails before any
     file is written). With `policy`, each item not shared shows only the reasons that
     decided it, and each reason its citation; without it, every reason code, uncited.
+    Each family's chair's bundle and recipient views come from one merge
+    (pipeline/render/families.py).
     """
-    ntk = need_to_know if need_to_know is not None else load_need_to_know()
-    words = labels if labels is not None else load_labels()
-    outcomes = {c: rc.outcome for c, rc in policy.reason_codes.items()} if policy else None
-    citations = {c: rc.citation for c, rc in policy.reason_codes.items()} if policy else {}
+    settings = write_settings(need_to_know, policy, labels)
     dest = Path(dest)
     secure_mkdir(dest)
     written: list[Path] = []
-    for bundle in build_bundles(run, outcomes):
-        written += _write_bundle(bundle, dest / "bundles", run, words, citations)
-    agenda = build_agenda(run, words, outcomes)
-    written.append(write_bytes(dest / "agenda.xlsx", agenda_xlsx(agenda, run.started_at, words)))
-    written.append(write_text(dest / "agenda.html", agenda_html(agenda, words)))
-    for agency in run.meeting.agencies:
-        for family in run.meeting.families:
-            view = recipient_bundle(run, family.ref, agency, ntk)
-            written += _write_bundle(view, dest / "recipients" / agency, run, words, citations)
-    return written
+    for family in run.meeting.families:
+        written += write_family(run, family.ref, dest, settings)[0]
+    return written + write_agenda(run, dest, settings.labels, settings.outcomes)

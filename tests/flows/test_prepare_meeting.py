@@ -227,7 +227,9 @@ def test_prefect_records_only_ids_and_paths_as_parameters(sample_run):
     for params in flow_params:
         assert set(params) == {"meeting_config", "inbox", "out", "state_dir"}
         assert all(isinstance(v, str) for v in params.values())
-    allowed = {"run_id", "path", "name", "agency_folder", "state_dir", "family_ref", "out"}
+    # ids (run, batch number, the cache's version digest) and paths
+    allowed = {"run_id", "path", "name", "agency_folder", "state_dir", "family_ref", "out",
+               "batch", "plan_dir", "rules_path", "dest", "cache_dir", "version"}
     for inputs in task_inputs:
         assert set(inputs) <= allowed, inputs
 

@@ -24,16 +24,41 @@ from pipeline.rulebook import load_rules
 from pipeline.run import MeetingRun
 
 
+class Done:
+    """A finished call that answers like a Prefect future."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
+
+
 def prepare_in_process(meeting_config: Path, inbox: Path, out: Path, state_dir: Path, *,
-                       run_id: str, started_at: datetime | None = None) -> dict[str, Any]:
+                       run_id: str, started_at: datetime | None = None,
+                       batched: bool = False, cache: bool = False,
+                       executor: Any = None) -> dict[str, Any]:
     """What `prepare_meeting` does, stage by stage; returns the run summary.
 
-    The audit store follows CASEBUNDLE_STATE_DIR / CASEBUNDLE_AUDIT_URL, as in a real run.
+    `batched`: redact and write in batches as the flow does (flows/batches.py), each batch
+    called in turn here instead of as a Prefect task, or submitted to `executor` (threads,
+    as Prefect's default task runner) (in the worker pool installed with
+    `pipeline.workers.install`, if any); `cache`: with the state folder's work cache, as
+    the flow does. The audit store follows CASEBUNDLE_STATE_DIR / CASEBUNDLE_AUDIT_URL.
     """
     rules = load_rules(meeting_config)
     started = started_at or datetime.now(UTC).replace(microsecond=0)
     run = MeetingRun(run_id=run_id, started_at=started, meeting=rules.meeting,
                      meeting_config_path=str(meeting_config), inbox=str(inbox))
+    if batched or cache:
+        from flows import batches
+
+        work = (batches.work_cache(state_dir, meeting_config, rules.redactor.rules_path)
+                if cache else None)
+        today = started.date()
+        reads = [batches.cached_read(work, f, today, lambda f=f: read_and_validate(  # type: ignore[misc]
+                     f, rules.meeting, today)) for f in discover(inbox)]
+        return _batched(run, rules, collect(reads), state_dir, out, work, executor)
     files = discover(inbox)
     inputs = collect([read_and_validate(f, rules.meeting, run.started_at.date()) for f in files])
     run.items, run.rejections = inputs.items, inputs.rejections
@@ -63,3 +88,50 @@ def prepare_in_process(meeting_config: Path, inbox: Path, out: Path, state_dir: 
     save_unsure(state_dir, rules.meeting.meeting.id,
                 unsure_entries(run.run_id, run.items, run.redactions))
     return summary
+
+
+def _batched(run: MeetingRun, rules: Any, inputs: Any, state_dir: Path, out: Path,
+             work: Any, executor: Any) -> dict[str, Any]:
+    """The rest of the flow with flows/batches.py's batches, called in turn."""
+    from flows import batches
+
+    def submitter(fn: Any) -> Any:
+        if executor is not None:
+            return lambda *a: executor.submit(fn, *a)
+        return lambda *a: Done(fn(*a))
+
+    run.items, run.rejections = inputs.items, inputs.rejections
+    run.files, run.duplicates, run.notes = inputs.files, inputs.duplicates, inputs.notes
+    run.identities = match_items(run.items, rules.meeting, rules.identity)
+    decisions = decide(run.items, rules.meeting, rules.policy, state_dir)
+    run.decisions = {d.item_id: d for d in decisions}
+    reviews = load_reviews(review_store_path(state_dir, rules.meeting.meeting.id))
+    run.decisions, run.identities = apply_identity(run.decisions, run.items, run.identities,
+                                                   reviews, rules.meeting)
+    run.reminder_text = {code: explain(code, rules.policy).explanation
+                         for d in decisions for code in d.agenda_reminders}
+    review = load_redaction_review(state_dir, rules.meeting.meeting.id)
+    plan = batches.BatchPlan.create(run.run_id, state_dir, remote=False)
+    try:
+        outcomes, pids = batches.redact_families(
+            run, rules, review, work, plan, submitter(batches.redact_batch))
+        for fam in outcomes:
+            run.redactions.update(fam.texts)
+            if fam.persons_of_concern:
+                run.persons_of_concern[fam.family_ref] = fam.persons_of_concern
+            if fam.escrow:
+                run.escrow[fam.family_ref] = fam.escrow
+        run.decisions = apply_redaction_failures(run.decisions, run.redactions)
+        run.ledger = build_ledger(run)
+        check_ledger(inputs.rows_in, run.ledger)
+        writer = batches.FamilyWriterTasks(run.run_id, plan, work,
+                                           submitter(batches.write_batch),
+                                           str(state_dir))
+        summary = publish(run, rules, out, writer)
+    finally:
+        plan.remove()
+    write_queue(run, state_dir)
+    save_unsure(state_dir, rules.meeting.meeting.id,
+                unsure_entries(run.run_id, run.items, run.redactions))
+    return {**summary, "redaction_pids": pids, "outputs": writer.counts(),
+            "work_cache": work.counts() if work is not None else {}}
