@@ -120,10 +120,11 @@ def run(
 
         flow = prepare_meeting.with_options(
             task_runner=dask_runner(dask_workers, dask_address))
+    api_before = os.environ.get("PREFECT_API_URL")
     try:
         with run_progress(err, enabled=not verbose):
             api = server.api_url()
-            if api:  # also for processes started from here (Dask's workers)
+            if api:  # also for processes started from here (Dask's workers), until the end
                 os.environ["PREFECT_API_URL"] = api
             with temporary_settings({PREFECT_API_URL: api} if api else {}):
                 summary = flow(meeting_config=str(meeting), inbox=str(inbox), out=str(out),
@@ -144,6 +145,10 @@ def run(
         server.stop()
         stop_own_server()
         unregister(token)
+        if api_before is None:  # the temporary server is gone: nobody may be sent to it
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = api_before
     print_summary(console, summary, out, meeting, state)
     if "outputs" in summary:  # counts only: where the work ran and what was reused
         console.print(f"Work: redaction in {summary['redaction_processes']} processes; "

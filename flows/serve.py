@@ -127,6 +127,7 @@ def serve(meeting: Path, inbox: Path, out: Path, state: Path, *, settle: float =
     from pipeline.meeting import load_meeting
 
     server = None
+    api_before = os.environ.get("PREFECT_API_URL")
     if not PREFECT_API_URL.value():
         from prefect.server.api.server import SubprocessASGIServer
 
@@ -154,3 +155,7 @@ def serve(meeting: Path, inbox: Path, out: Path, state: Path, *, settle: float =
         watcher.stop.set()
         if server is not None:
             server.stop()
+            if api_before is None:  # the temporary server is gone
+                os.environ.pop("PREFECT_API_URL", None)
+            else:
+                os.environ["PREFECT_API_URL"] = api_before
