@@ -16,10 +16,10 @@ run: setup
 	$(BIN)/casebundle run
 
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 test-fast: setup
-	$(BIN)/python -m pytest -m "not slow and not browser"
+	$(BIN)/python -m pytest -n 2 -m "not slow and not browser"
 
 # The web app in Debian's chromium (apt-get install -y chromium), with a real run.
 test-browser: setup
