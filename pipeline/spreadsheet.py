@@ -23,6 +23,7 @@ import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from openpyxl import Workbook
@@ -109,6 +110,13 @@ def wrap_lines(text: str, width: float, *, bold: bool = False) -> list[str]:
 
     A word longer than the line is broken where it no longer fits, as both programs do.
     """
+    return list(_wrapped(text, width, bold))
+
+
+@lru_cache(maxsize=16384)
+def _wrapped(text: str, width: float, bold: bool) -> tuple[str, ...]:
+    """`wrap_lines`, remembered: each text is measured for its rows' heights and for long
+    rows' splits, in the chair's bundle and again in every recipient view (issue 15)."""
     room = column_text_pt(width)
     lines: list[str] = []
     for paragraph in text.split("\n"):
@@ -133,7 +141,7 @@ def wrap_lines(text: str, width: float, *, bold: bool = False) -> list[str]:
                 token = token[cut:]
             line = token
         lines.append(line.rstrip())
-    return lines
+    return tuple(lines)
 
 
 def _fit(word: str, room: float, bold: bool) -> int:
