@@ -25,7 +25,9 @@ HELDOUT6_YAML = HERE / "heldout6.yaml"
 
 
 def _load_heldout4_styles() -> Any:
-    spec = importlib.util.spec_from_file_location("heldout4_styles_for_6", HERE / "heldout4_styles.py")
+    spec = importlib.util.spec_from_file_location(
+        "heldout4_styles_for_6", HERE / "heldout4_styles.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -90,8 +92,10 @@ def style_hits(notes: list[dict[str, Any]]) -> dict[str, list[str]]:
                         and nxt[2] == "POSTCODE"
                         and re.fullmatch(r",? ?", text[end : nxt[0]]) is not None
                     )
-                    style = "unusual street then a postcode" if then_pc else (
-                        "unusual street with no postcode after it"
+                    style = (
+                        "unusual street then a postcode"
+                        if then_pc
+                        else "unusual street with no postcode after it"
                     )
                     add(style, f"{note_id}: {span}")
             if label == "EMAIL":
