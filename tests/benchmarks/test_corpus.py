@@ -7,7 +7,7 @@ import json
 import re
 import sys
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
 
@@ -238,6 +238,8 @@ def test_generator_is_deterministic_and_committed_output_is_current():
 #   seven core agencies plus IDVA notes and MARAC summaries; the same hard styles and a few
 #   more (lower-case notes, unlabelled dates of birth, streets with and without a postcode
 #   after them), counted by heldout5_styles.py.
+# - heldout6 (issue 11): written the same way after heldout4 and heldout5 had both been used
+#   for tuning; the same agencies and styles, counted by heldout6_styles.py.
 
 
 heldout_build = _load_script("redaction_heldout_build", "build_heldout.py")
@@ -374,26 +376,14 @@ HELDOUT_SETS = [
         police_ref=rf"{POLICE_REF}|{PNC_ID}",
         aliases_in_keep_names=True,
     ),
-    Heldout(
-        "5",
-        min_notes=130,
-        min_families=24,
-        min_shared_third_parties=20,
-        min_shared_surnames=12,
-        min_label_counts=(("THIRD_PARTY_PERSON", 300), ("FAMILY_PERSON", 300)),
-        required_agencies=frozenset(heldout_build.AGENCIES_5),
-        required_styles=HELDOUT4_HEALTH_STYLES,
-        min_styles=60,
-        name_prefixes=(H2_TITLES,),  # kinship words: see test_heldout5_hard_cases_are_there
-        postcode=POSTCODE_STRICT,
-        min_phone_formats=9,
-        phone_prefixes=PHONE_PREFIXES,
-        mixed_postcodes=True,
-        both_ref_kinds=True,
-        police_ref=rf"{POLICE_REF}|{PNC_ID}",
-        aliases_in_keep_names=True,
-    ),
 ]
+# heldout5 is checked as heldout4 is, with its own agencies
+HELDOUT_SETS.append(
+    replace(HELDOUT_SETS[-1], set_key="5",
+            required_agencies=frozenset(heldout_build.AGENCIES_5))
+)
+# heldout6 likewise
+HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="6"))
 HELDOUT = {hs.name: hs for hs in HELDOUT_SETS}
 each_heldout_set = pytest.mark.parametrize("hs", HELDOUT_SETS, ids=lambda hs: hs.name)
 
@@ -497,6 +487,7 @@ def test_heldout_is_disjoint_from_the_development_corpus():
         ("heldout3", ("heldout", "heldout2")),
         ("heldout4", ("heldout", "heldout2", "heldout3")),
         ("heldout5", ("heldout", "heldout2", "heldout3", "heldout4")),
+        ("heldout6", ("heldout", "heldout2", "heldout3", "heldout4", "heldout5")),
     ],
 )
 def test_later_heldout_sets_are_disjoint_from_the_other_corpora(name, earlier):
@@ -859,6 +850,99 @@ def test_heldout5_style_counter_finds_its_extra_shapes():
     assert counts["e-mail address"] == 1
     assert counts["agency term outside spans: arrears"] == 1
     assert counts["agency term outside spans: tenancy"] == 1
+
+
+heldout6_styles = _load_script("redaction_heldout6_styles", "heldout6_styles.py")
+
+# The least of each style heldout6 must keep (heldout6_styles.py prints the actual counts).
+HELDOUT6_STYLE_MINIMA = {
+    "third party by one name alone (no title, not quoted)": 200,
+    "first name of a fully named third party used alone": 100,
+    "quoted street nickname": 25,
+    "lower-case third party": 20,
+    "lower-case family name": 25,
+    "possessive 's, third party": 20,
+    "possessive 's, family name": 25,
+    "possessive bare apostrophe (Jones' car)": 4,
+    "name that is also an ordinary word used as a word": 40,
+    "police style SURNAME, Forename": 50,
+    "ALL-CAPS third party": 25,
+    "ALL-CAPS family name": 20,
+    "third party sharing the family's surname": 15,
+    "third party sharing a family member's first name": 4,
+    "list of three or more people": 6,
+    "speaker label, third party": 4,
+    "speaker label, family name": 5,
+    "name alone on a line, third party": 6,
+    "sign-off (a closing line names the writer)": 10,
+    "non-ASCII name (accents or other scripts)": 25,
+    "name in a non-Latin script": 6,
+    "handle without @": 6,
+    "street with an unusual suffix": 30,
+    "address with accents": 1,
+    "lower-case vehicle registration": 5,
+    "PNC ID": 7,
+    "date of birth with the month in words": 7,
+    "family alias or nickname": 40,
+    "families: two third parties with one first name": 6,
+    "families: five or more third-party names": 24,
+    "note written all in lower case": 7,
+    "date of birth without a label (no DOB / born)": 8,
+    "unusual street then a postcode": 10,
+    "unusual street with no postcode after it": 20,
+    "e-mail address": 6,
+    "IDVA note or MARAC summary": 6,
+    "MARAC risk summary": 3,
+    **{f"agency term outside spans: {term}": 1 for term in heldout6_styles.AGENCY_TERMS},
+}
+
+
+def test_heldout6_hard_cases_are_there():
+    notes = HELDOUT_NOTES["heldout6"]
+    counts = heldout6_styles.style_counts(notes)
+    short = {
+        k: (counts.get(k, 0), m) for k, m in HELDOUT6_STYLE_MINIMA.items() if counts.get(k, 0) < m
+    }
+    assert not short, short
+    _assert_kinship_quoted_and_family_forms(notes)
+    persons = [s[3] for n in notes for s in n["spans"] if s[2].endswith("_PERSON")]
+    for word in ("Faith", "Hope", "Summer", "Storm", "Bay", "Sky"):
+        assert any(word.casefold() in p.casefold().split() for p in persons), word
+        assert _free_occurrences(notes, rf"\b{word}\b", re.IGNORECASE), word
+
+
+def test_heldout6_same_person_key_names_real_third_parties():
+    """heldout6.yaml's same_person groups: only third-party span texts of that family, each
+    form in one group, every police-style "SURNAME, Forename" pair joined."""
+    _assert_same_person_key(HELDOUT_NOTES["heldout6"], heldout6_styles.same_person())
+
+
+def test_heldout6_style_counter_finds_its_extra_shapes():
+    """heldout6_styles' own counts recognise each shape on a note written for it."""
+    marked = (
+        "seen {F|jo} at {ADDR|4 kiln yard}, {DOB|01/02/2010}, {T|jo bell} there\n"
+        "{F|SMITH}, {F|Jo} born {DOB|3 May 2011} at {ADDR|12 Osprey Reach}, {POSTCODE|LU1 1AA}; "
+        "{EMAIL|jo@example.org}, arrears, Early Help and the MARAC"
+    )
+    text, spans = gen.parse_markup(marked)
+    first = marked.split("\n")[0]
+    lower = {"note_id": "X-01", "family_ref": "X", "keep_names": ["Jo Smith"], "agency": "idva",
+             "style": "marac_summary", "text": text.split("\n")[0],
+             "spans": gen.parse_markup(first)[1]}  # fmt: skip
+    both = {"note_id": "X-02", "family_ref": "X", "keep_names": ["Jo Smith"], "agency": "police",
+            "style": "police_log", "text": text, "spans": spans}  # fmt: skip
+    counts = heldout6_styles.style_counts([lower])
+    assert counts["note written all in lower case"] == 1
+    assert counts["third party sharing a family member's first name"] == 1
+    assert counts["IDVA note or MARAC summary"] == counts["MARAC risk summary"] == 1
+    counts = heldout6_styles.style_counts([both])
+    assert "note written all in lower case" not in counts
+    assert counts["date of birth without a label (no DOB / born)"] == 1, counts  # not "born"
+    assert counts["unusual street then a postcode"] == 1, counts
+    assert counts["unusual street with no postcode after it"] == 1, counts
+    assert counts["e-mail address"] == 1
+    for term in ("arrears", "Early Help", "MARAC"):
+        assert counts[f"agency term outside spans: {term}"] == 1, term
 
 
 @each_heldout_set

@@ -31,8 +31,9 @@ class UkAddressRecognizer(PatternRecognizer):
         suffix = rf"(?i:{alternation(rules.street_suffixes)})\b"
         prefix = rf"(?i:{alternation(rules.building_prefixes)})"
         # any script's capitals and small letters: "12 Ærø Close", "3 Łąkowa Street"
+        # a saint's possessive too: "52 St Mary's Walk"
         word = (r"(?:\p{Lu}(?:['’]\p{Lu})?\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:-\p{Lu}\p{Ll}+)?"
-                r"|St\.?)")
+                r"(?:['’]s)?|St\.?)")
         number = r"\d{1,4}[A-Za-z]?\b"
         street = rf"(?:{word}\s+){{1,3}}{suffix}"
         #: "Court" and "Way" must be capitalised here: a bare name needs all its capitals
