@@ -332,7 +332,8 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
         logger.info("work reused from earlier runs: %s", cache.counts())  # counts only
         summary = {**summary, "work_cache": cache.counts(), "redaction_processes": len(pids),
                    "outputs": writer.counts()}
-    seconds["other"] = round(time.perf_counter() - clock[0] - sum(seconds.values()), 2)
+    seconds["other"] = max(0.0, round(time.perf_counter() - clock[0] - sum(seconds.values()),
+                                      2))  # never -0.01 from rounding the other stages
     summary = {**summary, "seconds": seconds}
     logger.info("seconds per stage: %s", seconds)
     publish_artifact(run, summary)
