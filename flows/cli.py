@@ -151,12 +151,29 @@ def run(
             os.environ["PREFECT_API_URL"] = api_before
     print_summary(console, summary, out, meeting, state)
     if "outputs" in summary:  # counts only: where the work ran and what was reused
-        console.print(f"Work: redaction in {summary['redaction_processes']} processes; "
-                      f"outputs {summary['outputs']}; reused {summary['work_cache']}",
-                      markup=False, soft_wrap=True)
+        console.print(_work_line(summary), markup=False, soft_wrap=True)
     if "seconds" in summary:
-        console.print(f"Seconds per stage: {summary['seconds']}", markup=False,
-                      soft_wrap=True)
+        stages = ", ".join(f"{stage} {secs:.1f}" for stage, secs in summary["seconds"].items()
+                           if stage != "other" or secs)
+        console.print(f"Seconds per stage: {stages}", markup=False, soft_wrap=True)
+
+
+def _work_line(summary: dict) -> str:
+    """Where the work ran and what the last run's work cache saved, in words."""
+    outputs = summary.get("outputs") or {}
+    cache = summary.get("work_cache") or {}
+
+    def reused(stage: str) -> str:
+        c = cache.get(stage) or {}
+        hits, misses = int(c.get("hits", 0)), int(c.get("misses", 0))
+        return f"{hits} of {hits + misses} reused"
+
+    procs = int(summary.get("redaction_processes") or 0)
+    where = f"redaction in {procs} processes" if procs else "nothing redacted again"
+    return (f"Work: {where}; "
+            f"{outputs.get('views_rendered', 0)} views written, "
+            f"{outputs.get('views_reused', 0)} reused from the last run; "
+            f"files read: {reused('read')}; families redacted: {reused('redact')}.")
 
 
 @app.command("serve")

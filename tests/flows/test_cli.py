@@ -320,3 +320,15 @@ def test_live_progress_on_a_terminal_shows_every_step():
         assert text in shown, text
     assert "8/8" in shown and "4/4" in shown
     step("read", 1, 1)  # after the block nobody is watching: nothing happens
+
+
+def test_work_line_reads_as_words() -> None:
+    from flows.cli import _work_line
+
+    line = _work_line({"redaction_processes": 2,
+                       "outputs": {"views_rendered": 3, "views_reused": 29, "processes": 2},
+                       "work_cache": {"read": {"hits": 7, "misses": 1},
+                                      "redact": {"hits": 3, "misses": 1}}})
+    assert line == ("Work: redaction in 2 processes; 3 views written, 29 reused from the last "
+                    "run; files read: 7 of 8 reused; families redacted: 3 of 4 reused.")
+    assert "{" not in _work_line({"outputs": {}, "work_cache": {}})
