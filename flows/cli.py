@@ -80,14 +80,7 @@ def run(
              "tcp://10.0.0.5:8786 (docs/deploy.md).")] = "",
 ) -> None:
     """Run the prepare-meeting flow. With no options it runs the bundled sample meeting."""
-    try:  # fail fast on a bad config or inbox, before Prefect's server starts
-        load_meeting(meeting)
-        if not inbox.is_dir():
-            raise ConfigError(str(inbox), "inbox folder not found.",
-                              "pass --inbox DIR holding one sub-folder per agency.")
-    except CasebundleError as exc:
-        _fail(exc)
-        return
+    _check_meeting_and_inbox(meeting, inbox)  # before Prefect's server starts
     # --state decides where every piece of state lives: the review store (passed to the
     # flow) and the audit store (found through the environment by the audit settings)
     os.environ[ENV_STATE_DIR] = str(state)
@@ -176,6 +169,17 @@ def _work_line(summary: dict) -> str:
             f"files read: {reused('read')}; families redacted: {reused('redact')}.")
 
 
+def _check_meeting_and_inbox(meeting: Path, inbox: Path) -> None:
+    """Fail fast on a bad meeting config or a missing inbox (the error printed, exit 2)."""
+    try:
+        load_meeting(meeting)
+        if not inbox.is_dir():
+            raise ConfigError(str(inbox), "inbox folder not found.",
+                              "pass --inbox DIR holding one sub-folder per agency.")
+    except CasebundleError as exc:
+        _fail(exc)
+
+
 @app.command("serve")
 def serve_cmd(
     meeting: Annotated[Path, typer.Option("--meeting", "-m", help="Meeting config YAML.")],
@@ -195,14 +199,7 @@ def serve_cmd(
     Every file must keep its size and time for --settle seconds before a run reads it.
     Stop with Ctrl-C. Each run leaves a Prefect artifact with counts (no personal data).
     """
-    try:
-        load_meeting(meeting)
-        if not inbox.is_dir():
-            raise ConfigError(str(inbox), "inbox folder not found.",
-                              "pass --inbox DIR holding one sub-folder per agency.")
-    except CasebundleError as exc:
-        _fail(exc)
-        return
+    _check_meeting_and_inbox(meeting, inbox)
     os.environ[ENV_STATE_DIR] = str(state)  # the audit store's place, as for `run`
     from flows.serve import serve
 

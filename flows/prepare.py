@@ -48,6 +48,7 @@ from pipeline.publish import publish
 from pipeline.redact import (
     apply_redaction_failures,
     load_redaction_review,
+    record_outcomes,
     save_unsure,
     unsure_entries,
 )
@@ -299,12 +300,7 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
                                          redact_batch_task.submit, progress=step)
         logger.info("redaction: %d families, in %d worker processes", len(outcomes),
                     len(pids))
-        for fam in outcomes:
-            run.redactions.update(fam.texts)
-            if fam.persons_of_concern:
-                run.persons_of_concern[fam.family_ref] = fam.persons_of_concern
-            if fam.escrow:
-                run.escrow[fam.family_ref] = fam.escrow
+        record_outcomes(run, outcomes)
         run.decisions = apply_redaction_failures(run.decisions, run.redactions)
         seconds["redact"] = lap()
         run.ledger = build_ledger(run)

@@ -30,6 +30,7 @@ from pipeline.redact.stage import (
     finish_family,
     keep_names,
     known_words,
+    record_outcomes,
     redact_family,
     redact_requests,
     warm_engine,
@@ -38,6 +39,7 @@ from pipeline.redact.types import FamilyRedaction, FamilyText, RedactionInput, T
 
 __all__ = [
     "MIN_REASON_WORDS",
+    "record_outcomes",
     "UNEXPLAINED",
     "FamilyJob",
     "FamilyRedaction",

@@ -5,7 +5,7 @@ closed (a text the engine could not redact is never released; its item goes to r
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from pipeline.models import (
 from pipeline.redact.redactor import Redactor, load_redactor
 from pipeline.redact.review import RedactionReview
 from pipeline.redact.types import FamilyRedaction, FamilyText, RedactionInput
+from pipeline.run import MeetingRun
 
 
 def keep_names(meeting: MeetingConfig, family_ref: str, items: Sequence[Item],
@@ -64,6 +65,16 @@ class RedactionOutcome:
     texts: dict[str, RedactedText]
     persons_of_concern: tuple[PersonOfConcern, ...]
     escrow: dict[str, str]
+
+
+def record_outcomes(run: MeetingRun, outcomes: Iterable[RedactionOutcome]) -> None:
+    """Put each family's redacted texts, persons of concern and escrow into the run."""
+    for fam in outcomes:
+        run.redactions.update(fam.texts)
+        if fam.persons_of_concern:
+            run.persons_of_concern[fam.family_ref] = fam.persons_of_concern
+        if fam.escrow:
+            run.escrow[fam.family_ref] = fam.escrow
 
 
 @dataclass(frozen=True)

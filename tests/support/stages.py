@@ -13,14 +13,16 @@ from pipeline.merge import build_ledger, check_ledger
 from pipeline.policy import decide, explain, load_reviews, review_store_path
 from pipeline.publish import publish
 from pipeline.redact import (
+    RedactionReview,
     apply_redaction_failures,
     load_redaction_review,
+    record_outcomes,
     redact_family,
     save_unsure,
     unsure_entries,
 )
 from pipeline.review_desk import write_queue
-from pipeline.rulebook import load_rules
+from pipeline.rulebook import Rules, load_rules
 from pipeline.run import MeetingRun
 
 
@@ -61,6 +63,24 @@ def prepare_in_process(meeting_config: Path, inbox: Path, out: Path, state_dir: 
         return _batched(run, rules, collect(reads), state_dir, out, work, executor)
     files = discover(inbox)
     inputs = collect([read_and_validate(f, rules.meeting, run.started_at.date()) for f in files])
+    review = _match_and_decide(run, rules, inputs, state_dir)
+    record_outcomes(run, (redact_family(rules.redactor, rules.meeting, ref, run.items,
+                                        run.decisions, run.identities, review=review)
+                          for ref in sorted({i.family_ref for i in run.items})))
+    run.decisions = apply_redaction_failures(run.decisions, run.redactions)
+    run.ledger = build_ledger(run)
+    check_ledger(inputs.rows_in, run.ledger)
+    summary = publish(run, rules, out)
+    write_queue(run, state_dir)  # the reviewers' working copy, beside their decisions
+    save_unsure(state_dir, rules.meeting.meeting.id,
+                unsure_entries(run.run_id, run.items, run.redactions))
+    return summary
+
+
+def _match_and_decide(run: MeetingRun, rules: Rules, inputs: Any,
+                      state_dir: Path) -> RedactionReview:
+    """Identity, policy and the stored reviews, as the flow applies them; returns the
+    meeting's redaction review for the redaction stage."""
     run.items, run.rejections = inputs.items, inputs.rejections
     run.files, run.duplicates, run.notes = inputs.files, inputs.duplicates, inputs.notes
     run.identities = match_items(run.items, rules.meeting, rules.identity)
@@ -71,23 +91,7 @@ def prepare_in_process(meeting_config: Path, inbox: Path, out: Path, state_dir: 
                                                    reviews, rules.meeting)
     run.reminder_text = {code: explain(code, rules.policy).explanation
                          for d in decisions for code in d.agenda_reminders}
-    review = load_redaction_review(state_dir, rules.meeting.meeting.id)
-    for ref in sorted({i.family_ref for i in run.items}):
-        fam = redact_family(rules.redactor, rules.meeting, ref, run.items, run.decisions,
-                            run.identities, review=review)
-        run.redactions.update(fam.texts)
-        if fam.persons_of_concern:
-            run.persons_of_concern[fam.family_ref] = fam.persons_of_concern
-        if fam.escrow:
-            run.escrow[fam.family_ref] = fam.escrow
-    run.decisions = apply_redaction_failures(run.decisions, run.redactions)
-    run.ledger = build_ledger(run)
-    check_ledger(inputs.rows_in, run.ledger)
-    summary = publish(run, rules, out)
-    write_queue(run, state_dir)  # the reviewers' working copy, beside their decisions
-    save_unsure(state_dir, rules.meeting.meeting.id,
-                unsure_entries(run.run_id, run.items, run.redactions))
-    return summary
+    return load_redaction_review(state_dir, rules.meeting.meeting.id)
 
 
 def _batched(run: MeetingRun, rules: Any, inputs: Any, state_dir: Path, out: Path,
@@ -100,27 +104,12 @@ def _batched(run: MeetingRun, rules: Any, inputs: Any, state_dir: Path, out: Pat
             return lambda *a: executor.submit(fn, *a)
         return lambda *a: Done(fn(*a))
 
-    run.items, run.rejections = inputs.items, inputs.rejections
-    run.files, run.duplicates, run.notes = inputs.files, inputs.duplicates, inputs.notes
-    run.identities = match_items(run.items, rules.meeting, rules.identity)
-    decisions = decide(run.items, rules.meeting, rules.policy, state_dir)
-    run.decisions = {d.item_id: d for d in decisions}
-    reviews = load_reviews(review_store_path(state_dir, rules.meeting.meeting.id))
-    run.decisions, run.identities = apply_identity(run.decisions, run.items, run.identities,
-                                                   reviews, rules.meeting)
-    run.reminder_text = {code: explain(code, rules.policy).explanation
-                         for d in decisions for code in d.agenda_reminders}
-    review = load_redaction_review(state_dir, rules.meeting.meeting.id)
+    review = _match_and_decide(run, rules, inputs, state_dir)
     plan = batches.BatchPlan.create(run.run_id, state_dir, remote=False)
     try:
         outcomes, pids = batches.redact_families(
             run, rules, review, work, plan, submitter(batches.redact_batch))
-        for fam in outcomes:
-            run.redactions.update(fam.texts)
-            if fam.persons_of_concern:
-                run.persons_of_concern[fam.family_ref] = fam.persons_of_concern
-            if fam.escrow:
-                run.escrow[fam.family_ref] = fam.escrow
+        record_outcomes(run, outcomes)
         run.decisions = apply_redaction_failures(run.decisions, run.redactions)
         run.ledger = build_ledger(run)
         check_ledger(inputs.rows_in, run.ledger)
