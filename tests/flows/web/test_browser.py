@@ -165,6 +165,9 @@ def sign_in(page, user: str, password: str | None = None):
 
 
 def shot(page, live: Live, name: str, full: bool = False) -> None:
+    # a page still navigating (just after signing in) cannot be captured: wait until the
+    # page the picture is of has loaded
+    page.wait_for_load_state("load")
     page.screenshot(path=str(live.shots / f"{name}.png"), full_page=full)
 
 
