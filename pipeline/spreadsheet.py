@@ -91,9 +91,30 @@ def _char_units(ch: str, bold: bool) -> int:
     return _OTHER
 
 
+class _Units(dict[str, int]):
+    """Advance width of each character met so far (1/1000 em), filled on first use: a
+    sheet measures the same few hundred characters millions of times (issue 15)."""
+
+    def __init__(self, bold: bool) -> None:
+        super().__init__()
+        self.bold = bold
+
+    def __missing__(self, ch: str) -> int:
+        units = self[ch] = _char_units(ch, self.bold)
+        return units
+
+
+_UNITS = {False: _Units(False), True: _Units(True)}
+
+
+def _units(text: str, bold: bool) -> int:
+    """Width of `text` in 1/1000 em: an integer, so sums are exact in any order."""
+    return sum(map(_UNITS[bold].__getitem__, text))
+
+
 def text_width_pt(text: str, *, bold: bool = False, size: float = FONT_SIZE) -> float:
     """Printed width of one line of text in points."""
-    return sum(_char_units(c, bold) for c in text) * size / 1000.0
+    return _units(text, bold) * size / 1000.0
 
 
 def column_text_pt(width: float) -> float:
@@ -116,30 +137,43 @@ def wrap_lines(text: str, width: float, *, bold: bool = False) -> list[str]:
 @lru_cache(maxsize=16384)
 def _wrapped(text: str, width: float, bold: bool) -> tuple[str, ...]:
     """`wrap_lines`, remembered: each text is measured for its rows' heights and for long
-    rows' splits, in the chair's bundle and again in every recipient view (issue 15)."""
+    rows' splits, in the chair's bundle and again in every recipient view (issue 15).
+
+    Greedy: a word joins the line while the line, without trailing spaces, fits the
+    column. The line's width is kept as a running sum (`used`: the whole line; `trail`:
+    its trailing spaces), so each character is measured once, not once per word after it.
+    """
     room = column_text_pt(width)
     lines: list[str] = []
+
+    def fits(units: int) -> bool:  # the very sum text_width_pt makes
+        return units * FONT_SIZE / 1000.0 <= room
+
     for paragraph in text.split("\n"):
-        line = ""
+        line, used, trail = "", 0, 0
         for token in _SPACE.split(paragraph):
             if not token:
                 continue
-            candidate = line + token
-            if text_width_pt(candidate.rstrip(), bold=bold) <= room:
-                line = candidate
+            units = _units(token, bold)
+            if token.isspace():
+                # the line with this space, trailing spaces stripped, is the line so far
+                if fits(used - trail):
+                    line, used, trail = line + token, used + units, trail + units
+                    continue
+                lines.append(line.rstrip())  # the space that would overflow ends the line
+                line, used, trail = "", 0, 0
                 continue
-            if token.isspace():  # the space that would overflow ends the line
-                lines.append(line.rstrip())
-                line = ""
+            if fits(used + units):
+                line, used, trail = line + token, used + units, 0
                 continue
             if line.strip():
                 lines.append(line.rstrip())
-            line = ""
-            while text_width_pt(token, bold=bold) > room:  # break an over-long word
+            while not fits(units):  # break an over-long word
                 cut = max(1, _fit(token, room, bold))
                 lines.append(token[:cut])
                 token = token[cut:]
-            line = token
+                units = _units(token, bold)
+            line, used, trail = token, units, 0
         lines.append(line.rstrip())
     return tuple(lines)
 
