@@ -240,6 +240,10 @@ def test_generator_is_deterministic_and_committed_output_is_current():
 #   after them), counted by heldout5_styles.py.
 # - heldout6 (issue 11): written the same way after heldout4 and heldout5 had both been used
 #   for tuning; the same agencies and styles, counted by heldout6_styles.py.
+# - heldout7 (issue 11): written the same way after heldout4, heldout5 and heldout6 had all
+#   been used for tuning; the same agencies and styles and a few more (quoted nicknames that
+#   are ordinary words, third parties who share a family member's first name), counted by
+#   heldout7_styles.py.
 
 
 heldout_build = _load_script("redaction_heldout_build", "build_heldout.py")
@@ -384,6 +388,8 @@ HELDOUT_SETS.append(
 )
 # heldout6 likewise
 HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="6"))
+# heldout7 likewise
+HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="7"))
 HELDOUT = {hs.name: hs for hs in HELDOUT_SETS}
 each_heldout_set = pytest.mark.parametrize("hs", HELDOUT_SETS, ids=lambda hs: hs.name)
 
@@ -488,6 +494,7 @@ def test_heldout_is_disjoint_from_the_development_corpus():
         ("heldout4", ("heldout", "heldout2", "heldout3")),
         ("heldout5", ("heldout", "heldout2", "heldout3", "heldout4")),
         ("heldout6", ("heldout", "heldout2", "heldout3", "heldout4", "heldout5")),
+        ("heldout7", ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")),
     ],
 )
 def test_later_heldout_sets_are_disjoint_from_the_other_corpora(name, earlier):
@@ -936,6 +943,93 @@ def test_heldout6_style_counter_finds_its_extra_shapes():
     assert counts["unusual street with no postcode after it"] == 1, counts
     assert counts["e-mail address"] == 1
     for term in ("arrears", "Early Help", "MARAC"):
+        assert counts[f"agency term outside spans: {term}"] == 1, term
+
+
+heldout7_styles = _load_script("redaction_heldout7_styles", "heldout7_styles.py")
+
+# The least of each style heldout7 must keep (heldout7_styles.py prints the actual counts).
+HELDOUT7_STYLE_MINIMA = {
+    "third party by one name alone (no title, not quoted)": 200,
+    "first name of a fully named third party used alone": 100,
+    "quoted street nickname": 30,
+    "quoted nickname made of ordinary words": 25,
+    "lower-case third party": 25,
+    "lower-case family name": 25,
+    "possessive 's, third party": 20,
+    "possessive 's, family name": 40,
+    "possessive bare apostrophe (Jones' car)": 5,
+    "name that is also an ordinary word used as a word": 50,
+    "police style SURNAME, Forename": 55,
+    "ALL-CAPS third party": 50,
+    "ALL-CAPS family name": 40,
+    "third party sharing the family's surname": 15,
+    "third party sharing a family member's first name": 3,
+    "list of three or more people": 8,
+    "speaker label, third party": 7,
+    "speaker label, family name": 8,
+    "name alone on a line, third party": 10,
+    "sign-off (a closing line names the writer)": 15,
+    "non-ASCII name (accents or other scripts)": 30,
+    "name in a non-Latin script": 6,
+    "handle without @": 15,
+    "street with an unusual suffix": 30,
+    "address with accents": 1,
+    "lower-case vehicle registration": 6,
+    "PNC ID": 10,
+    "date of birth with the month in words": 9,
+    "family alias or nickname": 30,
+    "families: two third parties with one first name": 12,
+    "families: five or more third-party names": 26,
+    "note written all in lower case": 9,
+    "date of birth without a label (no DOB / born)": 10,
+    "unusual street then a postcode": 15,
+    "unusual street with no postcode after it": 12,
+    "e-mail address": 7,
+    "IDVA note or MARAC summary": 9,
+    "MARAC risk summary": 4,
+    **{f"agency term outside spans: {term}": 1 for term in heldout7_styles.AGENCY_TERMS},
+}
+
+
+def test_heldout7_hard_cases_are_there():
+    notes = HELDOUT_NOTES["heldout7"]
+    _assert_blind_set_styles(notes, heldout7_styles.style_counts(notes), HELDOUT7_STYLE_MINIMA)
+
+
+def test_heldout7_same_person_key_names_real_third_parties():
+    """heldout7.yaml's same_person groups: only third-party span texts of that family, each
+    form in one group, every police-style "SURNAME, Forename" pair joined."""
+    _assert_same_person_key(HELDOUT_NOTES["heldout7"], heldout7_styles.same_person())
+
+
+def test_heldout7_style_counter_finds_its_extra_shapes():
+    """heldout7_styles' own counts recognise each shape on a note written for it."""
+    marked = (
+        "seen {F|jo} at {ADDR|4 kiln yard}, {DOB|01/02/2010}, {T|jo bell} and '{T|moose}'\n"
+        "{F|SMITH}, {F|Jo} born {DOB|3 May 2011} at {ADDR|12 Osprey Reach}, {POSTCODE|LU1 1AA}; "
+        "'{T|Razz Kay}', {EMAIL|jo@example.org}, Arrears, Early Help and the MARAC"
+    )
+    text, spans = gen.parse_markup(marked)
+    first = marked.split("\n")[0]
+    lower = {"note_id": "X-01", "family_ref": "X", "keep_names": ["Jo Smith"], "agency": "idva",
+             "style": "marac_summary", "text": text.split("\n")[0],
+             "spans": gen.parse_markup(first)[1]}  # fmt: skip
+    both = {"note_id": "X-02", "family_ref": "X", "keep_names": ["Jo Smith"], "agency": "police",
+            "style": "police_log", "text": text, "spans": spans}  # fmt: skip
+    counts = heldout7_styles.style_counts([lower])
+    assert counts["note written all in lower case"] == 1
+    assert counts["third party sharing a family member's first name"] == 1
+    assert counts["IDVA note or MARAC summary"] == counts["MARAC risk summary"] == 1
+    assert counts["quoted nickname made of ordinary words"] == 1  # 'moose'
+    counts = heldout7_styles.style_counts([both])
+    assert "note written all in lower case" not in counts
+    assert counts["date of birth without a label (no DOB / born)"] == 1, counts  # not "born"
+    assert counts["unusual street then a postcode"] == 1, counts
+    assert counts["unusual street with no postcode after it"] == 1, counts
+    assert counts["quoted nickname made of ordinary words"] == 1, counts  # 'moose', not 'Razz Kay'
+    assert counts["e-mail address"] == 1
+    for term in ("arrears", "Early Help", "MARAC"):  # any case
         assert counts[f"agency term outside spans: {term}"] == 1, term
 
 
