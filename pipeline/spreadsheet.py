@@ -439,20 +439,26 @@ def keep_print_titles(workbook_xml: bytes) -> bytes:
     return _DEFINED_NAMES.sub(replacement, workbook_xml)
 
 
+def _sized(size: float, text: str) -> str:
+    """Text after a font-size code: a digit right after the code would be read as part of
+    the size ("&9" then "2026" is size 92026), so a space parts them, as Excel writes."""
+    return f"&{int(size)}{' ' if text[:1].isdigit() else ''}{text}"
+
+
 def header_footer(spec: PageSpec) -> tuple[str, str]:
     """The printed header and footer of a sheet as Excel codes: the marking centred in
     bold 9 pt Arial (one line each), the title at the foot on the left and "Page &P of &N"
     on the right, both 8 pt. Excel holds at most 255 characters in each: the title is
     shortened to fit; a marking that does not fit is refused (it must never be cut)."""
     marking = "\n".join(_hf_text(line) for line in spec.marking)
-    centre = f'&C&"{FONT_NAME},Bold"&{int(_HF_MARKING_PT)}{marking}'
-    right = f"&R&{int(_HF_TITLE_PT)}Page &P of &N"
+    centre = f'&C&"{FONT_NAME},Bold"{_sized(_HF_MARKING_PT, marking)}'
+    right = f"&R{_sized(_HF_TITLE_PT, 'Page &P of &N')}"
     if len(centre) + len(right) + 6 > _HF_LIMIT:
         raise ValueError(f"the marking {spec.marking!r} is too long for a printed header "
                          f"(Excel holds {_HF_LIMIT} characters)")
     title = _footer_title(spec)
     while True:
-        left = f"&L&{int(_HF_TITLE_PT)}{_hf_text(title)}" if title else ""
+        left = f"&L{_sized(_HF_TITLE_PT, _hf_text(title))}" if title else ""
         footer = left + centre + right
         if len(footer) <= _HF_LIMIT:
             return centre, footer

@@ -291,5 +291,9 @@ def test_header_and_footer_fit_excels_limit() -> None:
     header, footer = header_footer(spec)
     assert len(footer) <= 255 and footer.startswith("&L&8A && B") and "…" in footer
     assert header == '&C&"Arial,Bold"&9MARK\nNotice' and footer.endswith("&R&8Page &P of &N")
+    # a title starting with a digit is parted from the size code (else "&82026...")
+    _, footer = header_footer(PageSpec(orientation="landscape", title_rows=2,
+                                       marking=("MARK",), title="2026 agenda"))
+    assert footer.startswith("&L&8 2026 agenda&C")
     with pytest.raises(ValueError, match="too long"):
         header_footer(PageSpec(orientation="landscape", title_rows=2, marking=("M" * 250,)))
