@@ -414,10 +414,17 @@ class Book:
         the cell shows '-ve engagement' exactly, with no apostrophe and nothing evaluated.
         Characters XML cannot hold become U+FFFD.
         """
+        self.write_text(ws, row, col, value, self.fmt(**props),
+                        self.fmt(**props, quote_prefix=True))
+
+    @staticmethod
+    def write_text(ws: XwSheet, row: int, col: int, value: str, plain: XwFormat,
+                   quoted: XwFormat) -> None:
+        """`text` with its two formats at hand (`quoted`: `plain` with the quote prefix),
+        for tables that write many cells in a few formats."""
         shown = clean_text(value)
-        if safe_cell(value) != value or shown.startswith("\n"):
-            props = {**props, "quote_prefix": True}
-        ws.write_string(row, col, shown, self.fmt(**props))
+        formula = safe_cell(value) != value or shown.startswith("\n")
+        ws.write_string(row, col, shown, quoted if formula else plain)
 
     def bytes(self) -> bytes:
         """Close the workbook and return the file: every zip member's time set to the run

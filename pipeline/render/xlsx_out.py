@@ -30,6 +30,7 @@ from pipeline.spreadsheet import (
     Book,
     Orientation,
     PageSpec,
+    XwFormat,
     XwSheet,
     column_pixels,
     max_lines_per_row,
@@ -91,24 +92,44 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _write(book: Book, ws: XwSheet, row: int, column: int, value: object,
-           numeric: bool) -> None:
+@dataclass(frozen=True)
+class _Formats:
+    """The formats of one column's data cells: text, text with the quote prefix, date,
+    date and time (all wrapped at the top; counts right-aligned)."""
+
+    plain: XwFormat
+    quoted: XwFormat
+    day: XwFormat
+    stamp: XwFormat
+
+    @classmethod
+    def of(cls, book: Book, numeric: bool) -> _Formats:
+        align = {**_CELL, "align": "right" if numeric else "left"}
+        return cls(book.fmt(**align), book.fmt(**align, quote_prefix=True),
+                   book.fmt(**align, num_format=DATE_FORMAT),
+                   book.fmt(**align, num_format=DATETIME_FORMAT))
+
+
+def _write(ws: XwSheet, row: int, column: int, value: object, f: _Formats) -> None:
     """One data cell (0-based `row`, `column`): a real date or number, or text."""
-    align = {**_CELL, "align": "right" if numeric else "left"}
-    if isinstance(value, datetime):
-        ws.write_datetime(row, column, _utc_naive(value),
-                          book.fmt(**align, num_format=DATETIME_FORMAT))
+    if isinstance(value, str):
+        if value:
+            Book.write_text(ws, row, column, value, f.plain, f.quoted)
+        else:
+            ws.write_blank(row, column, None, f.plain)
+    elif isinstance(value, datetime):
+        ws.write_datetime(row, column, _utc_naive(value), f.stamp)
     elif isinstance(value, date):
-        ws.write_datetime(row, column, value, book.fmt(**align, num_format=DATE_FORMAT))
+        ws.write_datetime(row, column, value, f.day)
     elif isinstance(value, (int, float)) and not isinstance(value, bool) \
             and math.isfinite(value):
-        ws.write_number(row, column, value, book.fmt(**align))
+        ws.write_number(row, column, value, f.plain)
     else:
         text = _text(value)
         if text:
-            book.text(ws, row, column, text, **align)
+            Book.write_text(ws, row, column, text, f.plain, f.quoted)
         else:
-            ws.write_blank(row, column, None, book.fmt(**align))
+            ws.write_blank(row, column, None, f.plain)
 
 
 def _display(value: object) -> str:
@@ -170,6 +191,7 @@ def add_table(book: Book, sheet: Sheet, rows: Iterable[Sequence[object]],
     ws.set_row(1, header_pt)
     for idx, ((header, _, _), col) in enumerate(zip(headers, columns, strict=True)):
         book.text(ws, 1, idx, header, **_HEADER, align="right" if col.numeric else "left")
+    formats = [_Formats.of(book, col.numeric) for col in columns]
     heights: list[float] = []
     r = 1  # 0-based: the header row
     for row in rows:
@@ -182,8 +204,8 @@ def add_table(book: Book, sheet: Sheet, rows: Iterable[Sequence[object]],
                 [(_display(v), c.width, False) for v, c in zip(part, columns, strict=True)])
             ws.set_row(r, height)
             heights.append(height)
-            for idx, (value, col) in enumerate(zip(part, columns, strict=True)):
-                _write(book, ws, r, idx, value, col.numeric)
+            for idx, (value, f) in enumerate(zip(part, formats, strict=True)):
+                _write(ws, r, idx, value, f)
     # a break after sheet row 3 + i (1-based; data start in row 3)
     ws.set_h_pagebreaks([3 + i for i in page_breaks(heights, banner_pt + header_pt,
                                                     sheet.orientation)])
