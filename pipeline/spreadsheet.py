@@ -7,11 +7,12 @@ sheet states everything: A4, orientation, fit to the page width, the title rows 
 on every page, the marking in the header and footer, and a height for every row computed
 from its text (`row_height`).
 
-Everything about the page is in one small spec (`PageSpec`) applied by one function
-(`apply_page_setup`), so that a writer built on another library (xlsxwriter's
-`set_paper`, `set_landscape`, `fit_to_pages`, `repeat_rows`, `set_header`) can apply the
-same spec. Text widths use Arial's metrics (Liberation Sans on Linux has the same), the
-font every workbook is written in.
+Everything about the page is in one small spec (`PageSpec`), applied to an openpyxl sheet
+by `apply_page_setup` (the submission template, whose data validations are openpyxl's) and
+to an xlsxwriter sheet by `page_setup` (the bundles, recipient views, agenda and audit
+report, written with `Book`: xlsxwriter writes them in about half openpyxl's time, issue
+15). Text widths use Arial's metrics (Liberation Sans on Linux has the same), the font
+every workbook is written in.
 """
 
 from __future__ import annotations
@@ -23,15 +24,20 @@ import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Literal
 
+import xlsxwriter
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.format import Format as XwFormat
+from xlsxwriter.worksheet import Worksheet as XwSheet
 
+from pipeline import xlsx_zip
 from pipeline.safe_files import safe_cell
 
 #: The one font of every workbook: Arial is on every Windows and Mac, and LibreOffice on
@@ -357,3 +363,173 @@ def workbook_bytes(wb: Workbook) -> bytes:
                 data = fix_header_footer_breaks(data)
             dst.writestr(info, data)
     return out.getvalue()
+
+
+# --- xlsxwriter: the bundles, views, agenda and audit report -------------------------------
+# Writing is most of a run's time, and xlsxwriter writes the same sheets in about half
+# openpyxl's time (benchmarks/xlsx_writers.py). The template (data validations) stays on
+# openpyxl above; both apply the same PageSpec and measure rows the same way.
+
+#: Text XML cannot hold (control characters other than tab, line feed and carriage return)
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: the font size as the file writes it ("10", as Excel does, not "10.0")
+_SIZE = int(FONT_SIZE) if FONT_SIZE.is_integer() else FONT_SIZE
+#: Excel's limit for the header or the footer of a page, in characters
+_HF_LIMIT = 255
+#: The defined names a workbook keeps: the print titles (rows repeated on every page)
+_DEFINED_NAMES = re.compile(rb"<definedNames>.*?</definedNames>|<definedNames/>", re.S)
+_PRINT_TITLES = re.compile(rb"<definedName [^>]*_xlnm\.Print_Titles[^>]*>.*?</definedName>",
+                           re.S)
+
+
+def pinned(moment: datetime) -> datetime:
+    """A run's start as a workbook records it: UTC wall-clock time (Excel has no time
+    zones; naive times are taken as they are), whole seconds."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
+
+
+def zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
+    """A zip member's time for a run started at `moment` (zip times start in 1980)."""
+    y, mo, d, h, mi, s = max(pinned(moment), datetime(1980, 1, 1)).timetuple()[:6]
+    return y, mo, d, h, mi, s
+
+
+def clean_text(text: str) -> str:
+    """Text a cell can hold: characters XML cannot carry become U+FFFD, and a carriage
+    return (alone or before a line feed) a line feed, the line break a cell shows."""
+    return _ILLEGAL_XML.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+class Book:
+    """One workbook written with xlsxwriter in memory, in 10 pt Arial (so its column unit
+    is Arial's digit, as `column_text_pt` measures), with its document properties and
+    dates pinned to `started_at`: the same content and start time give the same bytes.
+
+    `fmt` hands out one cell format per distinct set of properties; `text` writes a
+    string as text, never as a formula; `bytes` closes the workbook and returns the file.
+    """
+
+    def __init__(self, title: str, started_at: datetime) -> None:
+        self.stamp = pinned(started_at)
+        self._buffer = io.BytesIO()
+        self.workbook = xlsxwriter.Workbook(self._buffer, {
+            "in_memory": True,
+            # what is written is what the cell holds: never a formula, number or link
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "default_format_properties": {"font_name": FONT_NAME, "font_size": _SIZE},
+        })
+        self.workbook.set_properties({"title": title, "author": "casebundle",
+                                      "created": self.stamp})
+        self._formats: dict[tuple[tuple[str, object], ...], XwFormat] = {}
+
+    def sheet(self, name: str) -> XwSheet:
+        ws = self.workbook.add_worksheet(name)
+        ws.set_default_row(LINE_PT)
+        return ws
+
+    def fmt(self, **props: object) -> XwFormat:
+        """The cell format with these xlsxwriter properties (and the workbook's font)."""
+        key = tuple(sorted(props.items()))
+        found = self._formats.get(key)
+        if found is None:
+            found = self._formats[key] = self.workbook.add_format(
+                {"font_name": FONT_NAME, "font_size": _SIZE, **props})
+        return found
+
+    def text(self, ws: XwSheet, row: int, col: int, value: str, **props: object) -> None:
+        """Store text as text (0-based `row`, `col`), never as a formula.
+
+        Text a spreadsheet could run (starting =, +, -, @, tab or CR) is stored as a string
+        with the quote prefix set, as Excel does when a user types a leading apostrophe:
+        the cell shows '-ve engagement' exactly, with no apostrophe and nothing evaluated.
+        Characters XML cannot hold become U+FFFD.
+        """
+        self.write_text(ws, row, col, value, self.fmt(**props),
+                        self.fmt(**props, quote_prefix=True))
+
+    @staticmethod
+    def write_text(ws: XwSheet, row: int, col: int, value: str, plain: XwFormat,
+                   quoted: XwFormat) -> None:
+        """`text` with its two formats at hand (`quoted`: `plain` with the quote prefix),
+        for tables that write many cells in a few formats."""
+        shown = clean_text(value)
+        formula = safe_cell(value) != value or shown.startswith("\n")
+        ws.write_string(row, col, shown, quoted if formula else plain)
+
+    def bytes(self) -> bytes:
+        """Close the workbook and return the file: every zip member's time set to the run
+        start, and no defined name but the print titles."""
+        self.workbook.close()
+        return xlsx_zip.rewrite(self._buffer.getvalue(), zip_time(self.stamp),
+                                {"xl/workbook.xml": keep_print_titles})
+
+
+def keep_print_titles(workbook_xml: bytes) -> bytes:
+    """Drop every defined name except the print titles (the rows repeated on each page).
+
+    The writers add a hidden _xlnm._FilterDatabase name for each autofilter; Excel rebuilds
+    it when a filter is used, so dropping it loses nothing. _xlnm.Print_Titles is how the
+    file says which rows to repeat at the top of each printed page: it must stay.
+    """
+    titles = _PRINT_TITLES.findall(workbook_xml)
+    replacement = b"<definedNames>" + b"".join(titles) + b"</definedNames>" if titles else b""
+    return _DEFINED_NAMES.sub(replacement, workbook_xml)
+
+
+def _sized(size: float, text: str) -> str:
+    """Text after a font-size code: a digit right after the code would be read as part of
+    the size ("&9" then "2026" is size 92026), so a space parts them, as Excel writes."""
+    return f"&{int(size)}{' ' if text[:1].isdigit() else ''}{text}"
+
+
+def header_footer(spec: PageSpec) -> tuple[str, str]:
+    """The printed header and footer of a sheet as Excel codes: the marking centred in
+    bold 9 pt Arial (one line each), the title at the foot on the left and "Page &P of &N"
+    on the right, both 8 pt. Excel holds at most 255 characters in each: the title is
+    shortened to fit; a marking that does not fit is refused (it must never be cut)."""
+    marking = "\n".join(_hf_text(line) for line in spec.marking)
+    centre = f'&C&"{FONT_NAME},Bold"{_sized(_HF_MARKING_PT, marking)}'
+    right = f"&R{_sized(_HF_TITLE_PT, 'Page &P of &N')}"
+    if len(centre) + len(right) + 6 > _HF_LIMIT:
+        raise ValueError(f"the marking {spec.marking!r} is too long for a printed header "
+                         f"(Excel holds {_HF_LIMIT} characters)")
+    title = _footer_title(spec)
+    while True:
+        left = f"&L{_sized(_HF_TITLE_PT, _hf_text(title))}" if title else ""
+        footer = left + centre + right
+        if len(footer) <= _HF_LIMIT:
+            return centre, footer
+        title = title[:-2].rstrip() + "…"
+
+
+def page_setup(ws: XwSheet, spec: PageSpec) -> None:
+    """`apply_page_setup` for a sheet written with xlsxwriter: the same paper, orientation,
+    scaling, print titles, margins, gridlines, header and footer."""
+    ws.set_paper(A4)
+    if spec.orientation == "landscape":
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    if spec.fit_width:
+        ws.fit_to_pages(spec.pages_wide, 0)  # as many pages down as the rows need
+    if spec.title_rows:
+        ws.repeat_rows(0, spec.title_rows - 1)
+    if spec.title_columns:
+        ws.repeat_columns(spec.title_columns)
+    ws.hide_gridlines(0 if spec.gridlines else 1)  # 0: shown on screen and printed
+    ws.set_margins(left=_MARGIN_IN, right=_MARGIN_IN, top=_TOP_BOTTOM_IN,
+                   bottom=_TOP_BOTTOM_IN)
+    header, footer = header_footer(spec)
+    ws.set_header(header, {"margin": 0.3})
+    ws.set_footer(footer, {"margin": 0.3})
+
+
+def column_pixels(width: float) -> float:
+    """What to give xlsxwriter's `set_column_pixels` for a column `width` Excel units wide,
+    so that the file stores `width` itself (xlsxwriter's `set_column` adds the cell
+    padding, which would widen every column and change how its text wraps)."""
+    return width * _DIGIT_PX

@@ -18,9 +18,8 @@ from pipeline.audit import AuditError, AuditReport, NoConsentItem
 from pipeline.labels import Labels, load_labels, uk_date
 from pipeline.models import MARKING
 from pipeline.render.html_out import environment
-from pipeline.render.xlsx_out import Column, Sheet, add_table, to_bytes
+from pipeline.render.xlsx_out import Column, Sheet, add_table, new_book, to_bytes
 from pipeline.safe_files import secure_mkdir, write_bytes, write_text
-from pipeline.spreadsheet import new_workbook
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 
@@ -111,15 +110,13 @@ def _tables(rep: AuditReport, L: Labels) -> list[tuple[Sheet, list[tuple[object,
 def audit_report_xlsx(rep: AuditReport, labels: Labels | None = None) -> bytes:
     """The audit report workbook: one sheet per table, printed like every other workbook."""
     L = labels or load_labels()
-    wb = new_workbook()
-    wb.properties.creator = "casebundle"
-    wb.properties.title = f"Audit report {rep.meeting_id}"
+    # dated when the report was generated, so the same report gives the same bytes
+    wb = new_book(datetime.fromisoformat(rep.generated_at), f"Audit report {rep.meeting_id}")
     head = f"Audit report {rep.meeting_id}, run {rep.run_id}"
     for sheet, rows in _tables(rep, L):
         add_table(wb, sheet, rows or [("(none)", *[None] * (len(sheet.columns) - 1))],
                   (MARKING,), f"{head}: {sheet.title.lower()}", L)
-    generated = datetime.fromisoformat(rep.generated_at)
-    return to_bytes(wb, generated)
+    return to_bytes(wb)
 
 
 def audit_report_html(rep: AuditReport, labels: Labels | None = None) -> str:

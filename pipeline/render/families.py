@@ -11,17 +11,15 @@ files are the bytes a fresh render would give.
 
 from __future__ import annotations
 
-import io
 import json
 import os
-import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
+from pipeline import xlsx_zip
 from pipeline.cache import WorkCache, digest
 from pipeline.labels import Labels, load_labels
 from pipeline.merge import FamilyBundle, family_views
@@ -32,37 +30,25 @@ from pipeline.render.json_out import render_json
 from pipeline.render.xlsx_out import bundle_xlsx
 from pipeline.run import MeetingRun
 from pipeline.safe_files import write_bytes
+from pipeline.spreadsheet import pinned, zip_time
 
 _CORE = "docProps/core.xml"
 
 
-def _stamp(value: datetime) -> datetime:
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.replace(microsecond=0)
-
-
 def restamp_xlsx(data: bytes, old: datetime, new: datetime) -> bytes:
     """A workbook written for a run started at `old`, as written for one started at `new`
-    (pipeline/render/xlsx_out.py pins zip times and document dates to the run start)."""
-    was, now = _stamp(old), _stamp(new)
+    (pipeline/render/xlsx_out.py pins zip times and document dates to the run start).
+
+    Only docProps/core.xml, which holds the dates, is decompressed and compressed again;
+    every other member's compressed bytes are copied as they are, with the new zip time
+    (pipeline/xlsx_zip.py)."""
+    was, now = pinned(old), pinned(new)
     if was == now:
         return data
     old_text = was.isoformat().encode() + b"Z"
     new_text = now.isoformat().encode() + b"Z"
-    zip_time = max(now, datetime(1980, 1, 1)).timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            member = src.read(info.filename)
-            if info.filename == _CORE:
-                member = re.sub(re.escape(old_text), new_text, member)
-            entry = zipfile.ZipInfo(info.filename, date_time=zip_time)
-            entry.compress_type = info.compress_type
-            entry.external_attr = info.external_attr
-            dst.writestr(entry, member)
-    return out.getvalue()
+    return xlsx_zip.rewrite(data, zip_time(now),
+                            {_CORE: lambda core: core.replace(old_text, new_text)})
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Bundles and the agenda as .xlsx workbooks (openpyxl), returned as bytes.
+"""Bundles and the agenda as .xlsx workbooks (written with xlsxwriter), returned as bytes.
 
 Every sheet: a handling banner in row 1, column headers in row 2 (both frozen, and both
 repeated at the top of every printed page), an autofilter, wrapped text in rows tall
@@ -10,54 +10,44 @@ full size: the sharing basis of an item is split over two sheets rather than squ
 
 Text that a spreadsheet could run as a formula is stored as text with the quote prefix
 (no apostrophe added to the text). No hidden sheets, rows or columns, no comments, no
-defined names. Zip timestamps and document dates are pinned to the run start so re-runs
-are byte-identical.
+defined names but the print titles. Zip timestamps and document dates are pinned to the
+run start so re-runs are byte-identical. Written with xlsxwriter (`pipeline.spreadsheet.Book`),
+which takes about half openpyxl's time for the same sheets (issue 15,
+benchmarks/xlsx_writers.py); openpyxl still reads them back.
 """
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.worksheet import Worksheet
-
 from pipeline.labels import Labels, load_labels, uk_date
 from pipeline.merge import Agenda, BundleItem, FamilyBundle, FollowUp, PersonView
 from pipeline.spreadsheet import (
-    BASE_FONT,
-    FONT_NAME,
-    FONT_SIZE,
     PRINTABLE_WIDTH,
+    Book,
     Orientation,
     PageSpec,
-    apply_page_setup,
-    fix_header_footer_breaks,
+    XwFormat,
+    XwSheet,
+    column_pixels,
     max_lines_per_row,
-    new_workbook,
     page_breaks,
+    page_setup,
     row_height,
-    set_text,
     wrap_lines,
 )
 
 #: UK date forms (the cell keeps a real date; only its display is set)
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
-_BANNER_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True, color="9C0006")
-_BANNER_FILL = PatternFill("solid", fgColor="FFC7CE")
-_HEADER_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
-_WRAP = Alignment(wrap_text=True, vertical="top", horizontal="left")
-_WRAP_RIGHT = Alignment(wrap_text=True, vertical="top", horizontal="right")
+#: cell formats, as xlsxwriter properties: every cell wraps its text at the top
+_CELL = {"text_wrap": True, "valign": "top"}
+_BANNER = {**_CELL, "align": "left", "bold": True, "font_color": "#9C0006",
+           "bg_color": "#FFC7CE", "pattern": 1}
+_HEADER = {**_CELL, "bold": True, "bg_color": "#D9D9D9", "pattern": 1}
 _CONTINUED = "(continued)"
 
 
@@ -102,23 +92,44 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _write(ws: Worksheet, row: int, column: int, value: object, numeric: bool) -> None:
-    cell = ws.cell(row=row, column=column)
-    cell.font = BASE_FONT
-    cell.alignment = _WRAP_RIGHT if numeric else _WRAP
-    if isinstance(value, datetime):
-        cell.value = _utc_naive(value)
-        cell.number_format = DATETIME_FORMAT
+@dataclass(frozen=True)
+class _Formats:
+    """The formats of one column's data cells: text, text with the quote prefix, date,
+    date and time (all wrapped at the top; counts right-aligned)."""
+
+    plain: XwFormat
+    quoted: XwFormat
+    day: XwFormat
+    stamp: XwFormat
+
+    @classmethod
+    def of(cls, book: Book, numeric: bool) -> _Formats:
+        align = {**_CELL, "align": "right" if numeric else "left"}
+        return cls(book.fmt(**align), book.fmt(**align, quote_prefix=True),
+                   book.fmt(**align, num_format=DATE_FORMAT),
+                   book.fmt(**align, num_format=DATETIME_FORMAT))
+
+
+def _write(ws: XwSheet, row: int, column: int, value: object, f: _Formats) -> None:
+    """One data cell (0-based `row`, `column`): a real date or number, or text."""
+    if isinstance(value, str):
+        if value:
+            Book.write_text(ws, row, column, value, f.plain, f.quoted)
+        else:
+            ws.write_blank(row, column, None, f.plain)
+    elif isinstance(value, datetime):
+        ws.write_datetime(row, column, _utc_naive(value), f.stamp)
     elif isinstance(value, date):
-        cell.value = value
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        cell.value = value
+        ws.write_datetime(row, column, value, f.day)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and math.isfinite(value):
+        ws.write_number(row, column, value, f.plain)
     else:
         text = _text(value)
         if text:
-            # XML cannot hold most control characters; openpyxl would refuse the whole file
-            set_text(cell, ILLEGAL_CHARACTERS_RE.sub("\ufffd", text))
+            Book.write_text(ws, row, column, text, f.plain, f.quoted)
+        else:
+            ws.write_blank(row, column, None, f.plain)
 
 
 def _display(value: object) -> str:
@@ -155,107 +166,66 @@ def _split_long(row: Sequence[object], columns: Sequence[Column]) -> list[Sequen
     return parts
 
 
-def add_table(wb: Workbook, sheet: Sheet, rows: Iterable[Sequence[object]],
+def add_table(book: Book, sheet: Sheet, rows: Iterable[Sequence[object]],
               markings: Sequence[str], caption: str, labels: Labels,
-              footer: str | None = None) -> Worksheet:
+              footer: str | None = None) -> XwSheet:
     """Append one sheet: banner (markings and caption), header row, data rows, print setup.
 
     `footer` (default: the caption) names the sheet at the foot of every printed page.
     """
-    ws = wb.create_sheet(sheet.title)
+    ws = book.sheet(sheet.title)
     columns = sheet.columns
-    last = get_column_letter(len(columns))
+    last = len(columns) - 1
     banner_text = " | ".join([*markings, caption])
-    banner = ws.cell(row=1, column=1)
-    set_text(banner, banner_text)
-    banner.font, banner.fill, banner.alignment = _BANNER_FONT, _BANNER_FILL, _WRAP
-    ws.merge_cells(f"A1:{last}1")
     total = sum(c.width for c in columns)
-    ws.row_dimensions[1].height = row_height([(banner_text, total, True)])
+    banner_pt = row_height([(banner_text, total, True)])
+    ws.set_row(0, banner_pt)
+    if last:
+        ws.merge_range(0, 0, 0, last, "", book.fmt(**_BANNER))
+    book.text(ws, 0, 0, banner_text, **_BANNER)
     headers = []
-    for idx, col in enumerate(columns, start=1):
-        header = labels.column(col.key)
-        c = ws.cell(row=2, column=idx)
-        set_text(c, header)
-        c.font, c.fill = _HEADER_FONT, _HEADER_FILL
-        c.alignment = _WRAP_RIGHT if col.numeric else _WRAP
-        ws.column_dimensions[get_column_letter(idx)].width = col.width
-        headers.append((header, col.width, True))
-    ws.row_dimensions[2].height = row_height(headers)
-    title_pt = ws.row_dimensions[1].height + ws.row_dimensions[2].height
+    for idx, col in enumerate(columns):
+        ws.set_column_pixels(idx, idx, column_pixels(col.width))
+        headers.append((labels.column(col.key), col.width, True))
+    header_pt = row_height(headers)
+    ws.set_row(1, header_pt)
+    for idx, ((header, _, _), col) in enumerate(zip(headers, columns, strict=True)):
+        book.text(ws, 1, idx, header, **_HEADER, align="right" if col.numeric else "left")
+    formats = [_Formats.of(book, col.numeric) for col in columns]
     heights: list[float] = []
-    r = 2
+    r = 1  # 0-based: the header row
     for row in rows:
         if len(row) != len(columns):
             raise ValueError(f"sheet {sheet.title!r}: a row has {len(row)} values for "
                              f"{len(columns)} columns")
         for part in _split_long(row, columns):
             r += 1
-            for idx, (value, col) in enumerate(zip(part, columns, strict=True), start=1):
-                _write(ws, r, idx, value, col.numeric)
-            ws.row_dimensions[r].height = row_height(
+            height = row_height(
                 [(_display(v), c.width, False) for v, c in zip(part, columns, strict=True)])
-            heights.append(ws.row_dimensions[r].height)
-    for i in page_breaks(heights, title_pt, sheet.orientation):
-        ws.row_breaks.append(Break(id=3 + i))  # after sheet row 3 + i (data start in row 3)
-    ws.freeze_panes = "A3"
-    ws.auto_filter.ref = f"A2:{last}{max(r, 2)}"
-    apply_page_setup(ws, PageSpec(orientation=sheet.orientation, title_rows=2,
-                                  marking=tuple(markings), title=footer or caption))
+            ws.set_row(r, height)
+            heights.append(height)
+            for idx, (value, f) in enumerate(zip(part, formats, strict=True)):
+                _write(ws, r, idx, value, f)
+    # a break after sheet row 3 + i (1-based; data start in row 3)
+    ws.set_h_pagebreaks([3 + i for i in page_breaks(heights, banner_pt + header_pt,
+                                                    sheet.orientation)])
+    ws.freeze_panes(2, 0)  # A3
+    ws.autofilter(1, 0, r, last)
+    page_setup(ws, PageSpec(orientation=sheet.orientation, title_rows=2,
+                            marking=tuple(markings), title=footer or caption))
     return ws
 
 
-def _new_workbook(started_at: datetime, title: str) -> Workbook:
-    wb = new_workbook()
-    props = wb.properties
-    props.creator = "casebundle"
-    props.lastModifiedBy = "casebundle"
-    props.title = title
-    props.created = props.modified = _utc_naive(started_at).replace(microsecond=0)
-    return wb
+def new_book(started_at: datetime, title: str) -> Book:
+    """An empty workbook for a run started at `started_at` (its document dates and zip
+    times), titled `title`, created by casebundle."""
+    return Book(title, started_at)
 
 
-_DEFINED_NAMES = re.compile(rb"<definedNames>.*?</definedNames>|<definedNames/>", re.S)
-_PRINT_TITLES = re.compile(rb"<definedName [^>]*_xlnm\.Print_Titles[^>]*>.*?</definedName>",
-                           re.S)
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
-
-
-def _keep_print_titles(workbook_xml: bytes) -> bytes:
-    """Drop every defined name except the print titles (the rows repeated on each page).
-
-    openpyxl adds a hidden _xlnm._FilterDatabase name for each autofilter; Excel rebuilds
-    it when a filter is used, so dropping it loses nothing. _xlnm.Print_Titles is how the
-    file says which rows to repeat at the top of each printed page: it must stay.
-    """
-    titles = _PRINT_TITLES.findall(workbook_xml)
-    replacement = b"<definedNames>" + b"".join(titles) + b"</definedNames>" if titles else b""
-    return _DEFINED_NAMES.sub(replacement, workbook_xml)
-
-
-def to_bytes(wb: Workbook, started_at: datetime) -> bytes:
-    """Save; pin zip timestamps and the modified date; keep only the print-title names;
-    write header and footer line breaks as Excel does."""
-    raw = io.BytesIO()
-    wb.save(raw)
-    stamp = _utc_naive(started_at).replace(microsecond=0)
-    modified = stamp.isoformat().encode() + b"Z"
-    zip_time = max(stamp, datetime(1980, 1, 1)).timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "xl/workbook.xml":
-                data = _keep_print_titles(data)
-            elif info.filename == "docProps/core.xml":
-                data = _MODIFIED.sub(rb"\g<1>" + modified + rb"\g<2>", data)
-            elif info.filename.startswith("xl/worksheets/sheet"):
-                data = fix_header_footer_breaks(data)
-            entry = zipfile.ZipInfo(info.filename, date_time=zip_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, data)
-    return out.getvalue()
+def to_bytes(book: Book) -> bytes:
+    """The finished workbook: zip times and document dates pinned to the run start, only
+    the print-title names kept (`pipeline.spreadsheet.Book.bytes`)."""
+    return book.bytes()
 
 
 def _agency(code: str, names: dict[str, str]) -> str:
@@ -374,7 +344,7 @@ def bundle_xlsx(b: FamilyBundle, started_at: datetime, labels: Labels | None = N
     L = labels or load_labels()
     names = dict(b.agency_names)
     view = f" for {b.recipient}" if b.recipient else ""
-    wb = _new_workbook(started_at, f"{b.meeting_id} {b.family_ref}{view}")
+    wb = new_book(started_at, f"{b.meeting_id} {b.family_ref}{view}")
     head = (f"{b.meeting_type.upper()} {b.meeting_id} {uk_date(b.meeting_date)} "
             f"family {b.family_ref}{view}")
 
@@ -452,7 +422,7 @@ def bundle_xlsx(b: FamilyBundle, started_at: datetime, labels: Labels | None = N
         for p in (i.provenance,)
     ])
     table(GUIDANCE, guidance_rows(_codes_used(b), L, citations or {}))
-    return to_bytes(wb, started_at)
+    return to_bytes(wb)
 
 
 def _codes_used(b: FamilyBundle) -> list[str]:
@@ -492,7 +462,7 @@ def agenda_xlsx(agenda: Agenda, started_at: datetime, labels: Labels | None = No
     up, agencies to chase."""
     L = labels or load_labels()
     names = dict(agenda.agency_names)
-    wb = _new_workbook(started_at, f"{agenda.meeting_id} agenda")
+    wb = new_book(started_at, f"{agenda.meeting_id} agenda")
     head = f"{agenda.meeting_type.upper()} {agenda.meeting_id} {uk_date(agenda.meeting_date)}"
     if agenda.notices:  # first sheet, so it is what opens
         add_table(wb, NOTICES, [(n,) for n in agenda.notices], agenda.markings,
@@ -516,4 +486,4 @@ def agenda_xlsx(agenda: Agenda, started_at: datetime, labels: Labels | None = No
               f"{head}: what each agency must follow up", L)
     silent = [(_agency(a.agency, names), a.status) for a in agenda.silent_agencies]
     add_table(wb, SILENT, silent, agenda.markings, f"{head}: agencies to chase", L)
-    return to_bytes(wb, started_at)
+    return to_bytes(wb)

@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import openpyxl
 import pytest
 
 from pipeline.labels import load_labels
-from pipeline.render import Column, Sheet, add_table
+from pipeline.render import Column, Sheet, add_table, to_bytes
+from pipeline.render.xlsx_out import new_book
 from pipeline.spreadsheet import (
     LINE_PT,
     PRINTABLE_WIDTH,
+    Book,
     PageSpec,
     apply_page_setup,
     column_text_pt,
+    header_footer,
     max_lines_per_row,
     new_workbook,
     page_breaks,
@@ -136,12 +140,21 @@ def test_a_sheet_wider_than_the_page_is_refused() -> None:
     assert PRINTABLE_WIDTH["portrait"] < PRINTABLE_WIDTH["landscape"]
 
 
+T0 = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
+
+
+def _table(sheet: Sheet, rows: Sequence[Sequence[object]],
+           markings: tuple[str, ...] = ("MARK",)) -> openpyxl.worksheet.worksheet.Worksheet:
+    """`add_table` on a workbook of its own, read back from its bytes."""
+    book = new_book(T0, "t")
+    add_table(book, sheet, rows, markings, "caption", load_labels())
+    return openpyxl.load_workbook(io.BytesIO(to_bytes(book)))[sheet.title]
+
+
 def test_text_too_long_for_one_printed_row_continues_below() -> None:
-    wb = new_workbook()
     long_text = " ".join(f"word{n}" for n in range(2500))
     sheet = Sheet("t", (Column("item_id", 20), Column("text", 100)))
-    ws = add_table(wb, sheet, [("item-1", long_text), ("item-2", "short")],
-                   ("MARK",), "caption", load_labels())
+    ws = _table(sheet, [("item-1", long_text), ("item-2", "short")])
     rows = list(ws.iter_rows(min_row=3, values_only=True))
     assert rows[0][0] == "item-1" and rows[-1] == ("item-2", "short")
     continued = rows[1:-1]
@@ -154,10 +167,9 @@ def test_text_too_long_for_one_printed_row_continues_below() -> None:
 
 
 def test_add_table_writes_dates_as_uk_formatted_real_dates() -> None:
-    wb = new_workbook()
     sheet = Sheet("t", (Column("date", 12), Column("received_at", 18)))
     when = datetime(2026, 9, 15, 14, 5, tzinfo=UTC)
-    ws = add_table(wb, sheet, [(when.date(), when)], ("MARK",), "caption", load_labels())
+    ws = _table(sheet, [(when.date(), when)])
     assert ws["A3"].is_date and ws["A3"].number_format == "dd/mm/yyyy"
     assert ws["B3"].is_date and ws["B3"].number_format == "dd/mm/yyyy hh:mm"
     assert ws["B3"].value == datetime(2026, 9, 15, 14, 5)  # UTC wall-clock time
@@ -184,10 +196,8 @@ def test_page_breaks(heights, title, orientation, breaks):
 
 
 def test_every_printed_page_of_a_table_ends_short_of_the_page():
-    wb = new_workbook()
     rows = [("\n".join(["line"] * n),) for n in (7, 5, 7, 6, 8, 7, 7, 7, 7)]
-    ws = add_table(wb, Sheet("T", (Column("text", 40),)), rows, ("MARK",), "caption",
-                   load_labels())
+    ws = _table(Sheet("T", (Column("text", 40),)), rows)
     assert [b.id for b in ws.row_breaks.brk] == [6, 10]  # after sheet rows 6 and 10
     title = ws.row_dimensions[1].height + ws.row_dimensions[2].height
     pages, start = [], 3
@@ -196,3 +206,94 @@ def test_every_printed_page_of_a_table_ends_short_of_the_page():
         start = end + 1
     assert max(pages) <= 595.28 - 2 * 0.85 * 72 - 8
 
+
+
+# --- the layout of a table written with xlsxwriter, read back as a reader's program would ---
+
+
+def test_a_table_keeps_every_layout_property() -> None:
+    sheet = Sheet("Provenance", (Column("item_id", 19.5), Column("row", 6, numeric=True),
+                                 Column("received_at", 17)), orientation="portrait")
+    when = datetime(2026, 9, 15, 14, 5, tzinfo=UTC)
+    ws = _table(sheet, [("police-1", 12, when), ("=cmd()", None, None)],
+                ("Protective marking: OFFICIAL-SENSITIVE", "Not to be shared onward"))
+    # banner merged across, bold dark red on pink; headers bold on grey
+    assert [str(r) for r in ws.merged_cells.ranges] == ["A1:C1"]
+    assert ws["A1"].font.b and ws["A1"].font.color.rgb.endswith("9C0006")
+    assert ws["A1"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert all(ws.cell(2, c).font.b and ws.cell(2, c).fill.fgColor.rgb.endswith("D9D9D9")
+               for c in (1, 2, 3))
+    # the widths as given (not widened by the writer's padding), text wrapped at the top,
+    # counts right-aligned, every cell in 10 pt Arial
+    assert [ws.column_dimensions[c].width for c in "ABC"] == [19.5, 6, 17]
+    for cell in (ws["A3"], ws["B3"], ws["C3"], ws["B2"]):
+        assert cell.alignment.wrap_text and cell.alignment.vertical == "top"
+        assert (cell.font.name, cell.font.sz) == ("Arial", 10)
+    assert ws["B3"].alignment.horizontal == "right" and ws["B2"].alignment.horizontal == "right"
+    assert ws["A3"].alignment.horizontal == "left"
+    assert ws["B3"].value == 12 and ws["C3"].number_format == "dd/mm/yyyy hh:mm"
+    assert ws["A4"].value == "=cmd()" and ws["A4"].data_type == "s" and ws["A4"].quotePrefix
+    # every row as tall as its text needs
+    assert ws.row_dimensions[3].height == row_height([("police-1", 19.5, False)])
+    # the page: A4 portrait, one page wide, titles repeated, frozen, filtered, gridlines,
+    # margins, the marking centred (bold 9 pt) above and below, title and page number
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "portrait"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows == "$1:$2" and ws.freeze_panes == "A3"
+    assert ws.auto_filter.ref == "A2:C4" and ws.print_options.gridLines
+    m = ws.page_margins
+    assert (m.left, m.right, m.top, m.bottom, m.header, m.footer) == (0.5, 0.5, 0.85, 0.85,
+                                                                      0.3, 0.3)
+    marking = "Protective marking: OFFICIAL-SENSITIVE\nNot to be shared onward"
+    for part in (ws.oddHeader.center, ws.oddFooter.center):
+        assert part.text == marking and part.size == 9 and part.font == "Arial,Bold"
+    assert ws.oddFooter.left.text == "caption" and ws.oddFooter.right.text == "Page &P of &N"
+
+
+def test_book_text_uses_the_quote_prefix_and_cleans_what_xml_cannot_hold() -> None:
+    book = Book("t", T0)
+    ws = book.sheet("t")
+    for r, value in enumerate(["=1+1", "-ve engagement", "\r=1+1", "bell\x07", "a\r\nb",
+                               "plain text"]):
+        book.text(ws, r, 0, value)
+    back = openpyxl.load_workbook(io.BytesIO(book.bytes()))["t"]
+    cells = [back.cell(row=r, column=1) for r in range(1, 7)]
+    assert [c.value for c in cells] == ["=1+1", "-ve engagement", "\n=1+1", "bell\ufffd",
+                                        "a\nb", "plain text"]
+    assert all(c.data_type == "s" for c in cells)
+    assert [bool(c.quotePrefix) for c in cells] == [True, True, True, False, False, False]
+
+
+def test_book_is_arial_10_dated_and_the_same_bytes_every_time() -> None:
+    def write(started: datetime) -> bytes:
+        book = Book("Title", started)
+        add_table(book, Sheet("T", (Column("text", 40),)), [("x",)], ("MARK",), "c",
+                  load_labels())
+        return to_bytes(book)
+
+    data = write(T0)
+    assert data == write(T0) and data != write(datetime(2026, 11, 23, 8, 31, tzinfo=UTC))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert {i.date_time for i in z.infolist()} == {(2026, 11, 23, 8, 30, 0)}
+        styles = z.read("xl/styles.xml").decode()
+        book_xml = z.read("xl/workbook.xml").decode()
+    first_font = styles.split("<fonts", 1)[1].split("</font>", 1)[0]
+    assert 'val="Arial"' in first_font and '<sz val="10"' in first_font
+    assert "_FilterDatabase" not in book_xml and "_xlnm.Print_Titles" in book_xml
+    props = openpyxl.load_workbook(io.BytesIO(data)).properties
+    assert (props.creator, props.title) == ("casebundle", "Title")
+    assert props.created == props.modified == datetime(2026, 11, 23, 8, 30)
+
+
+def test_header_and_footer_fit_excels_limit() -> None:
+    spec = PageSpec(orientation="landscape", title_rows=2, marking=("MARK", "Notice"),
+                    title="A & B " * 60)
+    header, footer = header_footer(spec)
+    assert len(footer) <= 255 and footer.startswith("&L&8A && B") and "…" in footer
+    assert header == '&C&"Arial,Bold"&9MARK\nNotice' and footer.endswith("&R&8Page &P of &N")
+    # a title starting with a digit is parted from the size code (else "&82026...")
+    _, footer = header_footer(PageSpec(orientation="landscape", title_rows=2,
+                                       marking=("MARK",), title="2026 agenda"))
+    assert footer.startswith("&L&8 2026 agenda&C")
+    with pytest.raises(ValueError, match="too long"):
+        header_footer(PageSpec(orientation="landscape", title_rows=2, marking=("M" * 250,)))

@@ -82,7 +82,9 @@ def test_xlsx_is_marked_filtered_frozen_and_inert(store: AuditStore, tmp_path: P
         assert ws.freeze_panes == "A3" and ws.auto_filter.ref
         assert ws.print_title_rows == "$1:$2"
         assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
-        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        # one page wide: fitToWidth left out means 1 (ECMA-376's default)
+        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert "OFFICIAL-SENSITIVE" in (ws.oddHeader.center.text or "")
         assert "OFFICIAL-SENSITIVE" in (ws.oddFooter.center.text or "")
         assert not any(d.hidden for d in ws.column_dimensions.values())

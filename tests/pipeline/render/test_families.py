@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +29,32 @@ def test_restamped_workbook_is_the_workbook_written_at_the_new_time() -> None:
         assert restamp_xlsx(old, T1, T2) == bundle_xlsx(bundle, T2, settings.labels,
                                                         settings.citations)
         assert restamp_xlsx(old, T1, T1) == old
+
+
+def test_restamp_copies_every_member_but_the_dates_compressed_as_it_was() -> None:
+    """Only docProps/core.xml is decompressed and compressed again; every other member's
+    compressed bytes are the old file's, and the result is a fresh render's bytes."""
+    run = build_sample().run
+    settings = write_settings(load_need_to_know(), load_policy())
+    bundle = build_bundle(run, "FAM-002", outcomes=settings.outcomes)
+    old = bundle_xlsx(bundle, T1, settings.labels, settings.citations)
+    new = restamp_xlsx(old, T1, T2)
+    fresh = bundle_xlsx(bundle, T2, settings.labels, settings.citations)
+    assert new == fresh
+
+    def members(data: bytes) -> dict[str, tuple[bytes, tuple[int, ...]]]:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return {i.filename: (data[i.header_offset + 30 + len(i.filename):][
+                :i.compress_size], i.date_time) for i in z.infolist()}
+
+    before, after = members(old), members(new)
+    assert list(before) == list(after)
+    for name, (payload, when) in after.items():
+        assert when == (2027, 1, 4, 17, 45, 12), name
+        assert (payload == before[name][0]) is (name != "docProps/core.xml"), name
+    with zipfile.ZipFile(io.BytesIO(new)) as z:
+        core = z.read("docProps/core.xml")
+    assert core.count(b"2027-01-04T17:45:12Z") == 2 and b"2026-11-30" not in core
 
 
 def _files(folder: Path) -> dict[str, bytes]:

@@ -23,9 +23,10 @@ import csv
 import json
 import shutil
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from benchmarks.print_layout import MARKING_WORDS, PdfPages, find_in_order, inspect_pdf, print_all
@@ -233,23 +234,23 @@ def test_a_page_filled_to_its_last_point_prints_no_blank_page(tmp_path: Path) ->
 
     from pipeline.models import MARKING
     from pipeline.render import add_table, to_bytes
-    from pipeline.render.xlsx_out import BASIS, SUMMARY
-    from pipeline.spreadsheet import new_workbook
+    from pipeline.render.xlsx_out import BASIS, SUMMARY, new_book
 
     labels, markings = load_labels(), (MARKING, ONWARD_NOTICE)
     lines = (7, 5, 7, 6, 8, 7, 7, 7, 7)  # the lines of that sheet's rows, in order
     rows = [("\n".join(f"row {n} line {k}" for k in range(1, c + 1)), *["x"] * 5)
             for n, c in enumerate(lines, start=1)]
-    wb = new_workbook()
-    add_table(wb, SUMMARY, [("Meeting", "Meeting", "JAG")], markings, "before", labels)
-    ws = add_table(wb, BASIS, rows, markings,
-                   "JAG jag-2026-12 03/12/2026 family FAM-003 for school: sharing basis",
-                   labels)
-    add_table(wb, SUMMARY, [("Meeting", "Meeting", "JAG")], markings, "after", labels)
+    book = new_book(datetime(2026, 11, 23, 8, 30, tzinfo=UTC), "full page")
+    add_table(book, SUMMARY, [("Meeting", "Meeting", "JAG")], markings, "before", labels)
+    add_table(book, BASIS, rows, markings,
+              "JAG jag-2026-12 03/12/2026 family FAM-003 for school: sharing basis", labels)
+    add_table(book, replace(SUMMARY, title="After"), [("Meeting", "Meeting", "JAG")],
+              markings, "after", labels)
+    path = tmp_path / "full_page.xlsx"
+    path.write_bytes(to_bytes(book))
+    ws = openpyxl.load_workbook(path)[BASIS.title]
     heights = [ws.row_dimensions[r].height for r in range(1, 3 + len(lines))]
     assert sum(heights[:7]) == 480.0  # banner, headers and five rows: the page, to the point
-    path = tmp_path / "full_page.xlsx"
-    path.write_bytes(to_bytes(wb, datetime(2026, 11, 23, 8, 30, tzinfo=UTC)))
     pages = inspect_pdf(print_all([path], tmp_path / "pdf")[path])
     every = list(range(1, pages.pages + 1))
     assert pages.pages_with(MARKING_WORDS) == every

@@ -264,7 +264,10 @@ def test_every_workbook_is_marked_frozen_filtered_and_has_nothing_hidden(out: Pa
             assert len(ws.defined_names) == 0, where
             # A4, the banner and headers repeated on every printed page, fitted to width
             assert ws.page_setup.paperSize == 9 and ws.print_title_rows == "$1:$2", where
-            assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, where
+            # fitToWidth left out means 1 (ECMA-376's default)
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, where
+            assert ws.page_setup.fitToWidth in (None, 1), where
+            assert ws.page_setup.fitToHeight == 0, where
             for part in (ws.oddHeader.center.text, ws.oddFooter.center.text):
                 assert MARKING in part, where
                 assert (ONWARD_NOTICE in part) is recipient, where
