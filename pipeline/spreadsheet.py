@@ -140,7 +140,17 @@ def wrap_lines(text: str, width: float, *, bold: bool = False) -> list[str]:
     return list(_wrapped(text, width, bold))
 
 
-@lru_cache(maxsize=16384)
+def forget_measures() -> None:
+    """Drop the remembered wraps (`_wrapped`): called after each family's files, whose
+    texts the next family does not share."""
+    _wrapped.cache_clear()
+
+
+#: Enough for every text of one large family (10,000 items, about ten measured cells
+#: each), so the chair's bundle and each recipient view measure a text once between them;
+#: an LRU smaller than a family's texts, cycled through in the same order by every view,
+#: would keep none of them.
+@lru_cache(maxsize=1 << 17)
 def _wrapped(text: str, width: float, bold: bool) -> tuple[str, ...]:
     """`wrap_lines`, remembered: each text is measured for its rows' heights and for long
     rows' splits, in the chair's bundle and again in every recipient view (issue 15).

@@ -30,7 +30,7 @@ from pipeline.render.json_out import render_json
 from pipeline.render.xlsx_out import bundle_xlsx
 from pipeline.run import MeetingRun
 from pipeline.safe_files import write_bytes
-from pipeline.spreadsheet import pinned, zip_time
+from pipeline.spreadsheet import forget_measures, pinned, zip_time
 
 _CORE = "docProps/core.xml"
 
@@ -140,6 +140,7 @@ def write_family(run: MeetingRun, family_ref: str, dest: Path, settings: WriteSe
     for view in views.recipients:
         written += _write_bundle(view, dest / "recipients" / (view.recipient or ""), run,
                                  settings, cache)
+    forget_measures()  # this family's texts: the next family does not share them
     return written, views.received()
 
 
