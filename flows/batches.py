@@ -37,6 +37,7 @@ from pipeline.redact import (
     RedactionReview,
     family_job,
     finish_family,
+    link_across_agencies,
     redact_requests,
     warm_engine,
 )
@@ -202,7 +203,8 @@ def redact_families(run: MeetingRun, rules: Rules, review: RedactionReview | Non
                     ) -> tuple[list[RedactionOutcome], set[int]]:
     """Every family's redaction outcome (in family order) and the processes that worked;
     `progress("redact", done, total)` after each batch (counts of families only)."""
-    link = rules.redactor.link_across_agencies(run.meeting.meeting.type)
+    link = link_across_agencies(rules.redaction, rules.redaction_rules,
+                                run.meeting.meeting.type)
     jobs = [family_job(link, run.meeting, ref, run.items_of_family(ref), run.decisions,
                        run.identities, review=review)
             for ref in sorted({i.family_ref for i in run.items})]
@@ -221,7 +223,7 @@ def redact_families(run: MeetingRun, rules: Rules, review: RedactionReview | Non
                             plan.parts)
     for n, refs in enumerate(batches):
         plan.put("redact-in", n, [todo[ref][0].request for ref in refs])
-    futures = [submit(run.run_id, n, str(plan.folder), str(rules.redactor.rules_path))
+    futures = [submit(run.run_id, n, str(plan.folder), str(rules.redaction_rules))
                for n in range(len(batches))]
     done = len(jobs) - len(todo)
     progress("redact", done, len(jobs))

@@ -204,11 +204,11 @@ def prepare_meeting(meeting_config: str, inbox: str, out: str = "outputs",
     if workers.current() is None and not remote_runner():
         # nobody started the workers before Prefect (the CLI does): start them now;
         # the forkserver makes that safe beside Prefect's threads
-        own_pool = start_pool(rules.redactor.rules_path)
+        own_pool = start_pool(rules.redaction_rules)
         workers.install(own_pool)
     try:
         batches.CACHES[run.run_id] = work_cache(Path(state_dir), Path(meeting_config),
-                                         rules.redactor.rules_path)
+                                         rules.redaction_rules)
         return _prepare(run, rules, inbox, out, state_dir, logger)
     finally:
         del batches.ACTIVE[run.run_id]

@@ -21,7 +21,12 @@ from pipeline.redact.review import (
     store_span_decision,
     unsure_entries,
 )
-from pipeline.redact.settings import RedactionSettings, load_settings
+from pipeline.redact.settings import (
+    DEFAULT_RULES,
+    RedactionSettings,
+    link_across_agencies,
+    load_settings,
+)
 from pipeline.redact.stage import (
     FamilyJob,
     RedactionOutcome,
@@ -38,6 +43,7 @@ from pipeline.redact.stage import (
 from pipeline.redact.types import FamilyRedaction, FamilyText, RedactionInput, ThirdPartyMention
 
 __all__ = [
+    "DEFAULT_RULES",
     "MIN_REASON_WORDS",
     "record_outcomes",
     "UNEXPLAINED",
@@ -61,6 +67,7 @@ __all__ = [
     "list_unsure",
     "load_redaction_review",
     "load_redactor",
+    "link_across_agencies",
     "load_settings",
     "new_span_decision",
     "redact_family",

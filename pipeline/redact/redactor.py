@@ -27,7 +27,7 @@ import regex
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from pipeline.errors import ConfigError, RedactionError
+from pipeline.errors import RedactionError
 from pipeline.identity import load_diminutives
 from pipeline.models import EntityCount, RedactedText, UnsureSpan
 from pipeline.redact.analyzer import build_analyzer, nlp_batch
@@ -38,6 +38,7 @@ from pipeline.redact.recognizers.address import BARE_STREET
 from pipeline.redact.settings import (
     DEFAULT_RULES,
     RedactionSettings,
+    link_across_agencies,
     load_settings,
     name_words_path,
 )
@@ -104,12 +105,7 @@ class Redactor(NameSpans):
 
     def link_across_agencies(self, meeting_type: str) -> bool:
         """Whether one pseudonym covers a person across agencies for this meeting type."""
-        rules = self.settings.meeting_types.get(meeting_type)  # type: ignore[call-overload]
-        if rules is None:
-            raise ConfigError(str(self.rules_path),
-                              f"meeting_types has no entry for {meeting_type!r}.",
-                              "add it with link_across_agencies: true or false.")
-        return bool(rules.link_across_agencies)
+        return link_across_agencies(self.settings, self.rules_path, meeting_type)
 
     def redact_family(self, family: FamilyText,
                       artifacts: Sequence[NlpArtifacts | None] | None = None,

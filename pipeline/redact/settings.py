@@ -385,6 +385,17 @@ class RedactionSettings(BaseModel):
         return self.score_thresholds.get(entity, self.default_score_threshold)
 
 
+def link_across_agencies(settings: RedactionSettings, rules_path: Path,
+                         meeting_type: str) -> bool:
+    """Whether one pseudonym covers a person across agencies for this meeting type."""
+    rules = settings.meeting_types.get(meeting_type)  # type: ignore[call-overload]
+    if rules is None:
+        raise ConfigError(str(rules_path),
+                          f"meeting_types has no entry for {meeting_type!r}.",
+                          "add it with link_across_agencies: true or false.")
+    return bool(rules.link_across_agencies)
+
+
 def check_model_installed(model: str, path: Path) -> None:
     """Refuse a spaCy model that is not installed (Presidio would download it at run time)."""
     try:

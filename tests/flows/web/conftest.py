@@ -31,7 +31,7 @@ from pipeline.labels import load_labels
 from pipeline.models import Item, RedactedText, text_key
 from pipeline.policy import load_need_to_know, load_policy
 from pipeline.publish import publish
-from pipeline.redact import UnsureEntry, save_unsure
+from pipeline.redact import DEFAULT_RULES, UnsureEntry, load_settings, save_unsure
 from pipeline.review_desk import write_queue
 from pipeline.rulebook import Rules
 from tests.pipeline.render.sample_run import MEETING, Sample, build_sample
@@ -141,7 +141,8 @@ def published_once(tmp_path_factory: pytest.TempPathFactory) -> Published:
     state, out, inbox = root / "state", root / "out", root / "INBOX"
     inbox.mkdir()
     audit = audit_settings(state)
-    rules = Rules(meeting=run.meeting, policy=load_policy(), redactor=None,  # type: ignore[arg-type]
+    rules = Rules(meeting=run.meeting, policy=load_policy(), redaction=load_settings(),
+                  redaction_rules=DEFAULT_RULES,
                   need_to_know=load_need_to_know(), audit=audit, identity=load_matcher(),
                   ingest=load_ingest_settings(), labels=load_labels())
     publish(run, rules, out)
