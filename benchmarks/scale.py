@@ -22,7 +22,6 @@ slows every figure.
 from __future__ import annotations
 
 import argparse
-import ast
 import os
 import re
 import shutil
@@ -55,6 +54,7 @@ class Measured:
     wall: float
     peak_tree_mib: float
     peak_process_mib: float
+    peak_tree_pss_mib: float
     seconds: dict[str, float] = field(default_factory=dict)
     work: str = ""
 
@@ -68,23 +68,33 @@ class Measured:
         return " ".join(f"{s} {100 * stages.get(s, 0.0) / self.wall:.0f}%" for s in STAGES)
 
 
-def _watch(cmd: list[str], env: dict[str, str], log: Path) -> tuple[float, float, float, str]:
-    """Run cmd; return wall seconds, peak RSS of the tree and of one process (MiB), output."""
+def _watch(cmd: list[str], env: dict[str, str], log: Path
+           ) -> tuple[float, float, float, float, str]:
+    """Run cmd; return wall seconds, peak RSS of the tree and of one process, peak PSS of
+    the tree (MiB), output.
+
+    RSS summed over a tree counts every shared page once per process that maps it: the
+    worker processes are forked from one server process and share its imported modules.
+    PSS (proportional set size, Linux) divides each shared page among the processes
+    sharing it, so the tree's PSS is the memory the run really holds; both are shown."""
     started = time.perf_counter()
     with log.open("wb") as fh:
         proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT)
         root = psutil.Process(proc.pid)
-        tree = one = 0
+        tree = one = pss_tree = 0
         while proc.poll() is None:
             try:
                 procs = [root, *root.children(recursive=True)]
-                rss = []
+                rss, pss = [], []
                 for p in procs:
                     try:
-                        rss.append(p.memory_info().rss)
+                        full = p.memory_full_info()
                     except psutil.Error:
                         continue
+                    rss.append(full.rss)
+                    pss.append(getattr(full, "pss", full.rss))
                 tree, one = max(tree, sum(rss)), max(one, max(rss, default=0))
+                pss_tree = max(pss_tree, sum(pss))
             except psutil.Error:
                 pass
             time.sleep(0.2)
@@ -93,7 +103,16 @@ def _watch(cmd: list[str], env: dict[str, str], log: Path) -> tuple[float, float
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}); see {log}:\n"
                          f"{text[-3000:]}")
-    return wall, tree / 2**20, one / 2**20, text
+    return wall, tree / 2**20, one / 2**20, pss_tree / 2**20, text
+
+
+def stage_seconds(text: str) -> dict[str, float]:
+    """The run's "Seconds per stage: read 2.1, decide 1.0, ..." line, as numbers."""
+    found = re.search(r"Seconds per stage: ((?:[a-z]+ [0-9.]+(?:, )?)+)", text.replace("\n", " "))
+    if found is None:
+        raise SystemExit("the run printed no 'Seconds per stage' line")
+    return {stage: float(secs) for stage, secs in
+            (part.split() for part in found.group(1).split(", "))}
 
 
 def run_casebundle(label: str, gen: Generated, out: Path, state: Path, home: Path,
@@ -102,24 +121,25 @@ def run_casebundle(label: str, gen: Generated, out: Path, state: Path, home: Pat
     env.update(PREFECT_HOME=str(home), CASEBUNDLE_STATE_DIR=str(state), DO_NOT_TRACK="1")
     cmd = [str(CASEBUNDLE), "run", "--meeting", str(gen.meeting), "--inbox", str(gen.inbox),
            "--out", str(out), "--state", str(state)]
-    wall, tree, one, text = _watch(cmd, env, log)
+    wall, tree, one, pss, text = _watch(cmd, env, log)
     rows = int(re.search(r"rows in = ledger rows = (\d+)", text,  # type: ignore[union-attr]
                          re.IGNORECASE).group(1))
-    found = re.search(r"Seconds per stage: (\{.*?\})", text.replace("\n", " "))
-    seconds = ast.literal_eval(found.group(1)) if found else {}
+    seconds = stage_seconds(text)
     work = re.search(r"Work: (.*?)Seconds per stage", text.replace("\n", " "), re.S)
-    return Measured(label, rows, wall, tree, one, seconds, work.group(1).strip() if work else "")
+    return Measured(label, rows, wall, tree, one, pss, seconds,
+                    work.group(1).strip() if work else "")
 
 
 def run_naive(gen: Generated, out: Path, log: Path) -> Measured:
     cmd = [sys.executable, str(HERE / "naive_script.py"), str(gen.inbox), str(out)]
-    wall, tree, one, _ = _watch(cmd, dict(os.environ), log)
-    return Measured("naive script", gen.rows, wall, tree, one)
+    wall, tree, one, pss, _ = _watch(cmd, dict(os.environ), log)
+    return Measured("naive script", gen.rows, wall, tree, one, pss)
 
 
 def line(m: Measured) -> str:
     return (f"| {m.label} | {m.items} | {m.wall:.1f} | {m.rate:.0f} | {m.peak_tree_mib:.0f} "
-            f"| {m.peak_process_mib:.0f} | {m.shares() if m.seconds else '-'} |")
+            f"| {m.peak_tree_pss_mib:.0f} | {m.peak_process_mib:.0f} "
+            f"| {m.shares() if m.seconds else '-'} |")
 
 
 def load() -> str:
@@ -210,9 +230,9 @@ def main(argv: list[str] | None = None) -> int:
                          f"{cold.wall:.1f} s (target under 15%); outputs vs a cold run of "
                          f"the same inputs: {len(diff)} files differ")
     print()
-    print("| run | items | wall s | items/s | peak RSS, tree MiB | peak RSS, one process MiB "
-          "| share of wall time |")
-    print("|---|---|---|---|---|---|---|")
+    print("| run | items | wall s | items/s | peak RSS, tree MiB | peak PSS, tree MiB "
+          "| peak RSS, one process MiB | share of wall time |")
+    print("|---|---|---|---|---|---|---|---|")
     for m in results:
         print(line(m))
     print()

@@ -244,6 +244,18 @@ def test_run_shows_progress_then_what_happened_and_what_to_do(tmp_path, monkeypa
     assert "| INFO" not in out and "Flow run" not in out  # no Prefect log lines
 
 
+def test_the_scale_benchmark_reads_the_runs_stage_seconds(tmp_path, monkeypatch):
+    """benchmarks/scale.py takes each stage's share from the line the run prints."""
+    from benchmarks.scale import stage_seconds
+
+    seconds = {"read": 2.1, "decide": 1.0, "redact": 12.5, "write": 10.6, "audit": 0.2}
+    _fake_flow(monkeypatch, lambda **_: {**FAKE_SUMMARY, "seconds": seconds})
+    result = runner.invoke(app, ["run", "--out", str(tmp_path / "out"), "--state",
+                                 str(tmp_path / "state")], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert stage_seconds(result.output) == seconds
+
+
 def test_run_verbose_keeps_prefects_log_lines(tmp_path, monkeypatch):
     seen = {}
 
