@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import combinations
 
 from pipeline.identity.names import PersonName, fold, parse_name
@@ -46,14 +47,18 @@ def mc_key(key: str) -> str:
     return "mc" + key[3:] if key.startswith("mac") and len(key) > 5 else key
 
 
-def deletions(word: str, most: int = 2) -> set[str]:
+@lru_cache(maxsize=65536)
+def deletions(word: str, most: int = 2) -> frozenset[str]:
     """`word` with up to `most` letters deleted (itself included). Two names within k
-    edits (Damerau-Levenshtein) always share one of these with k deletions each."""
+    edits (Damerau-Levenshtein) always share one of these with k deletions each.
+
+    Remembered: a meeting's subjects share a few hundred surnames, each looked up once
+    per item that names it (issue 15)."""
     out = {word}
     for k in range(1, min(most, len(word) - 1) + 1):
         for drop in combinations(range(len(word)), k):
             out.add("".join(c for i, c in enumerate(word) if i not in drop))
-    return out
+    return frozenset(out)
 
 
 def dob_neighbours(dob: date) -> set[str]:

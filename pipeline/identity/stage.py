@@ -54,10 +54,24 @@ def subject_of(item: Item) -> Subject:
 
 def match_items(items: Sequence[Item], meeting: MeetingConfig, matcher: Matcher
                 ) -> dict[str, SubjectMatch]:
-    """The identity outcome of every item, by item id. Pure and deterministic."""
+    """The identity outcome of every item, by item id. Pure and deterministic.
+
+    An agency writes about one person in many items with the same name, date of birth and
+    role: such a subject, filed under the same family, is matched once and its outcome
+    given to each of those items (issue 15: a large meeting repeats each subject tens of
+    times)."""
     roster = Roster(meeting)
-    return {i.item_id: matcher.match(i.item_id, subject_of(i), i.family_ref, roster)
-            for i in items}
+    done: dict[tuple[Subject, str], SubjectMatch] = {}
+    out: dict[str, SubjectMatch] = {}
+    for i in items:
+        key = (subject_of(i), i.family_ref)
+        found = done.get(key)
+        if found is None:
+            found = done[key] = matcher.match(i.item_id, key[0], i.family_ref, roster)
+        elif found.item_id != i.item_id:
+            found = found.model_copy(update={"item_id": i.item_id})
+        out[i.item_id] = found
+    return out
 
 
 def _confirmation(item: Item, match: SubjectMatch, review: MemberConfirmation | None,

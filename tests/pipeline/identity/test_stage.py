@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.identity import (
+    Roster,
     apply_identity,
     linked_subject_names,
     load_matcher,
@@ -17,6 +18,7 @@ from pipeline.identity import (
     outcome_counts,
     unmatched_agencies,
 )
+from pipeline.identity.stage import subject_of
 from pipeline.ingest import collect, discover, read_and_validate
 from pipeline.meeting import SAMPLE_INBOX, SAMPLE_MEETING, load_meeting
 from pipeline.models import Decision, SubjectMatch
@@ -35,6 +37,20 @@ def sample():
     matches = match_items(items, meeting, load_matcher())
     decisions = {d.item_id: d for d in decide_items(items, meeting, load_policy())}
     return meeting, items, matches, decisions
+
+
+def test_a_subject_written_alike_in_many_items_is_matched_once_for_each(sample):
+    """match_items matches each (subject, family) once; every item still gets its own
+    match, the same as matching that item alone."""
+    meeting, items, matches, _ = sample
+    matcher, roster = load_matcher(), Roster(meeting)
+    repeated = [i for i in items if sum(subject_of(j) == subject_of(i)
+                                        and j.family_ref == i.family_ref for j in items) > 1]
+    assert len(repeated) >= 10
+    for i in items:
+        assert matches[i.item_id] == matcher.match(i.item_id, subject_of(i), i.family_ref,
+                                                   roster)
+        assert matches[i.item_id].item_id == i.item_id
 
 
 def _one(items, matches, outcome):
