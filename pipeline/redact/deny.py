@@ -33,6 +33,12 @@ _HANDLE = regex.compile(
     r"(?<![\w@./:\\-])(?:"
     r"[\p{L}\p{N}]*\p{L}[\p{L}\p{N}]*_[\p{L}\p{N}_]*"          # underscore
     r"|\p{Ll}{2,}\d*(?:\.\p{Ll}{2,}\d*)+"                        # dotted lower case
+    # dotted, with digits, short pieces or underscores anywhere ("moosey.b7", "m0th.vibes",
+    # "lil.zee.x", "wes.sharp_"): three letters in a row somewhere, not a file name or a
+    # domain, not ending in a number ("approx.3")
+    r"|(?=[\p{Ll}\d_.]*\p{Ll}{3})[\p{Ll}\d_]*\p{Ll}[\p{Ll}\d_]*(?:\.[\p{Ll}\d_]+)+"
+    r"(?<!\.(?:pdf|docx?|xlsx?|csv|txt|jpe?g|png|gif|html?|com|org|net|uk|gov|nhs|exe|zip|"
+    r"msg|eml|pptx?|odt|rtf|mp[34]|mov|wav|heic|io|ly|me|info|co))(?<!\.\d+)"
     r"|\p{L}{3,}\d{2,}"                                          # letters then digits
     r")(?![\w@/-]|\.\w)")
 #: a quoted nickname: one to three words, the first capitalised ('Razor', "Little D")
@@ -64,6 +70,15 @@ _CLOSERS = frozenset({"thanks", "thank", "regards", "cheers", "best", "ends", "e
                       "rgds", "kr", "many", "kind", "warm", "tbc", "ongoing", "cont", "contd",
                       "continued", "pto", "over", "fin"})
 _OPENERS = "\"'“‘([{ \t"
+#: a lower-case quoted nickname: one or two words, the second may be an initial ('little d')
+_LOWER_NICK = regex.compile(r"\p{Ll}{2,}(?:[ \t]\p{Ll}+)?")
+#: the words before and after a quoted nickname in a person's place
+_PERSON_SLOT_BEFORE = regex.compile(
+    r"(?<![\p{L}])(?i:with|and|re|from|by|named|called|nicknamed|aka|owes|off|to|for|"
+    r"about|&)[ \t]+$")
+_PERSON_SLOT_AFTER = regex.compile(r"[ \t]*(?:[,;)]|$|['’]s\b|[ \t]+(\p{L}+))")
+_PERSON_NEXT = frozenset({"who", "on", "and", "was", "is", "has", "had", "says", "said", "came",
+                          "turned", "told", "gave", "keeps", "wants", "picked", "lives"})
 _VOWELS = regex.compile(r"[AEIOUYÀ-ÖØ-Ý]", regex.IGNORECASE)
 _CAP_NEXT = regex.compile(r"[ \t]+\p{Lu}")
 _SAINT_BEFORE = regex.compile(r"\b(?:St\.?|Saint)[ \t]+$")
@@ -107,6 +122,9 @@ class DenyByDefault:
         #: after a place word, as SpanContext decides
         self._places = fold(names.places) | fold(names.organisations)
         self._acronyms = frozenset(names.acronyms)
+        #: words explained only in capitals: the acronyms and the known words listed that way
+        self._caps_words = self._acronyms | frozenset(
+            w for w in deny.known_words if w.isupper() and len(w) > 1)
         self._word_names = fold(names.word_names)
         self._lower_ordinary = fold(deny.lower_ordinary)
         self._ordinary_next = fold(deny.word_name_ordinary_next)
@@ -125,6 +143,9 @@ class DenyByDefault:
         self._person_before = (self._relations | fold(names.titles) | fold(names.role_titles)
                                | {t for w in names.naming_words for t in w.casefold().split()})
         self._role_titles = frozenset(names.role_titles)
+        #: titles before a surname, as a lower-case note writes them ("ms kettering")
+        self._lower_titles = frozenset(t.casefold().rstrip(".") for t in names.titles
+                                       if len(t.rstrip(".")) <= 4)
         self._roles = role_tokens | fold(names.role_titles) | fold(names.titles)
         #: the longest word of each known phrase: the phrase pattern runs only on a text with one
         self._phrase_starts = frozenset(max(p.casefold().split(), key=len)
@@ -184,7 +205,9 @@ class DenyByDefault:
             if not (1 <= len(words) <= 3) or not inner[:1].isupper() or not free(s, e):
                 continue
             folded = [w.strip(".,!?").casefold() for w in words]
-            if all(explained(f) or (f in self._explained and len(f) > 1) for f in folded):
+            if all((explained(f) or (f in self._explained and len(f) > 1))
+                   and not self._acronym_as_name(w.strip(".,!?"))
+                   for w, f in zip(words, folded, strict=True)):
                 continue
             if len(words) > 1 and (
                     any(w.islower() and w not in self._particles for w in words[1:])
@@ -192,6 +215,28 @@ class DenyByDefault:
                     or (all(self.vocab.ordinary(f) or f in STOP_WORDS for f in folded)
                         and not _nickname_caps(words, folded))):
                 continue  # speech or a title ("The big three", 'Killed My'), not a nickname
+            if inner.casefold() in known or inner.casefold() in restored:
+                continue
+            found.append((s, e))
+        # a quoted nickname in lower case where a person stands: after "with", "and", "re",
+        # "from" ..., before a comma, "who", "on" or a verb of saying or doing: 'comes round
+        # with "nails", who', "re niko and 'little d' on the stairs"
+        for m in _QUOTED.finditer(text):
+            g = 1 if m.group(1) is not None else 2
+            s, e = m.span(g)
+            inner = m.group(g).strip()
+            if not inner.islower() or not free(s, e) or not _LOWER_NICK.fullmatch(inner):
+                continue
+            before = _PERSON_SLOT_BEFORE.search(text, 0, m.start())
+            after = _PERSON_SLOT_AFTER.match(text, m.end())
+            if before is None or after is None or (
+                    after.group(1) and after.group(1).casefold() not in self._name_verbs
+                    and after.group(1).casefold() not in _PERSON_NEXT):
+                continue
+            folded = [w.casefold() for w in inner.split()]
+            if folded[0] in STOP_WORDS or all(
+                    explained(f) or f in self._explained or f in STOP_WORDS for f in folded):
+                continue
             if inner.casefold() in known or inner.casefold() in restored:
                 continue
             found.append((s, e))
@@ -231,6 +276,12 @@ class DenyByDefault:
             if self._suspect(text, words, i, runs) or self._signs_off(text, words, i):
                 found.append((s, e))
         return [Suspect(s, e) for s, e in self._join(text, sorted(set(found)), taken)]
+
+    def _acronym_as_name(self, word: str) -> bool:
+        """An acronym written as a name, not in capitals: 'Pip' in quotes is a nickname,
+        PIP is a benefit."""
+        return (len(word) > 1 and not word.isupper() and word[:1].isupper()
+                and word.upper() in self._caps_words)
 
     def explains(self, word: str) -> bool:
         """A word the rules explain wherever it stands: a known word that is not a name, an
@@ -333,6 +384,18 @@ class DenyByDefault:
                 return False
             if self._owned(text, words, i, folded):
                 return True  # "jordans brother", "tjs mum", "at graces."
+            if i > 0 and words[i - 1].group() in self._lower_titles and (
+                    text[words[i - 1].end():m.start()] in (" ", ". ", "\t")):
+                # "ms kettering rang", "mr oduya": a title in lower case, then the surname
+                return folded not in STOP_WORDS and folded not in self._explained
+            if (self._diminutive(folded) and not vocab.ordinary(folded)
+                    and folded not in STOP_WORDS and folded not in self._lower_abbreviations):
+                return True  # a known short form of a name in lower case: "dre", "gav"
+            if (_lower_note(words) and len(folded) >= 3
+                    and vocab.zipf(folded) < vocab.rules.lower_note_oov_zipf
+                    and not vocab.dictionary_word(folded)
+                    and folded not in self._lower_abbreviations):
+                return True  # a note all in lower case: a rare word is likely a name
             if i > 0 and words[i - 1].group().casefold() in self._relations and (
                     text[words[i - 1].end():m.start()] in (" ", "\t")):
                 # "her cousin tj", "his mate daz": after a relation, only common words pass
@@ -368,6 +431,10 @@ class DenyByDefault:
                 i > 0 and words[i - 1].group().casefold() in self._person_before
                 and text[words[i - 1].end():m.start()] in (" ", "\t")):
             return False  # a place, unless it names someone: "best friend Mali", "Mrs Kent"
+        if (i > 0 and words[i - 1].group().casefold() in self._relations
+                and text[words[i - 1].end():m.start()] in (" ", "\t")
+                and folded not in STOP_WORDS and not runs.get(i + 1)):
+            return True  # "brother-in-law Paddy", "her friend Faith": a name, word or not
         if all(vocab.ordinary(p) for p in parts):
             return False
         initial = _sentence_start(text, m.start())
@@ -610,6 +677,13 @@ def _nickname_caps(words: list[str], folded: list[str]) -> bool:
 
 def _fold_all(words: Iterable[str]) -> frozenset[str]:
     return frozenset(w.casefold().replace("’", "'") for w in words)
+
+
+def _lower_note(words: list[regex.Match[str]]) -> bool:
+    """A note written (almost) without capitals: under 3% of its words capitalised."""
+    if len(words) < 8:
+        return False
+    return sum(w.group()[:1].isupper() for w in words) < 0.03 * len(words)
 
 
 def _line_start(text: str, start: int) -> bool:
