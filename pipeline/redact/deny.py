@@ -84,6 +84,9 @@ _CAP_NEXT = regex.compile(r"[ \t]+\p{Lu}")
 _SAINT_BEFORE = regex.compile(r"\b(?:St\.?|Saint)[ \t]+$")
 _INITIAL_BEFORE = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}\.?[ \t]+$")
 _SPACES = regex.compile(r"[ \t]+")
+#: the part of a hyphenated name before or after a found name ("Tyler-" before "James")
+_HYPHEN_LEFT = regex.compile(r"(?<![\p{L}\p{M}'’-])(\p{L}[\p{L}\p{M}]*)-$")
+_HYPHEN_RIGHT = regex.compile(r"-(\p{L}[\p{L}\p{M}]*)(?![\p{L}\p{M}-])")
 _GAP_WORDS = regex.compile(r"[ \t]+(?:\S+[ \t]+){1,2}")
 
 
@@ -407,6 +410,9 @@ class DenyByDefault:
             if any(p in self._first_names and p not in self._lower_ordinary
                    and p not in STOP_WORDS and p not in self._explained for p in parts):
                 return True
+            if (len(parts) > 1 and all(p in self._first_names for p in parts)
+                    and not vocab.ordinary(folded)):
+                return True  # two first names joined: "ruby-rose", "lily-mae", "tyler-james"
             if len(folded) == 2 and not _VOWELS.search(folded):
                 # "tj", "jb": initials in lower case, unless a known abbreviation ("gp", "st")
                 return (folded not in self._lower_abbreviations
@@ -634,7 +640,26 @@ class DenyByDefault:
                 # a capitalised word mid-sentence just before a name is part of it ("by
                 # Elle Sandström"), unless a title, a role or another explained word
                 start = before.start(1)
+        # the rest of a hyphenated name: "Tyler-[James]'s", "[Mbeki]-Shaw"
+        left = _HYPHEN_LEFT.search(text, max(0, start - 40), start)
+        if left is not None and free(left.start(), start) and self._hyphen_part(
+                left.group(1), text[start:end], kept, known, keep):
+            start = left.start()
+        right = _HYPHEN_RIGHT.match(text, end)
+        if right is not None and free(end, right.end()) and self._hyphen_part(
+                right.group(1), text[start:end], kept, known, keep):
+            end = right.end()
         return start, end
+
+    def _hyphen_part(self, part: str, name: str, kept: frozenset[str], known: frozenset[str],
+                     keep: KeepList) -> bool:
+        """The other part of a hyphenated name is written like the name (both capitalised
+        or both lower case) and is not a kept, role or explained word ("ex-", "Anti-")."""
+        f = part.casefold()
+        if part[:1].isupper() != name[:1].isupper() or len(part) < 2:
+            return False
+        return not (f in kept or f in known or f in self._explained or keep.keeps((f,))
+                    or f in STOP_WORDS or self._explained_word(part))
 
     # --- joining suspects into names ---------------------------------------------------------
 
