@@ -77,6 +77,7 @@ _PERSON_SLOT_BEFORE = regex.compile(
     r"(?<![\p{L}])(?i:with|and|re|from|by|named|called|nicknamed|aka|owes|off|to|for|"
     r"about|&)[ \t]+$")
 _PERSON_SLOT_AFTER = regex.compile(r"[ \t]*(?:[,;)]|$|['’]s\b|[ \t]+(\p{L}+))")
+_SLOT_BEFORE = frozenset({"with", "and", "of", "to", "from", "by", "called", "named", "re"})
 _PERSON_NEXT = frozenset({"who", "on", "and", "was", "is", "has", "had", "says", "said", "came",
                           "turned", "told", "gave", "keeps", "wants", "picked", "lives"})
 _VOWELS = regex.compile(r"[AEIOUYÀ-ÖØ-Ý]", regex.IGNORECASE)
@@ -136,6 +137,7 @@ class DenyByDefault:
         self._name_verbs = (fold(names.caps_verbs) | fold(names.subject_verbs)
                             | fold(names.speech_verbs))
         self._first_names = vocabulary.first_names
+        self._speech_verbs = fold(names.speech_verbs) - STOP_WORDS
         self._lower_abbreviations = (frozenset(w.casefold() for w in names.acronyms)
                                      | fold(deny.lower_abbreviations))
         self._relations = frozenset(w.casefold() for w in names.relation_words
@@ -280,6 +282,23 @@ class DenyByDefault:
                 found.append((s, e))
         return [Suspect(s, e) for s, e in self._join(text, sorted(set(found)), taken)]
 
+    def _name_slot(self, text: str, words: list[regex.Match[str]], i: int) -> bool:
+        """Where a person's name stands: in brackets after a word ("conor (rafferty)"),
+        after "with", "and", "of", "to", "from", "by", "called" or a relation, or before a
+        verb of saying or doing."""
+        m = words[i]
+        if text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")":
+            return True
+        prev = words[i - 1].group().casefold() if i > 0 else ""
+        if prev in _SLOT_BEFORE or prev in self._relations or prev in self._speech_verbs:
+            return True  # "with nicklin", "says okafor"
+        if prev in ("me", "him", "her", "them") and i > 1 and words[i - 2].group().casefold(
+                ) in ("call", "calls", "called"):
+            return True  # "everyone calls me zeno"
+        nxt = words[i + 1].group().casefold() if i + 1 < len(words) else ""
+        return (text[m.end():words[i + 1].start()] == " " if nxt else False) and (
+            nxt in self._name_verbs or (nxt.endswith("ed") and len(nxt) > 3))
+
     def _acronym_as_name(self, word: str) -> bool:
         """An acronym written as a name, not in capitals: 'Pip' in quotes is a nickname,
         PIP is a benefit."""
@@ -391,14 +410,18 @@ class DenyByDefault:
                     text[words[i - 1].end():m.start()] in (" ", ". ", "\t")):
                 # "ms kettering rang", "mr oduya": a title in lower case, then the surname
                 return folded not in STOP_WORDS and folded not in self._explained
-            if (self._diminutive(folded) and not vocab.ordinary(folded)
+            if (self._diminutive(folded) and vocab.zipf(folded) < vocab.rules.ordinary_zipf
+                    and not vocab.ordinary(folded) and not vocab.dictionary_word(folded)
                     and folded not in STOP_WORDS and folded not in self._lower_abbreviations):
                 return True  # a known short form of a name in lower case: "dre", "gav"
             if (_lower_note(words) and len(folded) >= 3
                     and vocab.zipf(folded) < vocab.rules.lower_note_oov_zipf
                     and not vocab.dictionary_word(folded)
-                    and folded not in self._lower_abbreviations):
-                return True  # a note all in lower case: a rare word is likely a name
+                    and folded not in self._lower_abbreviations
+                    and self._name_slot(text, words, i)):
+                # a note all in lower case: a rare word where a name stands ("conor
+                # (rafferty)", "with nicklin", "okafor rang") is likely a name
+                return True
             if i > 0 and words[i - 1].group().casefold() in self._relations and (
                     text[words[i - 1].end():m.start()] in (" ", "\t")):
                 # "her cousin tj", "his mate daz": after a relation, only common words pass
@@ -410,8 +433,9 @@ class DenyByDefault:
             if any(p in self._first_names and p not in self._lower_ordinary
                    and p not in STOP_WORDS and p not in self._explained for p in parts):
                 return True
-            if (len(parts) > 1 and all(p in self._first_names for p in parts)
-                    and not vocab.ordinary(folded)):
+            if (len(parts) > 1 and any(p in self._first_names for p in parts)
+                    and not vocab.ordinary(folded)
+                    and not any(vocab.ordinary(p) or p in STOP_WORDS for p in parts)):
                 return True  # two first names joined: "ruby-rose", "lily-mae", "tyler-james"
             if len(folded) == 2 and not _VOWELS.search(folded):
                 # "tj", "jb": initials in lower case, unless a known abbreviation ("gp", "st")

@@ -182,3 +182,35 @@ def test_family_name_without_its_accents_stays(redactor):
     out = _redact(redactor, ["Protected person: OZTURK, Elif; mum Ayse Ozturk."],
                   keep=("Elif Öztürk", "Ayşe Öztürk"))[0]
     _check(out, (), ("OZTURK", "Elif", "Ayse Ozturk"))
+
+
+def test_lower_case_note_keeps_text_speak(redactor):
+    """A rare word in a lower-case note is removed only where a name stands: text-speak
+    spellings elsewhere stay."""
+    text = "shona rang agen last nite, dexter stayed ovr at home n was drinkin. she sed sorry."
+    assert _redact(redactor, [text])[0] == text
+
+
+@pytest.mark.parametrize(("text", "gone"), [
+    ("shona says nicklin turned up at the flat again and would not leave.", ("nicklin",)),
+    ("dexter goes round with okafor most nights and comes home late.", ("okafor",)),
+    ("everyone calls me zeno and i live with my nan now ok.", ("zeno",)),
+])
+def test_lower_case_note_name_slots(redactor, text, gone):
+    _check(_redact(redactor, [text])[0], gone, ())
+
+
+def test_word_names_in_lower_case_stay(redactor):
+    text = "Dexter has a mark on his arm and drew a picture; we hope attendance rose."
+    assert _redact(redactor, [text])[0] == text
+
+
+@pytest.mark.parametrize(("text", "gone", "kept"), [
+    ("Went round to Tyler-James's flat.", ("Tyler", "James"), ("flat",)),
+    ("dexter's mate was at the park with lily-mae.", ("lily-mae",), ("park",)),
+    ("Nominal: FENWICK Jordan 1995-07-21 seen.", ("1995-07-21",), ("Nominal",)),
+    ("Pillion Oakley Birtwistle, March 3rd 2008, no helmet.", ("March 3rd 2008",),
+     ("no helmet",)),
+])
+def test_hyphenated_names_and_more_date_shapes(redactor, text, gone, kept):
+    _check(_redact(redactor, [text])[0], gone, kept)
