@@ -77,6 +77,10 @@ _PERSON_SLOT_BEFORE = regex.compile(
     r"(?<![\p{L}])(?i:with|and|re|from|by|named|called|nicknamed|aka|owes|off|to|for|"
     r"about|&)[ \t]+$")
 _PERSON_SLOT_AFTER = regex.compile(r"[ \t]*(?:[,;)]|$|['’]s\b|[ \t]+(\p{L}+))")
+#: a size or age word before a short capitalised name, as street nicknames go ("Big Si")
+_SIZE_NICK = regex.compile(
+    r"(?<![\p{L}\p{N}'’-])(Big|Little|Lil|Lil'|Young|Yung|Baby|Mad|Lickle)[ \t]+"
+    r"(\p{Lu}[\p{L}\p{M}]{0,7})(?![\p{L}\p{M}'’-])")
 _SLOT_BEFORE = frozenset({"with", "and", "of", "to", "from", "by", "called", "named", "re"})
 _PERSON_NEXT = frozenset({"who", "on", "and", "was", "is", "has", "had", "says", "said", "came",
                           "turned", "told", "gave", "keeps", "wants", "picked", "lives"})
@@ -142,6 +146,9 @@ class DenyByDefault:
                                      | fold(deny.lower_abbreviations))
         self._relations = frozenset(w.casefold() for w in names.relation_words
                                     if " " not in w) | {"mate", "pal", "bf", "gf"}
+        # the plurals too: "his mates jace and tyreke", "her friends Tia and Jade"
+        self._relations |= {r + "s" for r in self._relations
+                            if r.isalpha() and not r.endswith("s") and len(r) > 2}
         self._abbreviations = fold(deny.abbreviations)
         self._known = fold(deny.known_words)
         #: words after which a place name is a person's name ("friend Mali", "Mrs Kent")
@@ -261,6 +268,14 @@ class DenyByDefault:
             if not word_like or (f in self._first_names and f not in self._lower_ordinary
                                  and not vocab.word_name(f)):
                 found.append((s, e))  # not 'brown' (heroin): a frequent word in lower case
+        # an unquoted street nickname: "Big Si", "Lil Ace", "Young Sav" mid-sentence
+        for m in _SIZE_NICK.finditer(text):
+            w = m.group(2)
+            f = w.casefold()
+            if (not free(*m.span()) or explained_word(w) or f in self._places
+                    or (self.vocab.ordinary(f) and len(f) > 3)):
+                continue
+            found.append(m.span())
         # handles without an @
         for m in _HANDLE.finditer(text):
             if free(*m.span()) and not explained(m.group().casefold()):
@@ -281,6 +296,30 @@ class DenyByDefault:
             if self._suspect(text, words, i, runs) or self._signs_off(text, words, i):
                 found.append((s, e))
         return [Suspect(s, e) for s, e in self._join(text, sorted(set(found)), taken)]
+
+    def _listed_after_relation(self, text: str, words: list[regex.Match[str]], i: int) -> bool:
+        """A later item of a list that follows a relation: "his mates rumi and koa",
+        "her cousins tj, ellis and nate"."""
+        k = i
+        for _ in range(4):
+            if k < 2:
+                return False
+            gap = text[words[k - 1].end():words[k].start()]
+            if words[k - 1].group().casefold() == "and" and gap in (" ", "\t"):
+                if text[words[k - 2].end():words[k - 1].start()] not in (" ", ", "):
+                    return False
+                k -= 2
+            elif gap == ", ":
+                k -= 1
+            else:
+                return False
+            if k < 1:
+                return False
+            prev = words[k - 1]
+            if (prev.group().casefold() in self._relations
+                    and text[prev.end():words[k].start()] in (" ", "\t")):
+                return True
+        return False
 
     def _name_slot(self, text: str, words: list[regex.Match[str]], i: int) -> bool:
         """Where a person's name stands: in brackets after a word ("conor (rafferty)"),
@@ -422,8 +461,9 @@ class DenyByDefault:
                 # a note all in lower case: a rare word where a name stands ("conor
                 # (rafferty)", "with nicklin", "okafor rang") is likely a name
                 return True
-            if i > 0 and words[i - 1].group().casefold() in self._relations and (
-                    text[words[i - 1].end():m.start()] in (" ", "\t")):
+            if (i > 0 and words[i - 1].group().casefold() in self._relations and (
+                    text[words[i - 1].end():m.start()] in (" ", "\t"))) or self._listed_after_relation(
+                    text, words, i):
                 # "her cousin tj", "his mate daz": after a relation, only common words pass
                 return not (folded in STOP_WORDS or folded in self._explained
                             or folded in self._name_verbs  # "grandmother rang"

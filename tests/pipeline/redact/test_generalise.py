@@ -214,3 +214,20 @@ def test_word_names_in_lower_case_stay(redactor):
 ])
 def test_hyphenated_names_and_more_date_shapes(redactor, text, gone, kept):
     _check(_redact(redactor, [text])[0], gone, kept)
+
+
+@pytest.mark.parametrize(("text", "gone", "kept"), [
+    ("dexter and his mates rumi and koa were in the park.", ("rumi", "koa"), ("park",)),
+    ("Her friends Tiegan and Marnie were there.", ("Tiegan", "Marnie"), ("friends",)),
+])
+def test_names_after_a_plural_relation(redactor, text, gone, kept):
+    _check(_redact(redactor, [text])[0], gone, kept)
+
+
+@pytest.mark.parametrize(("text", "gone", "kept"), [
+    ("He runs with Kyle and Big Oz most days.", ("Oz",), ("most days",)),
+    ("Lil Teo was at the flat.", ("Teo",), ("flat",)),
+    ("Referred to Young Carers; sells the Big Issue.", (), ("Young Carers", "Big Issue")),
+])
+def test_unquoted_size_nicknames(redactor, text, gone, kept):
+    _check(_redact(redactor, [text])[0], gone, kept)
