@@ -272,7 +272,8 @@ class DenyByDefault:
         for m in _SIZE_NICK.finditer(text):
             w = m.group(2)
             f = w.casefold()
-            if (not free(*m.span()) or explained_word(w) or f in self._places
+            if (not free(*m.span()) or any(a < m.end() and m.start() < b for a, b in found)
+                    or explained_word(w) or f in self._places
                     or (self.vocab.ordinary(f) and len(f) > 3)):
                 continue
             found.append(m.span())

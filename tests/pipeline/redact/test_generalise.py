@@ -231,3 +231,10 @@ def test_names_after_a_plural_relation(redactor, text, gone, kept):
 ])
 def test_unquoted_size_nicknames(redactor, text, gone, kept):
     _check(_redact(redactor, [text])[0], gone, kept)
+
+
+def test_a_size_nickname_inside_quotes_is_one_span(redactor):
+    """'Big ...' inside a quoted nickname is already found: never a second, overlapping span
+    (that fails the item closed)."""
+    out = _redact(redactor, ['Contact "Big Man Z" saved; Dexter owes Big Man Z.'])[0]
+    _check(out, ("Big Man Z", "Man Z"), ("Contact", "saved"))
