@@ -19,6 +19,7 @@ import socket
 import sys
 import tempfile
 import time
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -423,6 +424,11 @@ def _kind(placeholder: str) -> str:
     return PLACEHOLDER_KINDS.get(p, "OTHER")
 
 
+#: how a removed date of birth starts: "17/01/2008", "fourteenth of June", "June 3rd"
+_DATE_START = (r"(?=\d|[A-Za-z]+(?:st|nd|rd|th)\b|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|"
+               r"oct|nov|dec))")
+
+
 def align(original: str, redacted: str) -> list[Pred] | None:
     """Input spans replaced by each placeholder, when the rest of the text is unchanged.
 
@@ -432,13 +438,22 @@ def align(original: str, redacted: str) -> list[Pred] | None:
     placeholders = list(_PLACEHOLDER.finditer(redacted))
     if not placeholders:
         return [] if original == redacted else None
-    pattern, pos = ["^"], 0
-    for m in placeholders:
-        pattern.append(re.escape(redacted[pos : m.start()]))
-        pattern.append("(.+?)")
-        pos = m.end()
-    pattern.append(re.escape(redacted[pos:]) + "$")
-    m2 = re.match("".join(pattern), original, flags=re.DOTALL)
+    m2 = None
+    # A replaced span never ends in a comma or a semicolon, and a date of birth starts with
+    # a digit, an ordinal or a month, so where the literal between two
+    # placeholders is only a space ("[Third party A] [date of birth]" for "DRAYCOTT, Lewis
+    # 17/01/2008") the first reading that respects this is tried first; the plain shortest
+    # match when there is none (it once gave "Lewis" to the date's placeholder).
+    for group, dated in ((r"(.+?)(?<![,;])", _DATE_START), ("(.+?)", "")):
+        pattern, pos = ["^"], 0
+        for m in placeholders:
+            pattern.append(re.escape(redacted[pos : m.start()]))
+            pattern.append(group if _kind(m.group(1)) != "DATE_OF_BIRTH" else dated + group)
+            pos = m.end()
+        pattern.append(re.escape(redacted[pos:]) + "$")
+        m2 = re.match("".join(pattern), original, flags=re.DOTALL)
+        if m2 is not None:
+            break
     if m2 is None:
         return None
     return [
@@ -591,9 +606,19 @@ def _context(n: Note, g: Gold, output: str) -> str:
     return repr(n.text[max(0, g.start - 25) : g.end + 25])
 
 
+_PLAIN = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss"})
+
+
+def _unaccented(text: str) -> str:
+    """Case-folded, without accents: "Łukasz Wiśniewski" and "WISNIEWSKI Lukasz" are one
+    person's words (a set author writes a name both ways)."""
+    plain = unicodedata.normalize("NFKD", text.casefold().translate(_PLAIN))
+    return "".join(c for c in plain if not unicodedata.combining(c))
+
+
 def _name_words(name: str) -> list[str]:
-    """The words of a name, without quotes and brackets ('jermaine "rich" clarke')."""
-    return [w for w in re.split(r"[\s,()\"“”‘’']+", name.casefold()) if w]
+    """The words of a name, without quotes, brackets or accents ('jermaine "rich" clarke')."""
+    return [w for w in re.split(r"[\s,()\"“”‘’']+", _unaccented(name)) if w]
 
 
 def pseudonym_consistency(notes: list[Note], run: EngineRun) -> tuple[tuple[int, int], list[str]]:
@@ -606,7 +631,7 @@ def pseudonym_consistency(notes: list[Note], run: EngineRun) -> tuple[tuple[int,
                 continue
             for p in run.preds[n.note_id]:
                 if p.kind == "PERSON" and _overlaps(g, p):
-                    tags[(n.family_ref, g.text.casefold())][n.note_id].add(p.tag)
+                    tags[(n.family_ref, _unaccented(g.text))][n.note_id].add(p.tag)
     groups = consistent = 0
     for by_note in tags.values():
         if len(by_note) < 2:
@@ -626,7 +651,7 @@ def pseudonym_consistency(notes: list[Note], run: EngineRun) -> tuple[tuple[int,
         for a, b in zip(people, people[1:], strict=False):
             if re.fullmatch(r"[ \t]*,?[ \t]*(?:\(|aka[ \t]+|a\.k\.a\.?[ \t]+)?", n.text[a.end:b.start],
                             flags=re.IGNORECASE):
-                full_names[n.family_ref].add(f"{a.text} {b.text}".casefold())
+                full_names[n.family_ref].add(_unaccented(f"{a.text} {b.text}"))
 
     def compatible(words: set[str], full: set[str]) -> bool:
         # every word of the mention is a word of the full name, or an initial of one

@@ -33,6 +33,12 @@ _HANDLE = regex.compile(
     r"(?<![\w@./:\\-])(?:"
     r"[\p{L}\p{N}]*\p{L}[\p{L}\p{N}]*_[\p{L}\p{N}_]*"          # underscore
     r"|\p{Ll}{2,}\d*(?:\.\p{Ll}{2,}\d*)+"                        # dotted lower case
+    # dotted, with digits, short pieces or underscores anywhere ("moosey.b7", "m0th.vibes",
+    # "lil.zee.x", "wes.sharp_"): three letters in a row somewhere, not a file name or a
+    # domain, not ending in a number ("approx.3")
+    r"|(?=[\p{Ll}\d_.]*\p{Ll}{3})[\p{Ll}\d_]*\p{Ll}[\p{Ll}\d_]*(?:\.[\p{Ll}\d_]+)+"
+    r"(?<!\.(?:pdf|docx?|xlsx?|csv|txt|jpe?g|png|gif|html?|com|org|net|uk|gov|nhs|exe|zip|"
+    r"msg|eml|pptx?|odt|rtf|mp[34]|mov|wav|heic|io|ly|me|info|co))(?<!\.\d+)"
     r"|\p{L}{3,}\d{2,}"                                          # letters then digits
     r")(?![\w@/-]|\.\w)")
 #: a quoted nickname: one to three words, the first capitalised ('Razor', "Little D")
@@ -64,11 +70,28 @@ _CLOSERS = frozenset({"thanks", "thank", "regards", "cheers", "best", "ends", "e
                       "rgds", "kr", "many", "kind", "warm", "tbc", "ongoing", "cont", "contd",
                       "continued", "pto", "over", "fin"})
 _OPENERS = "\"'“‘([{ \t"
+#: a lower-case quoted nickname: one or two words, the second may be an initial ('little d')
+_LOWER_NICK = regex.compile(r"\p{Ll}{2,}(?:[ \t]\p{Ll}+)?")
+#: the words before and after a quoted nickname in a person's place
+_PERSON_SLOT_BEFORE = regex.compile(
+    r"(?<![\p{L}])(?i:with|and|re|from|by|named|called|nicknamed|aka|owes|off|to|for|"
+    r"about|&)[ \t]+$")
+_PERSON_SLOT_AFTER = regex.compile(r"[ \t]*(?:[,;)]|$|['’]s\b|[ \t]+(\p{L}+))")
+#: a size or age word before a short capitalised name, as street nicknames go ("Big Si")
+_SIZE_NICK = regex.compile(
+    r"(?<![\p{L}\p{N}'’-])(Big|Little|Lil|Lil'|Young|Yung|Baby|Mad|Lickle)[ \t]+"
+    r"(\p{Lu}[\p{L}\p{M}]{0,7})(?![\p{L}\p{M}'’-])")
+_SLOT_BEFORE = frozenset({"with", "and", "of", "to", "from", "by", "called", "named", "re"})
+_PERSON_NEXT = frozenset({"who", "on", "and", "was", "is", "has", "had", "says", "said", "came",
+                          "turned", "told", "gave", "keeps", "wants", "picked", "lives"})
 _VOWELS = regex.compile(r"[AEIOUYÀ-ÖØ-Ý]", regex.IGNORECASE)
 _CAP_NEXT = regex.compile(r"[ \t]+\p{Lu}")
 _SAINT_BEFORE = regex.compile(r"\b(?:St\.?|Saint)[ \t]+$")
 _INITIAL_BEFORE = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}\.?[ \t]+$")
 _SPACES = regex.compile(r"[ \t]+")
+#: the part of a hyphenated name before or after a found name ("Tyler-" before "James")
+_HYPHEN_LEFT = regex.compile(r"(?<![\p{L}\p{M}'’-])(\p{L}[\p{L}\p{M}]*)-$")
+_HYPHEN_RIGHT = regex.compile(r"-(\p{L}[\p{L}\p{M}]*)(?![\p{L}\p{M}-])")
 _GAP_WORDS = regex.compile(r"[ \t]+(?:\S+[ \t]+){1,2}")
 
 
@@ -107,6 +130,9 @@ class DenyByDefault:
         #: after a place word, as SpanContext decides
         self._places = fold(names.places) | fold(names.organisations)
         self._acronyms = frozenset(names.acronyms)
+        #: words explained only in capitals: the acronyms and the known words listed that way
+        self._caps_words = self._acronyms | frozenset(
+            w for w in deny.known_words if w.isupper() and len(w) > 1)
         self._word_names = fold(names.word_names)
         self._lower_ordinary = fold(deny.lower_ordinary)
         self._ordinary_next = fold(deny.word_name_ordinary_next)
@@ -115,16 +141,23 @@ class DenyByDefault:
         self._name_verbs = (fold(names.caps_verbs) | fold(names.subject_verbs)
                             | fold(names.speech_verbs))
         self._first_names = vocabulary.first_names
+        self._speech_verbs = fold(names.speech_verbs) - STOP_WORDS
         self._lower_abbreviations = (frozenset(w.casefold() for w in names.acronyms)
                                      | fold(deny.lower_abbreviations))
         self._relations = frozenset(w.casefold() for w in names.relation_words
                                     if " " not in w) | {"mate", "pal", "bf", "gf"}
+        # the plurals too: "his mates jace and tyreke", "her friends Tia and Jade"
+        self._relations |= {r + "s" for r in self._relations
+                            if r.isalpha() and not r.endswith("s") and len(r) > 2}
         self._abbreviations = fold(deny.abbreviations)
         self._known = fold(deny.known_words)
         #: words after which a place name is a person's name ("friend Mali", "Mrs Kent")
         self._person_before = (self._relations | fold(names.titles) | fold(names.role_titles)
                                | {t for w in names.naming_words for t in w.casefold().split()})
         self._role_titles = frozenset(names.role_titles)
+        #: titles before a surname, as a lower-case note writes them ("ms kettering")
+        self._lower_titles = frozenset(t.casefold().rstrip(".") for t in names.titles
+                                       if len(t.rstrip(".")) <= 4)
         self._roles = role_tokens | fold(names.role_titles) | fold(names.titles)
         #: the longest word of each known phrase: the phrase pattern runs only on a text with one
         self._phrase_starts = frozenset(max(p.casefold().split(), key=len)
@@ -184,7 +217,9 @@ class DenyByDefault:
             if not (1 <= len(words) <= 3) or not inner[:1].isupper() or not free(s, e):
                 continue
             folded = [w.strip(".,!?").casefold() for w in words]
-            if all(explained(f) or (f in self._explained and len(f) > 1) for f in folded):
+            if all((explained(f) or (f in self._explained and len(f) > 1))
+                   and not self._acronym_as_name(w.strip(".,!?"))
+                   for w, f in zip(words, folded, strict=True)):
                 continue
             if len(words) > 1 and (
                     any(w.islower() and w not in self._particles for w in words[1:])
@@ -192,6 +227,28 @@ class DenyByDefault:
                     or (all(self.vocab.ordinary(f) or f in STOP_WORDS for f in folded)
                         and not _nickname_caps(words, folded))):
                 continue  # speech or a title ("The big three", 'Killed My'), not a nickname
+            if inner.casefold() in known or inner.casefold() in restored:
+                continue
+            found.append((s, e))
+        # a quoted nickname in lower case where a person stands: after "with", "and", "re",
+        # "from" ..., before a comma, "who", "on" or a verb of saying or doing: 'comes round
+        # with "nails", who', "re niko and 'little d' on the stairs"
+        for m in _QUOTED.finditer(text):
+            g = 1 if m.group(1) is not None else 2
+            s, e = m.span(g)
+            inner = m.group(g).strip()
+            if not inner.islower() or not free(s, e) or not _LOWER_NICK.fullmatch(inner):
+                continue
+            before = _PERSON_SLOT_BEFORE.search(text, 0, m.start())
+            after = _PERSON_SLOT_AFTER.match(text, m.end())
+            if before is None or after is None or (
+                    after.group(1) and after.group(1).casefold() not in self._name_verbs
+                    and after.group(1).casefold() not in _PERSON_NEXT):
+                continue
+            folded = [w.casefold() for w in inner.split()]
+            if folded[0] in STOP_WORDS or all(
+                    explained(f) or f in self._explained or f in STOP_WORDS for f in folded):
+                continue
             if inner.casefold() in known or inner.casefold() in restored:
                 continue
             found.append((s, e))
@@ -211,6 +268,15 @@ class DenyByDefault:
             if not word_like or (f in self._first_names and f not in self._lower_ordinary
                                  and not vocab.word_name(f)):
                 found.append((s, e))  # not 'brown' (heroin): a frequent word in lower case
+        # an unquoted street nickname: "Big Si", "Lil Ace", "Young Sav" mid-sentence
+        for m in _SIZE_NICK.finditer(text):
+            w = m.group(2)
+            f = w.casefold()
+            if (not free(*m.span()) or any(a < m.end() and m.start() < b for a, b in found)
+                    or explained_word(w) or f in self._places
+                    or (self.vocab.ordinary(f) and len(f) > 3)):
+                continue
+            found.append(m.span())
         # handles without an @
         for m in _HANDLE.finditer(text):
             if free(*m.span()) and not explained(m.group().casefold()):
@@ -231,6 +297,53 @@ class DenyByDefault:
             if self._suspect(text, words, i, runs) or self._signs_off(text, words, i):
                 found.append((s, e))
         return [Suspect(s, e) for s, e in self._join(text, sorted(set(found)), taken)]
+
+    def _listed_after_relation(self, text: str, words: list[regex.Match[str]], i: int) -> bool:
+        """A later item of a list that follows a relation: "his mates rumi and koa",
+        "her cousins tj, ellis and nate"."""
+        k = i
+        for _ in range(4):
+            if k < 2:
+                return False
+            gap = text[words[k - 1].end():words[k].start()]
+            if words[k - 1].group().casefold() == "and" and gap in (" ", "\t"):
+                if text[words[k - 2].end():words[k - 1].start()] not in (" ", ", "):
+                    return False
+                k -= 2
+            elif gap == ", ":
+                k -= 1
+            else:
+                return False
+            if k < 1:
+                return False
+            prev = words[k - 1]
+            if (prev.group().casefold() in self._relations
+                    and text[prev.end():words[k].start()] in (" ", "\t")):
+                return True
+        return False
+
+    def _name_slot(self, text: str, words: list[regex.Match[str]], i: int) -> bool:
+        """Where a person's name stands: in brackets after a word ("conor (rafferty)"),
+        after "with", "and", "of", "to", "from", "by", "called" or a relation, or before a
+        verb of saying or doing."""
+        m = words[i]
+        if text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")":
+            return True
+        prev = words[i - 1].group().casefold() if i > 0 else ""
+        if prev in _SLOT_BEFORE or prev in self._relations or prev in self._speech_verbs:
+            return True  # "with nicklin", "says okafor"
+        if prev in ("me", "him", "her", "them") and i > 1 and words[i - 2].group().casefold(
+                ) in ("call", "calls", "called"):
+            return True  # "everyone calls me zeno"
+        nxt = words[i + 1].group().casefold() if i + 1 < len(words) else ""
+        return (text[m.end():words[i + 1].start()] == " " if nxt else False) and (
+            nxt in self._name_verbs or (nxt.endswith("ed") and len(nxt) > 3))
+
+    def _acronym_as_name(self, word: str) -> bool:
+        """An acronym written as a name, not in capitals: 'Pip' in quotes is a nickname,
+        PIP is a benefit."""
+        return (len(word) > 1 and not word.isupper() and word[:1].isupper()
+                and word.upper() in self._caps_words)
 
     def explains(self, word: str) -> bool:
         """A word the rules explain wherever it stands: a known word that is not a name, an
@@ -333,8 +446,25 @@ class DenyByDefault:
                 return False
             if self._owned(text, words, i, folded):
                 return True  # "jordans brother", "tjs mum", "at graces."
-            if i > 0 and words[i - 1].group().casefold() in self._relations and (
-                    text[words[i - 1].end():m.start()] in (" ", "\t")):
+            if i > 0 and words[i - 1].group() in self._lower_titles and (
+                    text[words[i - 1].end():m.start()] in (" ", ". ", "\t")):
+                # "ms kettering rang", "mr oduya": a title in lower case, then the surname
+                return folded not in STOP_WORDS and folded not in self._explained
+            if (self._diminutive(folded) and vocab.zipf(folded) < vocab.rules.ordinary_zipf
+                    and not vocab.ordinary(folded) and not vocab.dictionary_word(folded)
+                    and folded not in STOP_WORDS and folded not in self._lower_abbreviations):
+                return True  # a known short form of a name in lower case: "dre", "gav"
+            if (_lower_note(words) and len(folded) >= 3
+                    and vocab.zipf(folded) < vocab.rules.lower_note_oov_zipf
+                    and not vocab.dictionary_word(folded)
+                    and folded not in self._lower_abbreviations
+                    and self._name_slot(text, words, i)):
+                # a note all in lower case: a rare word where a name stands ("conor
+                # (rafferty)", "with nicklin", "okafor rang") is likely a name
+                return True
+            if (i > 0 and words[i - 1].group().casefold() in self._relations and (
+                    text[words[i - 1].end():m.start()] in (" ", "\t"))) or self._listed_after_relation(
+                    text, words, i):
                 # "her cousin tj", "his mate daz": after a relation, only common words pass
                 return not (folded in STOP_WORDS or folded in self._explained
                             or folded in self._name_verbs  # "grandmother rang"
@@ -344,6 +474,10 @@ class DenyByDefault:
             if any(p in self._first_names and p not in self._lower_ordinary
                    and p not in STOP_WORDS and p not in self._explained for p in parts):
                 return True
+            if (len(parts) > 1 and any(p in self._first_names for p in parts)
+                    and not vocab.ordinary(folded)
+                    and not any(vocab.ordinary(p) or p in STOP_WORDS for p in parts)):
+                return True  # two first names joined: "ruby-rose", "lily-mae", "tyler-james"
             if len(folded) == 2 and not _VOWELS.search(folded):
                 # "tj", "jb": initials in lower case, unless a known abbreviation ("gp", "st")
                 return (folded not in self._lower_abbreviations
@@ -368,6 +502,10 @@ class DenyByDefault:
                 i > 0 and words[i - 1].group().casefold() in self._person_before
                 and text[words[i - 1].end():m.start()] in (" ", "\t")):
             return False  # a place, unless it names someone: "best friend Mali", "Mrs Kent"
+        if (i > 0 and words[i - 1].group().casefold() in self._relations
+                and text[words[i - 1].end():m.start()] in (" ", "\t")
+                and folded not in STOP_WORDS and not runs.get(i + 1)):
+            return True  # "brother-in-law Paddy", "her friend Faith": a name, word or not
         if all(vocab.ordinary(p) for p in parts):
             return False
         initial = _sentence_start(text, m.start())
@@ -567,7 +705,26 @@ class DenyByDefault:
                 # a capitalised word mid-sentence just before a name is part of it ("by
                 # Elle Sandström"), unless a title, a role or another explained word
                 start = before.start(1)
+        # the rest of a hyphenated name: "Tyler-[James]'s", "[Mbeki]-Shaw"
+        left = _HYPHEN_LEFT.search(text, max(0, start - 40), start)
+        if left is not None and free(left.start(), start) and self._hyphen_part(
+                left.group(1), text[start:end], kept, known, keep):
+            start = left.start()
+        right = _HYPHEN_RIGHT.match(text, end)
+        if right is not None and free(end, right.end()) and self._hyphen_part(
+                right.group(1), text[start:end], kept, known, keep):
+            end = right.end()
         return start, end
+
+    def _hyphen_part(self, part: str, name: str, kept: frozenset[str], known: frozenset[str],
+                     keep: KeepList) -> bool:
+        """The other part of a hyphenated name is written like the name (both capitalised
+        or both lower case) and is not a kept, role or explained word ("ex-", "Anti-")."""
+        f = part.casefold()
+        if part[:1].isupper() != name[:1].isupper() or len(part) < 2:
+            return False
+        return not (f in kept or f in known or f in self._explained or keep.keeps((f,))
+                    or f in STOP_WORDS or self._explained_word(part))
 
     # --- joining suspects into names ---------------------------------------------------------
 
@@ -610,6 +767,13 @@ def _nickname_caps(words: list[str], folded: list[str]) -> bool:
 
 def _fold_all(words: Iterable[str]) -> frozenset[str]:
     return frozenset(w.casefold().replace("’", "'") for w in words)
+
+
+def _lower_note(words: list[regex.Match[str]]) -> bool:
+    """A note written (almost) without capitals: under 3% of its words capitalised."""
+    if len(words) < 8:
+        return False
+    return sum(w.group()[:1].isupper() for w in words) < 0.03 * len(words)
 
 
 def _line_start(text: str, start: int) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,17 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 #: a capital letter standing alone ("Mrs K", "J. Smith"), not inside "Y1"
 _INITIAL = re.compile(r"(?<![\w'’-])[A-Z](?![\w'’-])")
 _QUOTED = re.compile(r"\(?[\"“‘][^\"”’\n]{1,30}[\"”’]\)?|\(?(?<!\w)'[^'\n]{1,30}'(?!\w)\)?")
+#: letters that carry no accent to strip but are written without it on English keyboards
+_PLAIN_LETTERS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss",
+                                "æ": "ae", "œ": "oe", "þ": "th", "ħ": "h", "ŀ": "l"})
+
+
+def fold_accents(token: str) -> str:
+    """A case-folded name token without its accents: "Aydın", "AYDIN" and "aydin" are one
+    name; so are "Trần" and "TRAN", "Tomáš" and "Tomas" (issue 11: names are written both
+    ways in one family's texts)."""
+    plain = unicodedata.normalize("NFKD", token.casefold().translate(_PLAIN_LETTERS))
+    return "".join(c for c in plain if not unicodedata.combining(c))
 
 
 class NameNormaliser:
@@ -63,7 +75,7 @@ class NameNormaliser:
             if lower.endswith("s") and lower[:-1] in self._roles:
                 continue  # a role in the plural: "Girls Hamda and Sagal"
             if lower and lower not in self._drop and len(lower) > 1:
-                out.append(lower)
+                out.append(fold_accents(lower))
             elif (len(word) == 1 and word.isupper() and lower not in self._drop
                   and _INITIAL.search(name)):
                 initial = initial or lower
@@ -89,7 +101,8 @@ class KeepList:
         self._aliases: set[str] = set()
         #: whether two first names are one name written differently ("ray", "raymond")
         self._equivalent = equivalent or (lambda a, b: a == b)
-        for name in names:
+        names_seen = tuple(names)
+        for name in names_seen:
             ordered = normaliser.tokens(name)
             if len(ordered) >= 2:
                 surnames.add(ordered[-1])
@@ -103,18 +116,24 @@ class KeepList:
                 self._parts.append(frozenset(parts))
         self._normaliser = normaliser
         self.surnames = frozenset(surnames)
+        #: the kept names' words case-folded but with their accents, as a text has them
+        self._written = frozenset(
+            w.casefold() for name in names_seen for w in _WORD.findall(name)
+            if fold_accents(w.casefold()) in {t for p in self._people for t in p})
 
     def tokens(self) -> frozenset[str]:
-        """Every token of every kept name (not the parts of a double-barrelled surname)."""
-        return frozenset(t for person in self._people for t in person)
+        """Every token of every kept name (not the parts of a double-barrelled surname),
+        without accents and as written ("aydin" and "aydın")."""
+        return frozenset(t for person in self._people for t in person) | self._written
 
     def keeps(self, tokens: Sequence[str]) -> bool:
         """Every token belongs to one kept person. A part of a double-barrelled surname
         counts only next to that person's other names ("Alfie Briggs" for Alfie
-        Hartley-Briggs): alone ("BRIGGS") it is more often the other parent."""
+        Hartley-Briggs): alone ("BRIGGS") it is more often the other parent. Accents are
+        not compared ("AYDIN" is Rojin Aydın's surname)."""
         if not tokens:
             return True
-        wanted = set(tokens)
+        wanted = {fold_accents(t) for t in tokens}
         for person, parts in zip(self._people, self._parts, strict=True):
             if wanted <= person:
                 return True

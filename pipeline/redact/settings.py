@@ -210,6 +210,9 @@ class DenyRules(BaseModel):
     word_name_zipf: float = Field(default=4.0, ge=0, le=8)
     #: a lower-case word rarer than this is out of vocabulary, so a suspect ("ubul")
     lower_oov_zipf: float = Field(default=1.5, ge=0, le=8)
+    #: in a note written all in lower case, a word rarer than this that no dictionary knows
+    #: is a suspect too ("ms kettering", "gav turned up"): names have no capitals to show
+    lower_note_oov_zipf: float = Field(default=3.0, ge=0, le=8)
     #: wordfreq list: "large" (321k English words) or "best"
     wordlist: Literal["large", "best"] = "large"
     #: names (surnames, first names) that are also frequent words, relative to the rules file

@@ -260,7 +260,7 @@ class NameSpans:
                     # a two-letter word is spread only as a quoted capitals alias ("TJ")
                     if (not toks or not self._name_like(word) or toks[0] in kept
                             or toks[0] in self._not_spread or len(toks[0]) < 2
-                            or (s.unsure and self._ordinary_token(toks[0]))
+                            or (s.unsure and self._ordinary_token(toks[0]) and not quoted)
                             or (len(toks[0]) == 2 and not (quoted and word.isupper()))):
                         continue
                     if len(s.tokens) < 2 and not (word.isupper() or s.context or quoted

@@ -43,7 +43,9 @@ class UkAddressRecognizer(PatternRecognizer):
         bare = (rf"(?=[A-Z])(?<![\w'’-]){after_title}(?:{not_start}{word}[ \t]+){{1,3}}"
                 rf"{bare_suffix}(?![\w'’-])")
         self._first_names = first_names
-        welsh_word = r"(?:[YyRr]|[Yy]r|[A-Z][\w'’-]+)"
+        # Welsh articles, and other languages' ("14 Chemin des Pénitents", "Rua do Sol")
+        welsh_word = (r"(?:[YyRr]|[Yy]r|[A-Z][\w'’-]+|(?:de|des|du|del|della|di|da|do|dos|"
+                      r"la|le|les|van|von|der|den)(?=[ \t]+[A-Z]))")
         # Welsh street words as written or in a capitals-only police log ("HEOL Y FELIN")
         welsh_prefixes = rules.street_prefixes + tuple(w.upper() for w in rules.street_prefixes)
         welsh = (rf"(?:{alternation(welsh_prefixes)})(?:(?:[ \t]+|-){welsh_word}){{1,3}}"
@@ -73,6 +75,13 @@ class UkAddressRecognizer(PatternRecognizer):
             Pattern("lower-street", rf"\b{number}\s+(?:[a-z]{{3,}}\s+){{1,2}}"
                     r"(?:street|road|lane|avenue|close|drive|crescent|grove|terrace|gardens)\b",
                     0.5),
+            # in lower case after a place word or a bracket, any street word a bare street
+            # name may end in: "living at 9 coopers holt", "(14 lark ascent)"
+            Pattern("lower-street-after", rf"(?<=(?:\b(?i:at|to|from|address|addr|lives|"
+                    rf"living|resides|residing|moved|outside|near|of|opposite)[:\s]|\()\s?)"
+                    rf"{number}\s+(?:[a-z]{{3,}}['’]?\s+){{1,2}}"
+                    rf"(?:{alternation(tuple(w.casefold() for w in rules.bare_street_suffixes))})"
+                    r"\b", 0.5),
         ]
         if rules.bare_street_suffixes:
             patterns.append(Pattern(BARE_STREET, bare, 0.5))
