@@ -149,6 +149,8 @@ def run(
         stages = ", ".join(f"{stage} {secs:.1f}" for stage, secs in summary["seconds"].items()
                            if stage != "other" or secs)
         console.print(f"Seconds per stage: {stages}", markup=False, soft_wrap=True)
+    global _run_finished
+    _run_finished = True
 
 
 def _work_line(summary: dict) -> str:
@@ -353,9 +355,27 @@ def _print_decisions(items: list[Item], decisions: list[Decision], rules: Policy
                           f"[{labels.cite(rc.citation)}]", markup=False, soft_wrap=True)
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app()
+#: set by `run` once everything is written and its workers and Prefect's server are stopped
+_run_finished = False
+
+
+def main() -> None:  # pragma: no cover - console entry point (tests call `app` in process)
+    """The `casebundle` command. After a finished `run` the process ends at once: every
+    output is written and closed, the workers and Prefect's server are stopped, and what
+    is left (joining Prefect's client threads, tearing down some thousand modules) took
+    about a second of every run's wall time (issue 15)."""
+    code: int = 0
+    try:
+        app()
+    except SystemExit as exc:
+        if not _run_finished:
+            raise
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    if _run_finished:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+    main()

@@ -9,6 +9,7 @@ Task parameters stay ids and paths; batches travel through the encrypted work fo
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 
@@ -24,17 +25,32 @@ def dask_runner(workers: int = 2, address: str = "") -> Any:
 
 
 class EarlyServer:
-    """Prefect's temporary local server, started in a thread as the command begins, so it
-    comes up while the rest of casebundle is imported and the workers load their engines
-    (the flow would otherwise start it only when called). Not started when PREFECT_API_URL
-    names a server already. `api_url()` waits for it and raises what its start raised."""
+    """Prefect's temporary local server, started as the command begins, so it comes up
+    while the rest of casebundle is imported and the workers load their engines (the
+    flow would otherwise start it only when called). Not started when PREFECT_API_URL
+    names a server already. `api_url()` waits for it and raises what its start raised.
+
+    The server process is launched here the way Prefect 3.8.8's `SubprocessASGIServer`
+    launches it (`python -m uvicorn ... prefect.server.api.server:create_app --factory`,
+    the UI off, the current settings in its environment, a new port if the one picked is
+    taken, ready when `/api/health` answers), without importing Prefect's server package
+    into this process: that import alone is about 3 s of CPU, which held this process's
+    other imports back while the server process started (issue 15). A server that does
+    not answer within PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS fails with
+    Prefect's own message, which `flows.prepare.server_start_failure` explains."""
+
+    #: Prefect's words for a server that never answered (flows.prepare matches them)
+    TIMEOUT = "Timed out while attempting to connect to ephemeral Prefect API server."
+    #: uvicorn's exit code when its port is taken
+    PORT_TAKEN = 3
 
     def __init__(self) -> None:
         import threading
 
         from prefect.settings import PREFECT_API_URL
 
-        self._server: Any = None
+        self._process: Any = None
+        self._port = 0
         self._error: BaseException | None = None
         self._thread: Any = None
         if PREFECT_API_URL.value():
@@ -43,14 +59,57 @@ class EarlyServer:
                                         name="casebundle-prefect-server")
         self._thread.start()
 
-    def _start(self) -> None:
-        try:
-            from prefect.server.api.server import SubprocessASGIServer
+    def _launch(self) -> Any:
+        import socket
+        import subprocess
+        import sys
 
-            self._server = SubprocessASGIServer()
-            self._server.start()
+        import prefect
+        from prefect.settings import get_current_settings
+
+        with socket.socket() as probe:  # a free loopback port
+            probe.bind(("127.0.0.1", 0))
+            self._port = probe.getsockname()[1]
+        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+               "PREFECT__SERVER_FINAL": "1",
+               **get_current_settings().to_environment_variables(exclude_unset=True)}
+        return subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir",
+             str(prefect.__module_path__.parent), "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port",
+             str(self._port), "--log-level", "error", "--lifespan", "on"], env=env)
+
+    def _start(self) -> None:
+        import time
+        import urllib.error
+        import urllib.request
+
+        from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
+        try:
+            self._process = self._launch()
+            deadline = time.monotonic() + float(
+                PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+            while time.monotonic() < deadline:
+                if self._process.poll() == self.PORT_TAKEN:  # taken meanwhile: another port
+                    self._process = self._launch()
+                    continue
+                try:
+                    with urllib.request.urlopen(f"{self._url()}/health", timeout=5) as answer:
+                        if answer.status == 200:
+                            return
+                except (urllib.error.URLError, OSError):
+                    pass
+                time.sleep(0.1)
+            message = self.TIMEOUT
+            if self._process.poll() is not None:
+                message += f" Ephemeral server process exited with code {self._process.returncode}."
+            raise RuntimeError(message)
         except BaseException as exc:  # noqa: BLE001 - raised to the caller by api_url()
             self._error = exc
+
+    def _url(self) -> str:
+        return f"http://127.0.0.1:{self._port}/api"
 
     def api_url(self) -> str | None:
         """The server's API URL (None when PREFECT_API_URL was set)."""
@@ -59,10 +118,17 @@ class EarlyServer:
         self._thread.join()
         if self._error is not None:
             raise self._error
-        return str(self._server.api_url)
+        return self._url()
 
     def stop(self) -> None:
         if self._thread is not None:
             self._thread.join()
-        if self._server is not None:
-            self._server.stop()
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except Exception:  # noqa: BLE001 - subprocess.TimeoutExpired: it must go
+            process.kill()
+            process.wait()
