@@ -30,6 +30,9 @@ from typing import Any, TypeVar
 from pipeline import workers
 from pipeline.cache import WorkCache, code_version, digest, rules_version
 from pipeline.ingest import InboxFile
+from pipeline.meeting import MeetingConfig
+from pipeline.models import Decision, Item
+from pipeline.policy import PolicyRules, ReviewDecision, decide_items
 from pipeline.redact import (
     FamilyJob,
     FamilyRedaction,
@@ -101,6 +104,33 @@ def cached_read(cache: WorkCache | None, f: InboxFile, today: date,
     if keep(result):
         cache.put("read", key, result)
     return result
+
+
+def cached_decisions(cache: WorkCache | None, items: list[Item], meeting: MeetingConfig,
+                     policy: PolicyRules, reviews: dict[str, ReviewDecision]
+                     ) -> list[Decision]:
+    """The policy's decision for every item (in item order), each family's taken from the
+    work cache when its items and their recorded reviews are what they were.
+
+    The policy decides each item on its own, and rule 13 looks only within a family, so a
+    family's decisions depend on its items (id and content hash), the reviews recorded on
+    them, the meeting config and the policy: the last two are in the cache's version."""
+    if cache is None:
+        return decide_items(items, meeting, policy, reviews)
+    families: dict[str, list[Item]] = {}
+    for item in items:
+        families.setdefault(item.family_ref, []).append(item)
+    decided: dict[str, Decision] = {}
+    for ref, members in families.items():
+        key = digest("decide", ref, *(f"{i.item_id}:{i.content_hash}" for i in members),
+                     *(reviews[i.item_id].model_dump_json() for i in members
+                       if i.item_id in reviews))
+        found = cache.get("decide", key)
+        if not (isinstance(found, list) and len(found) == len(members)):
+            found = decide_items(members, meeting, policy, reviews)
+            cache.put("decide", key, found)
+        decided.update((d.item_id, d) for d in found)
+    return [decided[i.item_id] for i in items]
 
 
 def work_cache(state_dir: Path, meeting_config: Path, redaction_rules: Path) -> WorkCache:

@@ -168,7 +168,8 @@ def _work_line(summary: dict) -> str:
     return (f"Work: {where}; "
             f"{outputs.get('views_rendered', 0)} views written, "
             f"{outputs.get('views_reused', 0)} reused from the last run; "
-            f"files read: {reused('read')}; families redacted: {reused('redact')}.")
+            f"files read: {reused('read')}; families decided: {reused('decide')}; "
+            f"families redacted: {reused('redact')}.")
 
 
 def _check_meeting_and_inbox(meeting: Path, inbox: Path) -> None:

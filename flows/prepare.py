@@ -26,6 +26,7 @@ from flows import batches
 from flows.batches import (
     BatchPlan,
     FamilyWriterTasks,
+    cached_decisions,
     cached_read,
     redact_batch,
     redact_families,
@@ -43,7 +44,7 @@ from pipeline.identity import apply_identity, match_items, outcome_counts
 from pipeline.ingest import InboxFile, collect, discover, read_isolated
 from pipeline.merge import build_ledger, check_ledger
 from pipeline.models import Decision, SubjectMatch
-from pipeline.policy import decide, explain, load_reviews, review_store_path
+from pipeline.policy import explain, load_reviews, review_store_path
 from pipeline.publish import publish
 from pipeline.redact import (
     apply_redaction_failures,
@@ -162,8 +163,12 @@ def apply_identity_task(run_id: str, state_dir: str
 @task(name="decide", **_TASK)  # type: ignore[call-overload]
 @_guard("decide")
 def decide_task(run_id: str, state_dir: str) -> list[Decision]:
+    """The policy's decisions, with the reviews on record; a family whose items and
+    reviews are unchanged since a run with the same code and rules is not decided again."""
     run, rules = _state(run_id)
-    return decide(run.items, rules.meeting, rules.policy, Path(state_dir))
+    reviews = load_reviews(review_store_path(Path(state_dir), rules.meeting.meeting.id))
+    return cached_decisions(batches.CACHES.get(run_id), run.items, rules.meeting,
+                            rules.policy, reviews)
 
 
 @task(name="redact-families", **_TASK)  # type: ignore[call-overload]
