@@ -73,6 +73,10 @@ def test_a_rerun_after_a_new_file_redoes_only_its_families_and_matches_a_cold_ru
     touched = {r[1] for r in rows[1:]}
     assert counts["redact"]["misses"] == len(touched)  # type: ignore[index]
     assert counts["redact"]["hits"] == meeting.families - len(touched)  # type: ignore[index]
+    # and decided again: the families the new rows fall in (a new row's family may have
+    # no earlier rows), the rest taken from the cache
+    assert counts["decide"]["misses"] == len(touched)  # type: ignore[index]
+    assert counts["decide"]["hits"] == meeting.families - len(touched)  # type: ignore[index]
     # chair + 7 agencies: the untouched families' views are all reused, and a touched
     # family's view is rendered again only if what that audience sees changed
     views = warm["outputs"]
@@ -83,6 +87,7 @@ def test_a_rerun_after_a_new_file_redoes_only_its_families_and_matches_a_cold_ru
                  monkeypatch, cache=True)
     assert again["outputs"]["views_rendered"] == 0  # type: ignore[index]
     assert again["work_cache"]["redact"]["misses"] == 0  # type: ignore[index]
+    assert again["work_cache"]["decide"]["misses"] == 0  # type: ignore[index]
     # (the audit chain of that state is one run longer: audit_head.json says so)
     assert [d for d in differences(tmp_path / "out4" / mid, tmp_path / "out2" / mid)
             if "audit_head.json" not in d] == []

@@ -78,13 +78,21 @@ def prepare_in_process(meeting_config: Path, inbox: Path, out: Path, state_dir: 
 
 
 def _match_and_decide(run: MeetingRun, rules: Rules, inputs: Any,
-                      state_dir: Path) -> RedactionReview:
-    """Identity, policy and the stored reviews, as the flow applies them; returns the
+                      state_dir: Path, work: Any = None) -> RedactionReview:
+    """Identity, policy and the stored reviews, as the flow applies them (with `work`, the
+    work cache, each family's decisions kept there as the flow keeps them); returns the
     meeting's redaction review for the redaction stage."""
     run.items, run.rejections = inputs.items, inputs.rejections
     run.files, run.duplicates, run.notes = inputs.files, inputs.duplicates, inputs.notes
     run.identities = match_items(run.items, rules.meeting, rules.identity)
-    decisions = decide(run.items, rules.meeting, rules.policy, state_dir)
+    if work is not None:
+        from flows.batches import cached_decisions
+
+        decisions = cached_decisions(work, run.items, rules.meeting, rules.policy,
+                                     load_reviews(review_store_path(
+                                         state_dir, rules.meeting.meeting.id)))
+    else:
+        decisions = decide(run.items, rules.meeting, rules.policy, state_dir)
     run.decisions = {d.item_id: d for d in decisions}
     reviews = load_reviews(review_store_path(state_dir, rules.meeting.meeting.id))
     run.decisions, run.identities = apply_identity(run.decisions, run.items, run.identities,
@@ -104,7 +112,7 @@ def _batched(run: MeetingRun, rules: Any, inputs: Any, state_dir: Path, out: Pat
             return lambda *a: executor.submit(fn, *a)
         return lambda *a: Done(fn(*a))
 
-    review = _match_and_decide(run, rules, inputs, state_dir)
+    review = _match_and_decide(run, rules, inputs, state_dir, work)
     plan = batches.BatchPlan.create(run.run_id, state_dir, remote=False)
     try:
         outcomes, pids = batches.redact_families(
