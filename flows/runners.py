@@ -70,14 +70,18 @@ class EarlyServer:
         with socket.socket() as probe:  # a free loopback port
             probe.bind(("127.0.0.1", 0))
             self._port = probe.getsockname()[1]
+        from flows.server import note_server
+
         env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
                "PREFECT__SERVER_FINAL": "1",
                **get_current_settings().to_environment_variables(exclude_unset=True)}
-        return subprocess.Popen(
+        process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--app-dir",
              str(prefect.__module_path__.parent), "--factory",
              "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port",
              str(self._port), "--log-level", "error", "--lifespan", "on"], env=env)
+        note_server(process)  # recorded for the cleanup after a killed run (flows/server.py)
+        return process
 
     def _start(self) -> None:
         import time

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -64,15 +65,33 @@ def register_run() -> str:
     return token
 
 
+#: server processes this process launched itself (flows/runners.py, EarlyServer)
+_LAUNCHED: list[Any] = []
+
+
+def note_server(process: Any) -> None:
+    """Remember a Prefect server process this process launched (a `subprocess.Popen`)."""
+    _LAUNCHED.append(process)
+
+
+def _own_server_processes() -> list[Any]:
+    """The live server processes this process started: launched here, or by Prefect's own
+    `SubprocessASGIServer` (looked at only if Prefect's server package was imported: the
+    import alone costs seconds)."""
+    procs = [p for p in _LAUNCHED if p.poll() is None]
+    module = sys.modules.get("prefect.server.api.server")
+    if module is not None:
+        for server in list(module.SubprocessASGIServer._instances.values()):
+            proc = getattr(server, "server_process", None)
+            if proc is not None:
+                procs.append(proc)
+    return procs
+
+
 def record_server(token: str) -> int | None:
     """Add the pid of the temporary server this process started to its run record."""
-    from prefect.server.api.server import SubprocessASGIServer
-
     path = registry_dir() / f"{token}.json"
-    for server in list(SubprocessASGIServer._instances.values()):
-        proc = getattr(server, "server_process", None)
-        if proc is None:
-            continue
+    for proc in _own_server_processes():
         with contextlib.suppress(psutil.Error, OSError, ValueError):
             record = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {
                 "token": token, "pid": os.getpid(),
@@ -85,10 +104,12 @@ def record_server(token: str) -> int | None:
 
 
 def stop_own_server() -> None:
-    """Stop the temporary server this process started (normally left to atexit)."""
-    from prefect.server.api.server import SubprocessASGIServer
-
-    for server in list(SubprocessASGIServer._instances.values()):
+    """Stop the temporary server Prefect itself started for this process, if any (normally
+    left to atexit); one launched here is stopped by whoever launched it."""
+    module = sys.modules.get("prefect.server.api.server")
+    if module is None:
+        return
+    for server in list(module.SubprocessASGIServer._instances.values()):
         server.stop()
 
 
