@@ -194,6 +194,7 @@ def _fake_flow(monkeypatch, prepare) -> None:
     server.stop_own_server = lambda: None  # type: ignore[attr-defined]
     server.stop_stale_servers = lambda: []  # type: ignore[attr-defined]
     server.unregister = lambda token: None  # type: ignore[attr-defined]
+    server.note_server = lambda process: None  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "flows.server", server)
 
 
