@@ -58,18 +58,21 @@ def _fail(exc: CasebundleError) -> None:
     raise typer.Exit(code=2)
 
 
+#: the output and state folders, as `run` and `serve` take them
+OutFolder = Annotated[Path, typer.Option(help="Output folder; writes <out>/<meeting_id>/.")]
+StateFolder = Annotated[Path, typer.Option(
+    envvar=ENV_STATE_DIR,
+    help="State folder: review decisions and the audit store (env CASEBUNDLE_STATE_DIR).")]
+
+
 @app.command()
 def run(
     meeting: Annotated[Path, typer.Option("--meeting", "-m",
                                           help="Meeting config YAML.")] = SAMPLE_MEETING,
     inbox: Annotated[Path, typer.Option(help="Inbox folder holding <agency>/ subfolders."
                                         )] = SAMPLE_INBOX,
-    out: Annotated[Path, typer.Option(help="Output folder; writes <out>/<meeting_id>/."
-                                      )] = Path("outputs"),
-    state: Annotated[Path, typer.Option(envvar=ENV_STATE_DIR,
-                                        help="State folder: review decisions and the audit "
-                                             "store (env CASEBUNDLE_STATE_DIR)."
-                                        )] = Path(".casebundle"),
+    out: OutFolder = Path("outputs"),
+    state: StateFolder = Path(".casebundle"),
     verbose: Annotated[bool, typer.Option("--verbose", "-v",
                                           help="Show Prefect's own log lines.")] = False,
     dask_workers: Annotated[int, typer.Option(
@@ -187,12 +190,8 @@ def _check_meeting_and_inbox(meeting: Path, inbox: Path) -> None:
 def serve_cmd(
     meeting: Annotated[Path, typer.Option("--meeting", "-m", help="Meeting config YAML.")],
     inbox: Annotated[Path, typer.Option(help="Inbox folder holding <agency>/ subfolders.")],
-    out: Annotated[Path, typer.Option(help="Output folder; writes <out>/<meeting_id>/."
-                                      )] = Path("outputs"),
-    state: Annotated[Path, typer.Option(envvar=ENV_STATE_DIR,
-                                        help="State folder: review decisions and the audit "
-                                             "store (env CASEBUNDLE_STATE_DIR)."
-                                        )] = Path(".casebundle"),
+    out: OutFolder = Path("outputs"),
+    state: StateFolder = Path(".casebundle"),
     settle: Annotated[float, typer.Option(
         help="Seconds the inbox must stay unchanged before a run starts.")] = 10.0,
     poll: Annotated[float, typer.Option(help="Seconds between looks at the inbox.")] = 2.0,

@@ -10,7 +10,7 @@ from typing import Any
 from pipeline.identity import apply_identity, match_items
 from pipeline.ingest import collect, discover, read_and_validate
 from pipeline.merge import build_ledger, check_ledger
-from pipeline.policy import decide, explain, load_reviews, review_store_path
+from pipeline.policy import decide_items, explain, load_reviews, review_store_path
 from pipeline.publish import publish
 from pipeline.redact import (
     RedactionReview,
@@ -85,16 +85,14 @@ def _match_and_decide(run: MeetingRun, rules: Rules, inputs: Any,
     run.items, run.rejections = inputs.items, inputs.rejections
     run.files, run.duplicates, run.notes = inputs.files, inputs.duplicates, inputs.notes
     run.identities = match_items(run.items, rules.meeting, rules.identity)
+    reviews = load_reviews(review_store_path(state_dir, rules.meeting.meeting.id))
     if work is not None:
         from flows.batches import cached_decisions
 
-        decisions = cached_decisions(work, run.items, rules.meeting, rules.policy,
-                                     load_reviews(review_store_path(
-                                         state_dir, rules.meeting.meeting.id)))
+        decisions = cached_decisions(work, run.items, rules.meeting, rules.policy, reviews)
     else:
-        decisions = decide(run.items, rules.meeting, rules.policy, state_dir)
+        decisions = decide_items(run.items, rules.meeting, rules.policy, reviews)
     run.decisions = {d.item_id: d for d in decisions}
-    reviews = load_reviews(review_store_path(state_dir, rules.meeting.meeting.id))
     run.decisions, run.identities = apply_identity(run.decisions, run.items, run.identities,
                                                    reviews, rules.meeting)
     run.reminder_text = {code: explain(code, rules.policy).explanation
