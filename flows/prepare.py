@@ -42,6 +42,7 @@ from pipeline.errors import CasebundleError, TransientError
 from pipeline.faults import checkpoint
 from pipeline.identity import apply_identity, match_items, outcome_counts
 from pipeline.ingest import InboxFile, collect, discover, read_isolated
+from pipeline.memory import release
 from pipeline.merge import build_ledger, check_ledger
 from pipeline.models import Decision, SubjectMatch
 from pipeline.policy import explain, load_reviews, review_store_path
@@ -285,6 +286,7 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
     del results  # the rows as read: only the validated items are kept from here on
     run.items, run.rejections = inputs.items, inputs.rejections
     run.files, run.duplicates, run.notes = inputs.files, inputs.duplicates, inputs.notes
+    release()  # the readers' answers, unpickled and dropped: their pages go back
     seconds["read"] = lap()
     # who each item is about, before the policy; applied to its decisions after it
     run.identities = match_task(run.run_id)
@@ -295,6 +297,7 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
     step("decide", len(decisions), len(decisions))
     run.reminder_text = {code: explain(code, rules.policy).explanation
                          for d in decisions for code in d.agenda_reminders}
+    release()
     seconds["decide"] = lap()
     checkpoint("redacting")  # fault-injection tests (pipeline/faults.py)
     review = load_redaction_review(Path(state_dir), meeting_id)
@@ -307,6 +310,8 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
                     len(pids))
         record_outcomes(run, outcomes)
         run.decisions = apply_redaction_failures(run.decisions, run.redactions)
+        del outcomes
+        release()
         seconds["redact"] = lap()
         run.ledger = build_ledger(run)
         check_ledger(inputs.rows_in, run.ledger)

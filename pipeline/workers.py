@@ -22,13 +22,15 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
+from pipeline.memory import release
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 #: modules the forkserver imports once, so each worker it forks starts with them loaded
-PRELOAD = ("pipeline.redact", "pipeline.render", "pipeline.merge")
+PRELOAD = ("pipeline.redact.redactor", "pipeline.render", "pipeline.merge")
 #: environment variable capping the worker processes (default: the cores we may use)
 WORKERS_ENV = "CASEBUNDLE_WORKERS"
 
@@ -47,6 +49,16 @@ def usable_cores() -> int:
 def _init(warm: Sequence[Warm]) -> None:
     for fn, args in warm:
         fn(*args)
+    release()
+
+
+def _released(fn: Callable[..., R], args: tuple[Any, ...]) -> R:
+    """fn(*args) in a worker, then the pages its garbage held go back to the system: a
+    worker runs many batches, each a peak of short-lived objects (issue 15)."""
+    try:
+        return fn(*args)
+    finally:
+        release()
 
 
 class WorkerPool:
@@ -87,7 +99,7 @@ class WorkerPool:
 
     def apply(self, fn: Callable[..., R], *args: Any) -> R:
         """fn(*args) in one worker; blocks until it returns (safe from many threads)."""
-        return self._require().apply(fn, args)
+        return self._require().apply(_released, (fn, args))
 
     def pids(self) -> set[int]:
         """The process ids of the pool's workers."""
