@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.audit import AuditSettings, load_audit_settings
 from pipeline.identity import Matcher, load_matcher
@@ -12,7 +13,10 @@ from pipeline.ingest import IngestSettings, load_ingest_settings
 from pipeline.labels import Labels, load_labels
 from pipeline.meeting import MeetingConfig, load_meeting
 from pipeline.policy import NeedToKnow, PolicyRules, load_need_to_know, load_policy
-from pipeline.redact import DEFAULT_RULES, RedactionSettings, Redactor, load_redactor, load_settings
+from pipeline.redact import DEFAULT_RULES, RedactionSettings, load_settings
+
+if TYPE_CHECKING:
+    from pipeline.redact import Redactor
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ class Rules:
         """The redaction engine, loaded on first use. The flow's own process never uses
         it (its worker processes each load one), so it never holds a spaCy model: 2.5 s
         and about 400 MiB saved there (issue 15). Its rules were checked by `load_rules`."""
+        from pipeline.redact import load_redactor  # Presidio and spaCy: only here
+
         return load_redactor(self.redaction_rules)
 
 

@@ -6,8 +6,8 @@ The rules are data in redaction_rules/redaction.yaml; the recognizers are Presid
 casebundle's own in `recognizers/` (one per file).
 """
 
-from pipeline.redact.deny import UNEXPLAINED
-from pipeline.redact.redactor import Redactor, load_redactor
+from typing import TYPE_CHECKING, Any
+
 from pipeline.redact.review import (
     MIN_REASON_WORDS,
     RedactionDecision,
@@ -40,7 +40,28 @@ from pipeline.redact.stage import (
     redact_requests,
     warm_engine,
 )
-from pipeline.redact.types import FamilyRedaction, FamilyText, RedactionInput, ThirdPartyMention
+from pipeline.redact.types import (
+    UNEXPLAINED,
+    FamilyRedaction,
+    FamilyText,
+    RedactionInput,
+    ThirdPartyMention,
+)
+
+if TYPE_CHECKING:
+    from pipeline.redact.redactor import Redactor, load_redactor
+
+#: the engine's names, imported on first use: Presidio and spaCy cost about 1 s of CPU
+#: and 90 MiB, and the flow's own process, which never redacts, need not pay it (issue 15)
+_ENGINE = frozenset({"Redactor", "load_redactor"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ENGINE:
+        from pipeline.redact import redactor
+
+        return getattr(redactor, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "DEFAULT_RULES",

@@ -22,9 +22,6 @@ from pipeline.redact.names import KeepList, NameNormaliser
 from pipeline.redact.settings import RedactionSettings
 from pipeline.redact.vocabulary import Vocabulary
 
-#: the recognizer name reported for spans removed only because they were not explained
-UNEXPLAINED = "Unexplained"
-
 #: a word: letters (any script), inner hyphens and apostrophes; a possessive 's stays outside
 _WORD = regex.compile(
     r"(?<![\p{L}\p{M}\p{N}_@])\p{L}[\p{L}\p{M}]*(?:(?:-|['’](?!s\b))\p{L}[\p{L}\p{M}]*)*")

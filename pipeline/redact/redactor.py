@@ -32,7 +32,7 @@ from pipeline.identity import load_diminutives
 from pipeline.models import EntityCount, RedactedText, UnsureSpan
 from pipeline.redact.analyzer import build_analyzer, nlp_batch
 from pipeline.redact.context import SpanContext, split_at_breaks
-from pipeline.redact.deny import UNEXPLAINED, DenyByDefault, is_handle
+from pipeline.redact.deny import DenyByDefault, is_handle
 from pipeline.redact.names import KeepList, Mention, cluster, escrow_value, letters
 from pipeline.redact.recognizers.address import BARE_STREET
 from pipeline.redact.settings import (
@@ -43,7 +43,13 @@ from pipeline.redact.settings import (
     name_words_path,
 )
 from pipeline.redact.spans import HANDLE, NameSpans, Span, merge_spans, subtract_spans
-from pipeline.redact.types import FamilyRedaction, FamilyText, RedactionInput, ThirdPartyMention
+from pipeline.redact.types import (
+    UNEXPLAINED,
+    FamilyRedaction,
+    FamilyText,
+    RedactionInput,
+    ThirdPartyMention,
+)
 from pipeline.redact.vocabulary import Vocabulary, read_word_file
 
 logger = logging.getLogger(__name__)

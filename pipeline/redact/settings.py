@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Literal
 
 import regex
-import spacy.util
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from pipeline.errors import ConfigError
@@ -401,6 +400,8 @@ def link_across_agencies(settings: RedactionSettings, rules_path: Path,
 
 def check_model_installed(model: str, path: Path) -> None:
     """Refuse a spaCy model that is not installed (Presidio would download it at run time)."""
+    import spacy.util  # here, not at the top: the flow's own process never loads spaCy
+
     try:
         found = importlib.util.find_spec(model) is not None and spacy.util.is_package(model)
     except (ImportError, ValueError):

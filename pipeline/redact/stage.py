@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import regex
 
@@ -22,10 +23,12 @@ from pipeline.models import (
     SubjectMatch,
     text_key,
 )
-from pipeline.redact.redactor import Redactor, load_redactor
 from pipeline.redact.review import RedactionReview
 from pipeline.redact.types import FamilyRedaction, FamilyText, RedactionInput
 from pipeline.run import MeetingRun
+
+if TYPE_CHECKING:  # the engine (Presidio, spaCy) is imported only where one is loaded
+    from pipeline.redact.redactor import Redactor
 
 
 def keep_names(meeting: MeetingConfig, family_ref: str, items: Sequence[Item],
@@ -162,6 +165,8 @@ def redact_requests(rules_path: str, requests: Sequence[FamilyText]
     """Redact families with this process's engine (loaded once per process, from
     `rules_path`); return the process id (to show where the work ran) and the results.
     What a worker process runs (pipeline/workers.py)."""
+    from pipeline.redact.redactor import load_redactor
+
     redactor = load_redactor(Path(rules_path))
     try:  # spaCy over many families' texts at once (Redactor.redact_families)
         results: list[FamilyRedaction | None] = list(
@@ -174,6 +179,8 @@ def redact_requests(rules_path: str, requests: Sequence[FamilyText]
 def warm_engine(rules_path: str) -> None:
     """Load this process's engine and run it once, so the first family is not slower
     (`rules_path` "" : the default rules)."""
+    from pipeline.redact.redactor import load_redactor
+
     redactor = load_redactor(Path(rules_path) if rules_path else None)
     redactor.redact_family(FamilyText(
         family_ref="warm-up", keep_names=("Pat Example",), link_across_agencies=True,

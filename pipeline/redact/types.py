@@ -8,6 +8,9 @@ from pydantic import BaseModel, Field
 
 from pipeline.models import FROZEN, RedactedText
 
+#: the recognizer name reported for spans removed only because they were not explained
+UNEXPLAINED = "Unexplained"
+
 
 class RedactionInput(BaseModel):
     """One free-text field to redact. `key` is unique within the family."""
