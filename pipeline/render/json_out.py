@@ -7,9 +7,10 @@ holds the plain-English words every other output shows (redaction_rules/labels.y
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from typing import Any
+
+import orjson
 
 from pipeline.labels import Labels, load_labels
 from pipeline.merge import SCHEMA_VERSION, BundleItem, ChronologyEntry, FamilyBundle
@@ -185,7 +186,16 @@ def bundle_to_dict(bundle: FamilyBundle, labels: Labels | None = None) -> dict[s
 
 
 def render_json(bundle: FamilyBundle, labels: Labels | None = None) -> bytes:
-    """Deterministic UTF-8 JSON bytes of one bundle."""
-    text = json.dumps(bundle_to_dict(bundle, labels), sort_keys=True, indent=2,
-                      ensure_ascii=False)
-    return (text + "\n").encode("utf-8")
+    """Deterministic UTF-8 JSON bytes of one bundle: sorted keys, two-space indents, text
+    as UTF-8 (the bytes `json.dumps(..., sort_keys=True, indent=2, ensure_ascii=False)`
+    gives, written by orjson: about 25 times faster, a tenth of writing a view; issue 15)."""
+    return dumps(bundle_to_dict(bundle, labels))
+
+
+def dumps(doc: Any) -> bytes:
+    """`doc` (JSON types, text keys) as sorted, indented UTF-8 JSON with a final newline.
+
+    A bundle holds no floats (docs/bundle.schema.json has no "number"; every output is
+    validated against it in the tests): orjson writes a float's exponent differently
+    (1e-7, where json.dumps writes 1e-07)."""
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"

@@ -14,10 +14,13 @@ from typing import get_args
 import jsonschema
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.merge import ONWARD_NOTICE
 from pipeline.models import MARKING, Category, FactOrOpinion, Risk, SubjectRole
 from pipeline.render import write_meeting_outputs
+from pipeline.render.json_out import dumps
 from pipeline.run import MeetingRun
 from tests.pipeline.render.sample_run import RAW_NAMES, build_sample
 
@@ -165,6 +168,43 @@ def test_json_is_sorted_and_dates_are_iso(out: Path) -> None:
     assert item["recorded_on"] == "2026-09-01" and item["event_date"] is None
     assert item["provenance"]["received_at"] == "2026-11-20T14:05:09+00:00"
     assert item["provenance"]["file"] == "housing/housing_2026-11.xlsx"
+
+
+def test_every_json_is_what_the_standard_library_writes(out: Path) -> None:
+    """The JSON writer (orjson) gives, for every bundle and view, byte for byte what
+    `json.dumps(sort_keys=True, indent=2, ensure_ascii=False)` gives: sorted keys, the
+    same indents and number forms, text as UTF-8 (accents and non-Latin names too)."""
+    files = sorted(out.rglob("*.json"))
+    assert len(files) > 30
+    for path in files:
+        raw = path.read_bytes()
+        doc = json.loads(raw)
+        assert raw == (json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False)
+                       + "\n").encode("utf-8"), path.name
+
+
+_json_text = st.text(st.characters(exclude_categories=("Cs",)))  # no lone surrogates
+_json_docs = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1)
+    | _json_text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_json_text, inner, max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json_docs)
+def test_json_writer_matches_the_standard_library(doc: object) -> None:
+    """Any document of the JSON types a bundle uses, with any text (accents, non-Latin
+    scripts, control characters, quotes) and any 64-bit integer, is written as the
+    standard library writes it. No floats: the bundle schema has none (next test)."""
+    assert dumps(doc) == (json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False)
+                          + "\n").encode("utf-8")
+
+
+def test_bundle_schema_has_no_floats() -> None:
+    """orjson writes float exponents unlike json.dumps: a bundle must never hold one."""
+    schema = (Path(__file__).parents[3] / "docs" / "bundle.schema.json").read_text()
+    assert '"integer"' in schema and '"number"' not in schema
 
 
 # --- xlsx -------------------------------------------------------------------------------
