@@ -358,6 +358,8 @@ class Redactor(NameSpans):
             if (len(w_tokens) != 1 or not i_tokens or not keep.keeps(w_tokens)
                     or any(len(w) < 2 or w.isupper() for w in inner.split())):
                 continue  # "FFION (V)" is the victim, "SMITH (DOB ...)" no name
+            if keep.keeps(i_tokens):
+                continue  # "OKAFOR (Tiggy)": the family's own alias in brackets
             if any(a < m.end(1) and m.start(1) < b for a, b in taken):
                 continue
             tokens: tuple[str, ...]

@@ -80,6 +80,8 @@ class NameSpans:
         self._not_alone = frozenset(w.casefold() for w in names.not_alone)
         self._subject_verbs = frozenset(w.casefold() for w in names.subject_verbs)
         self._role_titles = frozenset(w for w in names.role_titles if not w.isupper())
+        #: one-word relations, never the first word of a name ("Twin Taiwo", "Cousin Lee")
+        self._relations = frozenset(w.casefold() for w in names.relation_words if " " not in w)
         self._months = frozenset({"may", "june", "april", "august"})
         #: tokens never spread to other mentions: they are places or ordinary words
         self._not_spread = (frozenset(w.casefold() for w in names.not_names)
@@ -181,7 +183,8 @@ class NameSpans:
             return not self._normaliser.tokens(word) or (not quoted and (
                 self._never_name(word) or (trim_plain and self._plain_word(word))))
 
-        while len(words) > 1 and self._title_word(text[words[0][0]:words[0][1]]):
+        while len(words) > 1 and (self._title_word(text[words[0][0]:words[0][1]])
+                                  or text[words[0][0]:words[0][1]].casefold() in self._relations):
             words.pop(0)
         while words and plain(words[0]):
             if (len(words) > 1 and words[0][1] - words[0][0] == 1
