@@ -81,6 +81,20 @@ _PERSON_SLOT_AFTER = regex.compile(r"[ \t]*(?:[,;)]|$|['’]s\b|[ \t]+(\p{L}+))"
 _SIZE_NICK = regex.compile(
     r"(?<![\p{L}\p{N}'’-])(Big|Little|Lil|Lil'|Young|Yung|Baby|Mad|Lickle)[ \t]+"
     r"(\p{Lu}[\p{L}\p{M}]{0,7})(?![\p{L}\p{M}'’-])")
+#: after an ALL-CAPS surname in a police log: ", Forename" or a PNC/CRO label
+_POLICE_SURNAME_AFTER = regex.compile(
+    r",[ \t]+\p{Lu}\p{Ll}+(?![\p{L}\p{M}'’-])(?![ \t]+\p{Lu})|[ \t]+(?:PNC|CRO)\b")
+#: a capitals word next: the ALL-CAPS word is in a heading or a shouted line
+_CAPS_AFTER = regex.compile(r",[ \t]+\p{Lu}\p{Ll}+[ \t]+\p{Lu}{2,}")
+#: "X is his best mate", "X was her friend": a relation said of the word before
+_IS_RELATION = regex.compile(
+    r"[ \t]+(?:is|was|are|were)[ \t]+(?:his|her|their|my|your|our|mum's|dad's)[ \t]+"
+    r"(?:(?:best|old|close|new|little|big|older|younger|ex)[ \t]+)?(\p{L}+(?:-\p{L}+)*)")
+#: "X from her form", "X from over the road": where a person is from
+_FROM_PLACE = regex.compile(
+    r"[ \t]+from[ \t]+(?:her|his|their|over|next|across|up|down|round|around|number|no\.?|"
+    r"upstairs|downstairs|the[ \t]+(?:flat|house|road|street|estate|corner|block|top|end|"
+    r"shop|park|class|year|group|family|youth|club|gym|team|church|mosque|bottom))\b")
 _SLOT_BEFORE = frozenset({"with", "and", "of", "to", "from", "by", "called", "named", "re"})
 _PERSON_NEXT = frozenset({"who", "on", "and", "was", "is", "has", "had", "says", "said", "came",
                           "turned", "told", "gave", "keeps", "wants", "picked", "lives"})
@@ -289,6 +303,14 @@ class DenyByDefault:
             word = m.group()
             folded = word.casefold()
             parts = [p for p in folded.split("-") if p]
+            if (word.isupper() and len(word) >= 3 and word in self._acronyms
+                    and _VOWELS.search(word) and not explained(folded)):
+                after = _POLICE_SURNAME_AFTER.match(text, m.end())
+                if after is not None and not _CAPS_AFTER.match(text, m.end()) and (
+                        "PNC" in after.group() or after.group().strip(", \t").casefold()
+                        in self._first_names):
+                    found.append((s, e))  # "SALT, Kieron": a surname that is an acronym
+                    continue
             if explained_word(word) or (len(parts) > 1 and all(
                     explained(p) or p in self._explained or p in self._abbreviations
                     or self.vocab.ordinary(p) or self.vocab.dictionary_word(p)
@@ -506,6 +528,13 @@ class DenyByDefault:
                 and text[words[i - 1].end():m.start()] in (" ", "\t")
                 and folded not in STOP_WORDS and not runs.get(i + 1)):
             return True  # "brother-in-law Paddy", "her friend Faith": a name, word or not
+        if folded not in STOP_WORDS and folded not in self._roles:
+            rel = _IS_RELATION.match(text, m.end())
+            if rel is not None and rel.group(1).casefold() in self._relations | {"mate", "pal"}:
+                return True  # "Paddy is his best mate", "Storm was her friend"
+            if (_FROM_PLACE.match(text, m.end()) and vocab.word_name(folded)
+                    and not (i > 0 and words[i - 1].group().casefold() in _DETERMINERS)):
+                return True  # "Hope from her form", "Storm from over the road"
         if all(vocab.ordinary(p) for p in parts):
             return False
         initial = _sentence_start(text, m.start())
@@ -583,6 +612,10 @@ class DenyByDefault:
             return False  # "TOOK CHILD IN", "LEFT AT 0200"
         if any(vocab.namey(p) for p in parts):
             return True
+        if _POLICE_SURNAME_AFTER.match(text, m.end()) and not _CAPS_AFTER.match(text, m.end()):
+            # police style, even when the surname is a word: "SALT, Kieron (26)", "REED
+            # PNC ID ...", "FROST CRO 01234/09X" (issue 11, heldout7 class)
+            return True
         return not all(vocab.ordinary(p) or vocab.dictionary_word(p) for p in parts)
 
     def _owned(self, text: str, words: list[regex.Match[str]], i: int, folded: str) -> bool:
@@ -650,6 +683,8 @@ class DenyByDefault:
             f = word.casefold()
             if f in kept or f in known or f in self._explained or keep.keeps((f,)):
                 return False
+            if word.isupper() and word in self._acronyms:
+                return False  # "STOTT PNC ID": the label after the surname stays
             if word.islower():
                 return lower_ok and f not in STOP_WORDS and (
                     self.vocab.namey(f) or self.vocab.zipf(f) < self.vocab.rules.ordinary_zipf)
