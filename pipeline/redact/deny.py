@@ -95,6 +95,16 @@ _FROM_PLACE = regex.compile(
     r"[ \t]+from[ \t]+(?:her|his|their|over|next|across|up|down|round|around|number|no\.?|"
     r"upstairs|downstairs|the[ \t]+(?:flat|house|road|street|estate|corner|block|top|end|"
     r"shop|park|class|year|group|family|youth|club|gym|team|church|mosque|bottom))\b")
+#: "they call smudge", "the lads call him rocket": a nickname being given
+_THEY_CALL = regex.compile(
+    r"(?<![\p{L}])(?i:they|people|everyone|lads|kids|boys|girls|we)[ \t\n]+(?i:call|calls)"
+    r"[ \t\n]+(?:(?i:him|her|them)[ \t\n]+)?[\"'‘“]?(\p{L}[\p{L}\p{M}'’-]*)(?![\p{L}\p{M}])")
+#: "logged by j. moss-ward", "Completed by: Tomos Pengelly": who wrote the record
+_SIGNED_BY = regex.compile(
+    r"(?<![\p{L}])(?i:logged|signed|completed|written|recorded|entered|updated|typed|"
+    r"submitted|compiled|authored)[ \t]+(?i:by):?[ \t]+"
+    r"((?:\p{L}\.[ \t]*){0,2}\p{L}[\p{L}\p{M}'’-]+(?:[ \t]+\p{L}[\p{L}\p{M}'’-]+)?)"
+    r"(?=[ \t]*(?:[,.;:()\n]|$))")
 _SLOT_BEFORE = frozenset({"with", "and", "of", "to", "from", "by", "called", "named", "re"})
 _PERSON_NEXT = frozenset({"who", "on", "and", "was", "is", "has", "had", "says", "said", "came",
                           "turned", "told", "gave", "keeps", "wants", "picked", "lives"})
@@ -291,6 +301,21 @@ class DenyByDefault:
                     or (self.vocab.ordinary(f) and len(f) > 3)):
                 continue
             found.append(m.span())
+        # a nickname after "they call", and a name after "logged by" (issue 11): "one they
+        # call smudge", "the lad they call him rocket", "logged by j. moss-ward"
+        for pattern in (_THEY_CALL, _SIGNED_BY):
+            for m in pattern.finditer(text):
+                s, e = m.span(1)
+                names = [w.casefold() for w in _WORD.findall(m.group(1))]
+                if (not names or not free(s, e)
+                        or any(a < e and s < b for a, b in found)
+                        or any(f in STOP_WORDS or f in self._roles or f in self._explained
+                               or explained(f) for f in names if len(f) > 1)
+                        or (pattern is _SIGNED_BY and all(
+                            self.vocab.ordinary(f) and not self.vocab.namey(f)
+                            for f in names if len(f) > 1))):
+                    continue
+                found.append((s, e))
         # handles without an @
         for m in _HANDLE.finditer(text):
             if free(*m.span()) and not explained(m.group().casefold()):
@@ -484,8 +509,17 @@ class DenyByDefault:
                 # a note all in lower case: a rare word where a name stands ("conor
                 # (rafferty)", "with nicklin", "okafor rang") is likely a name
                 return True
+            if (i > 0 and words[i - 1].group().islower()
+                    and words[i - 1].group().casefold() in self._roles
+                    and text[words[i - 1].end():m.start()] in (" ", "\t", "\n", ": ")
+                    and folded not in STOP_WORDS and folded not in self._explained
+                    and folded not in self._roles and folded not in self._name_verbs
+                    and (folded in self._first_names or (
+                        vocab.zipf(folded) < vocab.rules.ordinary_zipf
+                        and not vocab.dictionary_word(folded) and not vocab.ordinary(folded)))):
+                return True  # "officer dilys hart", "sw tomos pengelly": a role, then a name
             if (i > 0 and words[i - 1].group().casefold() in self._relations and (
-                    text[words[i - 1].end():m.start()] in (" ", "\t"))) or self._listed_after_relation(
+                    text[words[i - 1].end():m.start()] in (" ", "\t", "\n"))) or self._listed_after_relation(
                     text, words, i):
                 # "her cousin tj", "his mate daz": after a relation, only common words pass
                 return not (folded in STOP_WORDS or folded in self._explained
