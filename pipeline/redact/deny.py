@@ -343,6 +343,18 @@ class DenyByDefault:
                 continue
             if self._suspect(text, words, i, runs) or self._signs_off(text, words, i):
                 found.append((s, e))
+            elif (i > 0 and word.islower() and len(folded) >= 3 and folded not in STOP_WORDS
+                  and folded not in self._explained and text[words[i - 1].end():s] == " "
+                  and words[i - 1].group().islower()
+                  and words[i - 1].group().casefold() in kept
+                  and words[i - 1].group().casefold() not in keep.surnames
+                  and self.vocab.zipf(folded) < self.vocab.rules.ordinary_zipf
+                  and not self.vocab.ordinary(folded)
+                  and not self.vocab.dictionary_word(folded)
+                  and free(words[i - 1].start(), s)):
+                # a family member's first name, then a rare word that is no family surname:
+                # another person of that first name ("neighbour faith wardle"; issue 11)
+                found.append((words[i - 1].start(), e))
         return [Suspect(s, e) for s, e in self._join(text, sorted(set(found)), taken)]
 
     def _listed_after_relation(self, text: str, words: list[regex.Match[str]], i: int) -> bool:

@@ -66,7 +66,8 @@ _KIN_AFTER = regex.compile(r"['’]s?[ \t]+(?:dad|father|mum|mother|brother|sist
 _VOWEL = regex.compile(r"[AEIOUYÀ-ÖØ-Ý]", regex.IGNORECASE)
 #: the word straight after a name, and a police-style "SURNAME, " straight before one
 _WORD_AFTER = regex.compile(r"[ \t]+(\p{L}[\p{L}\p{M}'’-]*)(?![\p{L}\p{M}])")
-_CAPS_BEFORE = regex.compile(r"(?<![\p{L}\p{M}'’-])(\p{Lu}[\p{Lu}\p{M}'’-]+),[ \t]+\Z")
+_CAPS_BEFORE = regex.compile(
+    r"(?<![\p{L}\p{M}'’-])((?:Mac|Mc|O['’])?\p{Lu}[\p{Lu}\p{M}'’-]+),[ \t]+\Z")
 #: a size or age word written before a name as street nicknames go ("Big Harry", "Lil Kai")
 _SIZE_BEFORE = regex.compile(r"(?<![\p{L}\p{N}-])(Big|Little|Lil|Lil'|Young|Yung|Lickle)[ \t]+\Z")
 
@@ -146,9 +147,10 @@ class Redactor(NameSpans):
                 self._shared_names(items, spans, keep)
             for item in items:
                 if item.key in spans:
-                    spans[item.key] = sorted(self._whole_handles(item.text, self._join_adjacent(
-                        item.text, self._widen(item.text, spans[item.key], keep, known))),
-                        key=lambda s: s.start)
+                    spans[item.key] = sorted(self._whole_handles(item.text, self._family_surname(
+                        item.text, self._join_adjacent(
+                            item.text, self._widen(item.text, spans[item.key], keep, known)),
+                        keep)), key=lambda s: s.start)
         except Exception as exc:  # noqa: BLE001 - fail closed for the whole family
             logger.warning("redaction failed for family %s (%s); sent to review",
                            family.family_ref, type(exc).__name__)
@@ -305,6 +307,23 @@ class Redactor(NameSpans):
                     and any(a <= x.start and x.end <= b for a, b in runs)))]
             out += self._unexplained(text, out, keep, known, restored)
         return sorted(self._whole_handles(text, out), key=lambda s: s.start)
+
+    def _family_surname(self, text: str, spans: list[Span], keep: KeepList) -> list[Span]:
+        """Police style "SURNAME, Forename" where the surname is the family's and the
+        forename a third party's ("McKEEVER, Declan", the children's father): the surname
+        goes with them, since it says which relative they are (issue 11)."""
+        person = self.settings.person_entity
+        out: list[Span] = []
+        for s in spans:
+            before = _CAPS_BEFORE.search(text, max(0, s.start - 40), s.start)
+            if (s.entity == person and s.recognizer != HANDLE and len(s.tokens) == 1
+                    and before is not None and (not out or out[-1].end <= before.start())):
+                tokens = self._normaliser.tokens(before.group(1))
+                if len(tokens) == 1 and tokens[0] in keep.surnames:
+                    s = Span(before.start(1), s.end, person, s.recognizer,
+                             (s.tokens[0], tokens[0]), s.context, s.unsure)
+            out.append(s)
+        return out
 
     def _whole_handles(self, text: str, spans: list[Span]) -> list[Span]:
         """A name after a size word takes it ("Big Harry": a nickname, its own person); a
