@@ -341,19 +341,22 @@ class DenyByDefault:
                     or self.vocab.ordinary(p) or self.vocab.dictionary_word(p)
                     for p in parts)):
                 continue
+            # a family member's first name in lower case, then a rare word that is no
+            # family surname: another person of that first name ("neighbour faith
+            # wardle"; issue 11), removed whole
+            kept_first = (i > 0 and word.islower() and len(folded) >= 3
+                          and folded not in STOP_WORDS and folded not in self._explained
+                          and text[words[i - 1].end():s] == " "
+                          and words[i - 1].group().islower()
+                          and words[i - 1].group().casefold() in kept
+                          and words[i - 1].group().casefold() not in keep.surnames
+                          and self.vocab.zipf(folded) < self.vocab.rules.ordinary_zipf
+                          and not self.vocab.ordinary(folded)
+                          and not self.vocab.dictionary_word(folded)
+                          and free(words[i - 1].start(), s))
             if self._suspect(text, words, i, runs) or self._signs_off(text, words, i):
-                found.append((s, e))
-            elif (i > 0 and word.islower() and len(folded) >= 3 and folded not in STOP_WORDS
-                  and folded not in self._explained and text[words[i - 1].end():s] == " "
-                  and words[i - 1].group().islower()
-                  and words[i - 1].group().casefold() in kept
-                  and words[i - 1].group().casefold() not in keep.surnames
-                  and self.vocab.zipf(folded) < self.vocab.rules.ordinary_zipf
-                  and not self.vocab.ordinary(folded)
-                  and not self.vocab.dictionary_word(folded)
-                  and free(words[i - 1].start(), s)):
-                # a family member's first name, then a rare word that is no family surname:
-                # another person of that first name ("neighbour faith wardle"; issue 11)
+                found.append((words[i - 1].start() if kept_first else s, e))
+            elif kept_first:
                 found.append((words[i - 1].start(), e))
         return [Suspect(s, e) for s, e in self._join(text, sorted(set(found)), taken)]
 
