@@ -187,6 +187,7 @@ class DenyByDefault:
         self._phrase_starts = frozenset(max(p.casefold().split(), key=len)
                                         for p in deny.known_phrases)
         self._memo: tuple[str, list[regex.Match[str]], dict[int, bool]] | None = None
+        self._lower_memo: tuple[list[regex.Match[str]], bool] | None = None
         self._phrases = (regex.compile(
             r"(?<![\p{L}\p{N}])(?:" + "|".join(regex.escape(p) for p in sorted(
                 deny.known_phrases, key=len, reverse=True)) + r")(?![\p{L}\p{N}])",
@@ -449,6 +450,15 @@ class DenyByDefault:
         self._memo = (text, words, runs)
         return words, runs
 
+    def _lower_note(self, words: list[regex.Match[str]]) -> bool:
+        """`_lower_note` of the text whose words these are, worked out once per text."""
+        memo = self._lower_memo
+        if memo is not None and memo[0] is words:
+            return memo[1]
+        lower = _lower_note(words)
+        self._lower_memo = (words, lower)
+        return lower
+
     def _explained_word(self, word: str) -> bool:
         """An acronym as written ("PCSO", "RoSH"), or a short form ("veh", "VEH", "Susp"),
         which explains a capitalised word only when that is not also a name."""
@@ -516,7 +526,7 @@ class DenyByDefault:
                     and not vocab.ordinary(folded) and not vocab.dictionary_word(folded)
                     and folded not in STOP_WORDS and folded not in self._lower_abbreviations):
                 return True  # a known short form of a name in lower case: "dre", "gav"
-            if (_lower_note(words) and len(folded) >= 3
+            if (len(folded) >= 3 and self._lower_note(words)
                     and vocab.zipf(folded) < vocab.rules.lower_note_oov_zipf
                     and not vocab.dictionary_word(folded)
                     and folded not in self._lower_abbreviations

@@ -290,8 +290,7 @@ class NameSpans:
                 continue
             result = list(current)
             changed = False
-            # a note in lower case but for the names and addresses already found in it
-            lower_note = _lower_case_note(item.text, [(x.start, x.end) for x in current])
+            lower_note: bool | None = None  # worked out when first needed
             for start, end in _name_hits(item.text, singles, fulls):
                 inside = [s for s in result if start < s.end and s.start < end]
                 # a whole name may absorb the names found inside it ("gavin" in "gavin
@@ -300,6 +299,11 @@ class NameSpans:
                     continue
                 if len(inside) == 1 and (inside[0].start, inside[0].end) == (start, end):
                     continue
+                if (lower_note is None and surnames
+                        and item.text[start:end].casefold() in surnames
+                        and item.text[start:end].islower()):
+                    # a note in lower case but for the names and addresses found in it
+                    lower_note = _lower_case_note(item.text, [(x.start, x.end) for x in current])
                 if not self._spread_ok(item.text, start, end, lower,
                                        surnames if lower_note else frozenset()):
                     continue
