@@ -16,7 +16,9 @@ from pipeline.redact.settings import RedactionSettings
 
 #: a break inside a span: a line break, or a sentence end after a lower-case word of two or
 #: more letters ("left. Jo", but not "J. Smith" or "Mr. Smith"), or a colon/semicolon
-_BREAK = regex.compile(r"\n|(?<=\p{Ll}\p{Ll})[.!?](?=\s)|[:;](?=[\s\"“'‘])|[ \t]+[-–—][ \t]+")
+_BREAK = regex.compile(r"\n|(?<=\p{Ll}\p{Ll})[.!?](?=\s)|[:;](?=[\s\"“'‘])|[ \t]+[-–—][ \t]+"
+                       # two parties of a police log: "SMITH, Jo v SMITH, Lee"
+                       r"|[ \t]+(?:v|vs|v\.|vs\.|versus)[ \t]+")
 #: words after which a lone place name is a place ("in Chester", "conveyed to Lincoln")
 _PLACE_BEFORE = regex.compile(
     r"\b(?:in|from|near|into|towards|around|via|outside|at|of|to|visit|visiting)[ \t]+$",

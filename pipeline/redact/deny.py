@@ -78,6 +78,30 @@ _PERSON_SLOT_AFTER = regex.compile(r"[ \t]*(?:[,;)]|$|['’]s\b|[ \t]+(\p{L}+))"
 _SIZE_NICK = regex.compile(
     r"(?<![\p{L}\p{N}'’-])(Big|Little|Lil|Lil'|Young|Yung|Baby|Mad|Lickle)[ \t]+"
     r"(\p{Lu}[\p{L}\p{M}]{0,7})(?![\p{L}\p{M}'’-])")
+#: after an ALL-CAPS surname in a police log: ", Forename" or a PNC/CRO label
+_POLICE_SURNAME_AFTER = regex.compile(
+    r",[ \t]+\p{Lu}\p{Ll}+(?![\p{L}\p{M}'’-])(?![ \t]+\p{Lu})|[ \t]+(?:PNC|CRO)\b")
+#: a capitals word next: the ALL-CAPS word is in a heading or a shouted line
+_CAPS_AFTER = regex.compile(r",[ \t]+\p{Lu}\p{Ll}+[ \t]+\p{Lu}{2,}")
+#: "X is his best mate", "X was her friend": a relation said of the word before
+_IS_RELATION = regex.compile(
+    r"[ \t]+(?:is|was|are|were)[ \t]+(?:his|her|their|my|your|our|mum's|dad's)[ \t]+"
+    r"(?:(?:best|old|close|new|little|big|older|younger|ex)[ \t]+)?(\p{L}+(?:-\p{L}+)*)")
+#: "X from her form", "X from over the road": where a person is from
+_FROM_PLACE = regex.compile(
+    r"[ \t]+from[ \t]+(?:her|his|their|over|next|across|up|down|round|around|number|no\.?|"
+    r"upstairs|downstairs|the[ \t]+(?:flat|house|road|street|estate|corner|block|top|end|"
+    r"shop|park|class|year|group|family|youth|club|gym|team|church|mosque|bottom))\b")
+#: "they call smudge", "the lads call him rocket": a nickname being given
+_THEY_CALL = regex.compile(
+    r"(?<![\p{L}])(?i:they|people|everyone|lads|kids|boys|girls|we)[ \t\n]+(?i:call|calls)"
+    r"[ \t\n]+(?:(?i:him|her|them)[ \t\n]+)?[\"'‘“]?(\p{L}[\p{L}\p{M}'’-]*)(?![\p{L}\p{M}])")
+#: "logged by j. moss-ward", "Completed by: Tomos Pengelly": who wrote the record
+_SIGNED_BY = regex.compile(
+    r"(?<![\p{L}])(?i:logged|signed|completed|written|recorded|entered|updated|typed|"
+    r"submitted|compiled|authored)[ \t]+(?i:by):?[ \t]+"
+    r"((?:\p{L}\.[ \t]*){0,2}\p{L}[\p{L}\p{M}'’-]+(?:[ \t]+\p{L}[\p{L}\p{M}'’-]+)?)"
+    r"(?=[ \t]*(?:[,.;:()\n]|$))")
 _SLOT_BEFORE = frozenset({"with", "and", "of", "to", "from", "by", "called", "named", "re"})
 _PERSON_NEXT = frozenset({"who", "on", "and", "was", "is", "has", "had", "says", "said", "came",
                           "turned", "told", "gave", "keeps", "wants", "picked", "lives"})
@@ -160,6 +184,7 @@ class DenyByDefault:
         self._phrase_starts = frozenset(max(p.casefold().split(), key=len)
                                         for p in deny.known_phrases)
         self._memo: tuple[str, list[regex.Match[str]], dict[int, bool]] | None = None
+        self._lower_memo: tuple[list[regex.Match[str]], bool] | None = None
         self._phrases = (regex.compile(
             r"(?<![\p{L}\p{N}])(?:" + "|".join(regex.escape(p) for p in sorted(
                 deny.known_phrases, key=len, reverse=True)) + r")(?![\p{L}\p{N}])",
@@ -274,6 +299,21 @@ class DenyByDefault:
                     or (self.vocab.ordinary(f) and len(f) > 3)):
                 continue
             found.append(m.span())
+        # a nickname after "they call", and a name after "logged by" (issue 11): "one they
+        # call smudge", "the lad they call him rocket", "logged by j. moss-ward"
+        for pattern in (_THEY_CALL, _SIGNED_BY):
+            for m in pattern.finditer(text):
+                s, e = m.span(1)
+                names = [w.casefold() for w in _WORD.findall(m.group(1))]
+                if (not names or not free(s, e)
+                        or any(a < e and s < b for a, b in found)
+                        or any(f in STOP_WORDS or f in self._roles or f in self._explained
+                               or explained(f) for f in names if len(f) > 1)
+                        or (pattern is _SIGNED_BY and all(
+                            self.vocab.ordinary(f) and not self.vocab.namey(f)
+                            for f in names if len(f) > 1))):
+                    continue
+                found.append((s, e))
         # handles without an @
         for m in _HANDLE.finditer(text):
             if free(*m.span()) and not explained(m.group().casefold()):
@@ -286,13 +326,36 @@ class DenyByDefault:
             word = m.group()
             folded = word.casefold()
             parts = [p for p in folded.split("-") if p]
+            if (word.isupper() and len(word) >= 3 and word in self._acronyms
+                    and _VOWELS.search(word) and not explained(folded)):
+                after = _POLICE_SURNAME_AFTER.match(text, m.end())
+                if after is not None and not _CAPS_AFTER.match(text, m.end()) and (
+                        "PNC" in after.group() or after.group().strip(", \t").casefold()
+                        in self._first_names):
+                    found.append((s, e))  # "SALT, Kieron": a surname that is an acronym
+                    continue
             if explained_word(word) or (len(parts) > 1 and all(
                     explained(p) or p in self._explained or p in self._abbreviations
                     or self.vocab.ordinary(p) or self.vocab.dictionary_word(p)
                     for p in parts)):
                 continue
+            # a family member's first name in lower case, then a rare word that is no
+            # family surname: another person of that first name ("neighbour faith
+            # wardle"; issue 11), removed whole
+            kept_first = (i > 0 and word.islower() and len(folded) >= 3
+                          and folded not in STOP_WORDS and folded not in self._explained
+                          and text[words[i - 1].end():s] == " "
+                          and words[i - 1].group().islower()
+                          and words[i - 1].group().casefold() in kept
+                          and words[i - 1].group().casefold() not in keep.surnames
+                          and self.vocab.zipf(folded) < self.vocab.rules.ordinary_zipf
+                          and not self.vocab.ordinary(folded)
+                          and not self.vocab.dictionary_word(folded)
+                          and free(words[i - 1].start(), s))
             if self._suspect(text, words, i, runs) or self._signs_off(text, words, i):
-                found.append((s, e))
+                found.append((words[i - 1].start() if kept_first else s, e))
+            elif kept_first:
+                found.append((words[i - 1].start(), e))
         return [Suspect(s, e) for s, e in self._join(text, sorted(set(found)), taken)]
 
     def _listed_after_relation(self, text: str, words: list[regex.Match[str]], i: int) -> bool:
@@ -384,6 +447,15 @@ class DenyByDefault:
         self._memo = (text, words, runs)
         return words, runs
 
+    def _lower_note(self, words: list[regex.Match[str]]) -> bool:
+        """`_lower_note` of the text whose words these are, worked out once per text."""
+        memo = self._lower_memo
+        if memo is not None and memo[0] is words:
+            return memo[1]
+        lower = _lower_note(words)
+        self._lower_memo = (words, lower)
+        return lower
+
     def _explained_word(self, word: str) -> bool:
         """An acronym as written ("PCSO", "RoSH"), or a short form ("veh", "VEH", "Susp"),
         which explains a capitalised word only when that is not also a name."""
@@ -451,7 +523,7 @@ class DenyByDefault:
                     and not vocab.ordinary(folded) and not vocab.dictionary_word(folded)
                     and folded not in STOP_WORDS and folded not in self._lower_abbreviations):
                 return True  # a known short form of a name in lower case: "dre", "gav"
-            if (_lower_note(words) and len(folded) >= 3
+            if (len(folded) >= 3 and self._lower_note(words)
                     and vocab.zipf(folded) < vocab.rules.lower_note_oov_zipf
                     and not vocab.dictionary_word(folded)
                     and folded not in self._lower_abbreviations
@@ -459,8 +531,17 @@ class DenyByDefault:
                 # a note all in lower case: a rare word where a name stands ("conor
                 # (rafferty)", "with nicklin", "okafor rang") is likely a name
                 return True
+            if (i > 0 and words[i - 1].group().islower()
+                    and words[i - 1].group().casefold() in self._roles
+                    and text[words[i - 1].end():m.start()] in (" ", "\t", "\n", ": ")
+                    and folded not in STOP_WORDS and folded not in self._explained
+                    and folded not in self._roles and folded not in self._name_verbs
+                    and (folded in self._first_names or (
+                        vocab.zipf(folded) < vocab.rules.ordinary_zipf
+                        and not vocab.dictionary_word(folded) and not vocab.ordinary(folded)))):
+                return True  # "officer dilys hart", "sw tomos pengelly": a role, then a name
             if (i > 0 and words[i - 1].group().casefold() in self._relations and (
-                    text[words[i - 1].end():m.start()] in (" ", "\t"))) or self._listed_after_relation(
+                    text[words[i - 1].end():m.start()] in (" ", "\t", "\n"))) or self._listed_after_relation(
                     text, words, i):
                 # "her cousin tj", "his mate daz": after a relation, only common words pass
                 return not (folded in STOP_WORDS or folded in self._explained
@@ -503,6 +584,13 @@ class DenyByDefault:
                 and text[words[i - 1].end():m.start()] in (" ", "\t")
                 and folded not in STOP_WORDS and not runs.get(i + 1)):
             return True  # "brother-in-law Paddy", "her friend Faith": a name, word or not
+        if folded not in STOP_WORDS and folded not in self._roles:
+            rel = _IS_RELATION.match(text, m.end())
+            if rel is not None and rel.group(1).casefold() in self._relations | {"mate", "pal"}:
+                return True  # "Paddy is his best mate", "Storm was her friend"
+            if (_FROM_PLACE.match(text, m.end()) and vocab.word_name(folded)
+                    and not (i > 0 and words[i - 1].group().casefold() in _DETERMINERS)):
+                return True  # "Hope from her form", "Storm from over the road"
         if all(vocab.ordinary(p) for p in parts):
             return False
         initial = _sentence_start(text, m.start())
@@ -580,6 +668,10 @@ class DenyByDefault:
             return False  # "TOOK CHILD IN", "LEFT AT 0200"
         if any(vocab.namey(p) for p in parts):
             return True
+        if _POLICE_SURNAME_AFTER.match(text, m.end()) and not _CAPS_AFTER.match(text, m.end()):
+            # police style, even when the surname is a word: "SALT, Kieron (26)", "REED
+            # PNC ID ...", "FROST CRO 01234/09X" (issue 11, heldout7 class)
+            return True
         return not all(vocab.ordinary(p) or vocab.dictionary_word(p) for p in parts)
 
     def _owned(self, text: str, words: list[regex.Match[str]], i: int, folded: str) -> bool:
@@ -647,6 +739,8 @@ class DenyByDefault:
             f = word.casefold()
             if f in kept or f in known or f in self._explained or keep.keeps((f,)):
                 return False
+            if word.isupper() and word in self._acronyms:
+                return False  # "STOTT PNC ID": the label after the surname stays
             if word.islower():
                 return lower_ok and f not in STOP_WORDS and (
                     self.vocab.namey(f) or self.vocab.zipf(f) < self.vocab.rules.ordinary_zipf)

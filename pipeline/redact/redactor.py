@@ -70,6 +70,12 @@ _KIN_AFTER = regex.compile(r"['’]s?[ \t]+(?:dad|father|mum|mother|brother|sist
                            r"uncle|aunt|auntie|grandad|grandfather|nan|grandmother|cousin|"
                            r"stepdad|stepmum|wife|husband|parents|family)\b", regex.IGNORECASE)
 _VOWEL = regex.compile(r"[AEIOUYÀ-ÖØ-Ý]", regex.IGNORECASE)
+#: the word straight after a name, and a police-style "SURNAME, " straight before one
+_WORD_AFTER = regex.compile(r"[ \t]+(\p{L}[\p{L}\p{M}'’-]*)(?![\p{L}\p{M}])")
+_CAPS_BEFORE = regex.compile(
+    r"(?<![\p{L}\p{M}'’-])((?:Mac|Mc|O['’])?\p{Lu}[\p{Lu}\p{M}'’-]+),[ \t]+\Z")
+#: a size or age word written before a name as street nicknames go ("Big Harry", "Lil Kai")
+_SIZE_BEFORE = regex.compile(r"(?<![\p{L}\p{N}-])(Big|Little|Lil|Lil'|Young|Yung|Lickle)[ \t]+\Z")
 
 _RECOGNIZER = RecognizerResult.RECOGNIZER_NAME_KEY
 
@@ -147,14 +153,17 @@ class Redactor(NameSpans):
                 self._shared_names(items, spans, keep)
             for item in items:
                 if item.key in spans:
-                    spans[item.key] = self._join_adjacent(
-                        item.text, self._widen(item.text, spans[item.key], keep, known))
+                    spans[item.key] = sorted(self._whole_handles(item.text, self._family_surname(
+                        item.text, self._join_adjacent(
+                            item.text, self._widen(item.text, spans[item.key], keep, known)),
+                        keep)), key=lambda s: s.start)
         except Exception as exc:  # noqa: BLE001 - fail closed for the whole family
             logger.warning("redaction failed for family %s (%s); sent to review",
                            family.family_ref, type(exc).__name__)
             spans = {}
         pseudonyms, third_parties, escrow = self._pseudonymise(items, spans,
-                                                               family.link_across_agencies)
+                                                               family.link_across_agencies,
+                                                               keep)
         texts: dict[str, RedactedText] = {}
         for item in items:
             if item.key in spans:
@@ -303,7 +312,62 @@ class Redactor(NameSpans):
                 or (x.recognizer == "SpacyRecognizer"
                     and any(a <= x.start and x.end <= b for a, b in runs)))]
             out += self._unexplained(text, out, keep, known, restored)
-        return sorted(out, key=lambda s: s.start)
+        return sorted(self._whole_handles(text, out), key=lambda s: s.start)
+
+    def _family_surname(self, text: str, spans: list[Span], keep: KeepList) -> list[Span]:
+        """Police style "SURNAME, Forename" where the surname is the family's and the
+        forename a third party's ("McKEEVER, Declan", the children's father): the surname
+        goes with them, since it says which relative they are (issue 11)."""
+        person = self.settings.person_entity
+        out: list[Span] = []
+        for s in spans:
+            before = _CAPS_BEFORE.search(text, max(0, s.start - 40), s.start)
+            if (s.entity == person and s.recognizer != HANDLE and len(s.tokens) == 1
+                    and before is not None and (not out or out[-1].end <= before.start())):
+                tokens = self._normaliser.tokens(before.group(1))
+                if len(tokens) == 1 and tokens[0] in keep.surnames:
+                    s = Span(before.start(1), s.end, person, s.recognizer,
+                             (s.tokens[0], tokens[0]), s.context, s.unsure)
+            out.append(s)
+        return out
+
+    def _whole_handles(self, text: str, spans: list[Span]) -> list[Span]:
+        """A name after a size word takes it ("Big Harry": a nickname, its own person); a
+        name found inside an account name ("sky" in "sky.rowe", "smudge_xx") takes
+        the whole account name, which is its own person: it is never linked to the name
+        it contains (issue 11: different people never share a pseudonym)."""
+        person = self.settings.person_entity
+        out: list[Span] = []
+        for s in spans:
+            if s.entity != person or s.recognizer == HANDLE:
+                out.append(s)
+                continue
+            size = _SIZE_BEFORE.search(text, max(0, s.start - 8), s.start)
+            if size is not None and text[s.start:s.start + 1].isupper() and s.tokens:
+                # "Big Harry" is a street name of its own, not Harry Lusted (issue 11)
+                s = Span(size.start(), s.end, s.entity, s.recognizer,
+                         (size.group(1).casefold(), *s.tokens), s.context, s.unsure)
+            start, end = s.start, s.end
+            while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._"):
+                start -= 1
+            while end < len(text) and (text[end].isalnum() or text[end] in "._"):
+                end += 1
+            while start < end and text[start] in "._":
+                start += 1
+            while end > start and text[end - 1] == ".":
+                end -= 1
+            handle = text[start:end]
+            if (not any(c in "._" for c in handle) or "@" in text[end:end + 1]
+                    or "@" in text[start - 1:start] or not is_handle(handle)):
+                out.append(s)
+                continue
+            out.append(Span(start, end, person, HANDLE, (handle.casefold(),), True,
+                            s.unsure))
+        # a handle taken whole may now cover other spans of it ("smudge" and "xx")
+        handles = {(x.start, x.end): x for x in out if x.recognizer == HANDLE}
+        rest = [x for x in out if x.recognizer != HANDLE
+                and not any(a < x.end and x.start < b for a, b in handles)]
+        return [*handles.values(), *rest]
 
     def _bracketed_names(self, text: str, found: list[Span], keep: KeepList) -> list[Span]:
         """A name followed by the person's fuller name in brackets is that person, even
@@ -319,6 +383,8 @@ class Redactor(NameSpans):
             if (len(w_tokens) != 1 or not i_tokens or not keep.keeps(w_tokens)
                     or any(len(w) < 2 or w.isupper() for w in inner.split())):
                 continue  # "FFION (V)" is the victim, "SMITH (DOB ...)" no name
+            if keep.keeps(i_tokens):
+                continue  # "OKAFOR (Tiggy)": the family's own alias in brackets
             if any(a < m.end(1) and m.start(1) < b for a, b in taken):
                 continue
             tokens: tuple[str, ...]
@@ -462,6 +528,7 @@ class Redactor(NameSpans):
 
     def _pseudonymise(
         self, items: list[RedactionInput], spans: dict[str, list[Span]], linked: bool,
+        keep: KeepList | None = None,
     ) -> tuple[dict[tuple[str, int], str], tuple[ThirdPartyMention, ...], dict[str, str]]:
         scopes: dict[str, list[Mention]] = {}
         for item in items:
@@ -471,7 +538,8 @@ class Redactor(NameSpans):
                 scope = "" if linked else item.agency
                 scopes.setdefault(scope, []).append(Mention(
                     key=item.key, item_id=item.item_id, agency=item.agency, start=s.start,
-                    end=s.end, surface=item.text[s.start:s.end], tokens=s.tokens,
+                    end=s.end, surface=item.text[s.start:s.end],
+                    tokens=self._with_family_surname(item.text, s, keep),
                     kin=_KIN_AFTER.match(item.text, s.end) is not None))
         fmt = self.settings.pseudonyms
         by_span: dict[tuple[str, int], str] = {}
@@ -490,6 +558,23 @@ class Redactor(NameSpans):
                 ))
                 escrow[pseudonym] = escrow_value(group)
         return by_span, tuple(mentions), escrow
+
+    def _with_family_surname(self, text: str, span: Span, keep: KeepList | None,
+                             ) -> tuple[str, ...]:
+        """A third party's first name written next to the family's surname, which stays
+        ("uncle ricky hedges", "HEDGES, Ricky"), is that full name: another person than a
+        Ricky with another surname, so the two never share a pseudonym (issue 11)."""
+        if keep is None or len(span.tokens) != 1 or span.recognizer == HANDLE:
+            return span.tokens
+        after = _WORD_AFTER.match(text, span.end)
+        before = _CAPS_BEFORE.search(text, max(0, span.start - 40), span.start)
+        for word in (after.group(1) if after else None, before.group(1) if before else None):
+            if word is None:
+                continue
+            tokens = self._normaliser.tokens(word)
+            if len(tokens) == 1 and tokens[0] in keep.surnames and tokens[0] != span.tokens[0]:
+                return (span.tokens[0], tokens[0])
+        return span.tokens
 
     # --- output --------------------------------------------------------------------------
 

@@ -80,6 +80,8 @@ class NameSpans:
         self._not_alone = frozenset(w.casefold() for w in names.not_alone)
         self._subject_verbs = frozenset(w.casefold() for w in names.subject_verbs)
         self._role_titles = frozenset(w for w in names.role_titles if not w.isupper())
+        #: one-word relations, never the first word of a name ("Twin Taiwo", "Cousin Lee")
+        self._relations = frozenset(w.casefold() for w in names.relation_words if " " not in w)
         self._months = frozenset({"may", "june", "april", "august"})
         #: tokens never spread to other mentions: they are places or ordinary words
         self._not_spread = (frozenset(w.casefold() for w in names.not_names)
@@ -181,7 +183,8 @@ class NameSpans:
             return not self._normaliser.tokens(word) or (not quoted and (
                 self._never_name(word) or (trim_plain and self._plain_word(word))))
 
-        while len(words) > 1 and self._title_word(text[words[0][0]:words[0][1]]):
+        while len(words) > 1 and (self._title_word(text[words[0][0]:words[0][1]])
+                                  or text[words[0][0]:words[0][1]].casefold() in self._relations):
             words.pop(0)
         while words and plain(words[0]):
             if (len(words) > 1 and words[0][1] - words[0][0] == 1
@@ -244,6 +247,9 @@ class NameSpans:
         kept = keep.tokens()
         singles: set[str] = set()
         lower: set[str] = set()  # also spread when written in lower case ("breda", "gav")
+        #: third parties' surnames: spread in lower case only into a note written in lower
+        #: case ("cannon not in" after "Dean Cannon" elsewhere; issue 11)
+        surnames: set[str] = set()
         fulls: set[tuple[str, str]] = set()
         texts = {i.key: i.text for i in items}
         for key, found in spans.items():
@@ -253,6 +259,10 @@ class NameSpans:
                     continue
                 if len(s.tokens) >= 2:
                     fulls.add((s.tokens[0], s.tokens[-1]))
+                    last = s.tokens[-1]
+                    if (last not in kept and last not in self._not_spread and len(last) > 2
+                            and last not in STOP_WORDS and not s.unsure):
+                        surnames.add(last)
                 for m in _WORD.finditer(text, s.start, s.end):
                     word = m.group()
                     toks = self._normaliser.tokens(word)
@@ -280,6 +290,7 @@ class NameSpans:
                 continue
             result = list(current)
             changed = False
+            lower_note: bool | None = None  # worked out when first needed
             for start, end in _name_hits(item.text, singles, fulls):
                 inside = [s for s in result if start < s.end and s.start < end]
                 # a whole name may absorb the names found inside it ("gavin" in "gavin
@@ -288,7 +299,13 @@ class NameSpans:
                     continue
                 if len(inside) == 1 and (inside[0].start, inside[0].end) == (start, end):
                     continue
-                if not self._spread_ok(item.text, start, end, lower):
+                if (lower_note is None and surnames
+                        and item.text[start:end].casefold() in surnames
+                        and item.text[start:end].islower()):
+                    # a note in lower case but for the names and addresses found in it
+                    lower_note = _lower_case_note(item.text, [(x.start, x.end) for x in current])
+                if not self._spread_ok(item.text, start, end, lower,
+                                       surnames if lower_note else frozenset()):
                     continue
                 tokens = self._normaliser.tokens(item.text[start:end])
                 if not tokens or keep.keeps(tokens):
@@ -376,7 +393,8 @@ class NameSpans:
                     result.append(Span(start, end, person, FAMILY_PASS, tokens, False, True))
             spans[item.key] = sorted(result, key=lambda s: s.start)
 
-    def _spread_ok(self, text: str, start: int, end: int, lower: set[str]) -> bool:
+    def _spread_ok(self, text: str, start: int, end: int, lower: set[str],
+                   surnames: set[str] | frozenset[str] = frozenset()) -> bool:
         word = text[start:end]
         if " " in word or "\t" in word:
             return True  # a whole name
@@ -387,7 +405,8 @@ class NameSpans:
             bare = folded.removesuffix("'s").removesuffix("’s")
             # in a note written in lower case, a third party's word-name is their name too
             # ("told her jordan shouldnt", after "Jordan Pike" elsewhere)
-            return bare in lower or (bare in self._word_names and _lower_case_note(text))
+            return bare in lower or bare in surnames or (
+                bare in self._word_names and _lower_case_note(text))
         if folded not in self._word_names:
             return True
         # "Will ring back" at the start of a sentence is the verb; "Rose said" is the name
@@ -438,9 +457,11 @@ def _name_hits(text: str, singles: set[str], fulls: set[tuple[str, str]],
     return out
 
 
-def _lower_case_note(text: str) -> bool:
-    """A note written (almost) without capitals: under 3% of its words capitalised."""
-    words = _WORD.findall(text)
+def _lower_case_note(text: str, skip: list[tuple[int, int]] | None = None) -> bool:
+    """A note written (almost) without capitals: under 3% of its words capitalised (not
+    counting the words inside `skip`, spans already found)."""
+    words = [m.group() for m in _WORD.finditer(text)
+             if not skip or not any(a <= m.start() < b for a, b in skip)]
     if len(words) < 8:
         return False
     return sum(w[:1].isupper() for w in words) < 0.03 * len(words)

@@ -75,10 +75,12 @@ class UkAddressRecognizer(PatternRecognizer):
             Pattern("lower-street", rf"\b{number}\s+(?:[a-z]{{3,}}\s+){{1,2}}"
                     r"(?:street|road|lane|avenue|close|drive|crescent|grove|terrace|gardens)\b",
                     0.5),
-            # in lower case after a place word or a bracket, any street word a bare street
-            # name may end in: "living at 9 coopers holt", "(14 lark ascent)"
+            # in lower case after a place word, a bracket, a dash or colon or at a line's
+            # start, any street word a bare street name may end in: "living at 9 coopers
+            # holt", "(14 lark ascent)", "asb - 7 mill garth"
             Pattern("lower-street-after", rf"(?<=(?:\b(?i:at|to|from|address|addr|lives|"
-                    rf"living|resides|residing|moved|outside|near|of|opposite)[:\s]|\()\s?)"
+                    rf"living|resides|residing|moved|outside|near|of|opposite)[:\s]|\(|"
+                    rf"(?<![\w/])[\-\u2013\u2014:][ \t]|^|\n)\s?)"
                     rf"{number}\s+(?:[a-z]{{3,}}['’]?\s+){{1,2}}"
                     rf"(?:{alternation(tuple(w.casefold() for w in rules.bare_street_suffixes))})"
                     r"\b", 0.5),
