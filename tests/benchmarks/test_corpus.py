@@ -244,6 +244,10 @@ def test_generator_is_deterministic_and_committed_output_is_current():
 #   been used for tuning; the same agencies and styles and a few more (quoted nicknames that
 #   are ordinary words, third parties who share a family member's first name), counted by
 #   heldout7_styles.py.
+# - heldout8 (issue 11): written the same way after heldout4 to heldout7 had all been used
+#   for tuning; the same agencies and styles and a few more note shapes (MASH referral forms,
+#   GP letters, CCTV and ASB diaries, chat and voicemail transcripts, minutes) and names with
+#   particles, counted by heldout8_styles.py.
 
 
 heldout_build = _load_script("redaction_heldout_build", "build_heldout.py")
@@ -390,6 +394,8 @@ HELDOUT_SETS.append(
 HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="6"))
 # heldout7 likewise
 HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="7"))
+# heldout8 likewise
+HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="8"))
 HELDOUT = {hs.name: hs for hs in HELDOUT_SETS}
 each_heldout_set = pytest.mark.parametrize("hs", HELDOUT_SETS, ids=lambda hs: hs.name)
 
@@ -495,6 +501,10 @@ def test_heldout_is_disjoint_from_the_development_corpus():
         ("heldout5", ("heldout", "heldout2", "heldout3", "heldout4")),
         ("heldout6", ("heldout", "heldout2", "heldout3", "heldout4", "heldout5")),
         ("heldout7", ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")),
+        (
+            "heldout8",
+            ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"),
+        ),
     ],
 )
 def test_later_heldout_sets_are_disjoint_from_the_other_corpora(name, earlier):
@@ -974,12 +984,102 @@ HELDOUT7_STYLE_MINIMA = {
 }
 
 
+heldout8_styles = _load_script("redaction_heldout8_styles", "heldout8_styles.py")
+
+# The least of each style heldout8 must keep (heldout8_styles.py prints the actual counts).
+HELDOUT8_STYLE_MINIMA = {
+    "third party by one name alone (no title, not quoted)": 200,
+    "first name of a fully named third party used alone": 100,
+    "quoted street nickname": 40,
+    "quoted nickname made of ordinary words": 20,
+    "lower-case third party": 30,
+    "lower-case family name": 30,
+    "possessive 's, third party": 18,
+    "possessive 's, family name": 18,
+    "possessive bare apostrophe (Jones' car)": 3,
+    "name that is also an ordinary word used as a word": 60,
+    "police style SURNAME, Forename": 55,
+    "ALL-CAPS third party": 35,
+    "ALL-CAPS family name": 35,
+    "third party sharing the family's surname": 12,
+    "third party sharing a family member's first name": 5,
+    "list of three or more people": 5,
+    "speaker label, third party": 10,
+    "speaker label, family name": 12,
+    "name alone on a line, third party": 4,
+    "sign-off (a closing line names the writer)": 18,
+    "non-ASCII name (accents or other scripts)": 50,
+    "name in a non-Latin script": 6,
+    "name with a particle (ap, de, van, bin, al-, O', Mc ...)": 40,
+    "hyphenated or double-barrelled name": 40,
+    "handle without @": 7,
+    "street with an unusual suffix": 28,
+    "address with accents": 1,
+    "lower-case vehicle registration": 6,
+    "PNC ID": 8,
+    "date of birth with the month in words": 8,
+    "family alias or nickname": 40,
+    "families: two third parties with one first name": 6,
+    "families: five or more third-party names": 26,
+    "note written all in lower case": 9,
+    "date of birth without a label (no DOB / born)": 8,
+    "unusual street then a postcode": 10,
+    "unusual street with no postcode after it": 15,
+    "e-mail address": 7,
+    "IDVA note or MARAC summary": 8,
+    "MARAC risk summary": 4,
+    "note shape: MASH referral form with labelled fields": 4,
+    "note shape: GP letter": 2,
+    "note shape: A&E / ED attendance": 4,
+    "note shape: CCTV or ASB diary log": 4,
+    "note shape: chat transcript quoted in a note": 2,
+    "note shape: voicemail transcript": 2,
+    "note shape: e-mail with headers": 1,
+    "note shape: minutes or meeting with three or more named speakers": 4,
+    **{f"agency term outside spans: {term}": 1 for term in heldout8_styles.AGENCY_TERMS},
+}
+
+
+def test_heldout8_style_counter_finds_its_extra_shapes():
+    """heldout8_styles' own counts recognise each shape on a note written for it."""
+    marked = (
+        "{T|Ann}: seen {F|Jo} at {ADDR|4 Kiln Yard}, {DOB|01/02/2010}, with '{T|Big Ace}'\n"
+        "{T|Bo}: {T|Jo Bell}, {T|Emyr ap Huw} and {T|Mo Fitz-Hale} at {ADDR|2 Osprey Reach}, "
+        "{POSTCODE|LU1 1AA}; {EMAIL|jo@example.org}, EHCP and Early Help\n"
+        "{F|Jo}: fine"
+    )
+    text, spans = gen.parse_markup(marked)
+    note = {"note_id": "X-01", "family_ref": "X", "keep_names": ["Jo Smith"], "agency": "social_care",
+            "style": "mash_referral_form", "text": text, "spans": spans}  # fmt: skip
+    counts = heldout8_styles.style_counts([note])
+    assert counts["third party sharing a family member's first name"] == 1  # Jo Bell
+    assert counts["quoted nickname made of ordinary words"] == 1  # 'Big Ace'
+    assert counts["name with a particle (ap, de, van, bin, al-, O', Mc ...)"] == 1  # ap Huw
+    assert counts["hyphenated or double-barrelled name"] == 1  # Fitz-Hale
+    assert counts["date of birth without a label (no DOB / born)"] == 1
+    assert counts["unusual street then a postcode"] == 1  # Osprey Reach
+    assert counts["unusual street with no postcode after it"] == 1  # Kiln Yard
+    assert counts["note shape: MASH referral form with labelled fields"] == 1
+    assert counts["note shape: minutes or meeting with three or more named speakers"] == 1
+    for term in ("EHCP", "Early Help"):
+        assert counts[f"agency term outside spans: {term}"] == 1, term
+    assert "note written all in lower case" not in counts
+    assert "IDVA note or MARAC summary" not in counts
+    lower = dict(note, text=text.lower(), style="voicemail_transcript", agency="idva")
+    counts = heldout8_styles.style_counts([lower])
+    assert counts["note written all in lower case"] == 1
+    assert counts["note shape: voicemail transcript"] == 1
+    assert "note shape: e-mail with headers" not in counts  # voicEMAIL is not an e-mail
+    assert counts["IDVA note or MARAC summary"] == 1
+
+
 #: the blind sets written by sessions that never read the engine: each set's own style
 #: counter (a script beside it) and the least of each style it must keep
 BLIND_SETS = {
     "heldout5": (heldout5_styles, HELDOUT5_STYLE_MINIMA),
     "heldout6": (heldout6_styles, HELDOUT6_STYLE_MINIMA),
     "heldout7": (heldout7_styles, HELDOUT7_STYLE_MINIMA),
+    "heldout8": (heldout8_styles, HELDOUT8_STYLE_MINIMA),
 }
 
 
