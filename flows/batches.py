@@ -29,9 +29,10 @@ from typing import Any, TypeVar
 
 from pipeline import workers
 from pipeline.cache import WorkCache, code_version, digest, rules_version
+from pipeline.identity import Matcher, match_items
 from pipeline.ingest import InboxFile
 from pipeline.meeting import MeetingConfig
-from pipeline.models import Decision, Item
+from pipeline.models import Decision, Item, SubjectMatch
 from pipeline.policy import PolicyRules, ReviewDecision, decide_items
 from pipeline.redact import (
     FamilyJob,
@@ -131,6 +132,37 @@ def cached_decisions(cache: WorkCache | None, items: list[Item], meeting: Meetin
             cache.put("decide", key, found)
         decided.update((d.item_id, d) for d in found)
     return [decided[i.item_id] for i in items]
+
+
+def cached_matches(cache: WorkCache | None, items: list[Item], meeting: MeetingConfig,
+                   matcher: Matcher) -> dict[str, SubjectMatch]:
+    """Who every item is about (`match_items`), each family's matches taken from the work
+    cache when its items are what they were.
+
+    An item's match depends only on its subject, its family ref (both in its content
+    hash) and the roster and matcher rules (in the cache's version): a re-run after one
+    new file matches only the families that file touches."""
+    if cache is None:
+        return match_items(items, meeting, matcher)
+    families: dict[str, list[Item]] = {}
+    for item in items:
+        families.setdefault(item.family_ref, []).append(item)
+    matched: dict[str, SubjectMatch] = {}
+    missed: dict[bytes, list[Item]] = {}
+    for ref, members in families.items():
+        key = digest("match", ref, *(f"{i.item_id}:{i.content_hash}" for i in members))
+        found = cache.get("match", key)
+        if isinstance(found, dict) and set(found) == {i.item_id for i in members}:
+            matched.update(found)
+        else:
+            missed[key] = members
+    if missed:  # one roster index for every family matched afresh
+        fresh = match_items([i for m in missed.values() for i in m], meeting, matcher)
+        for key, members in missed.items():
+            mine = {i.item_id: fresh[i.item_id] for i in members}
+            cache.put("match", key, mine)
+            matched.update(mine)
+    return {i.item_id: matched[i.item_id] for i in items}
 
 
 def work_cache(state_dir: Path, meeting_config: Path, redaction_rules: Path) -> WorkCache:

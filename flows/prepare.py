@@ -40,7 +40,7 @@ from flows.server import current_token, record_server, register_run, stop_stale_
 from pipeline import workers
 from pipeline.errors import CasebundleError, TransientError
 from pipeline.faults import checkpoint
-from pipeline.identity import apply_identity, match_items, outcome_counts
+from pipeline.identity import apply_identity, outcome_counts
 from pipeline.ingest import InboxFile, collect, discover, read_isolated
 from pipeline.memory import release
 from pipeline.merge import build_ledger, check_ledger
@@ -149,7 +149,8 @@ def _keep_read(result: Any) -> bool:
 @_guard("match-subjects")
 def match_task(run_id: str) -> dict[str, SubjectMatch]:
     run, rules = _state(run_id)
-    return match_items(run.items, rules.meeting, rules.identity)
+    return batches.cached_matches(batches.CACHES.get(run_id), run.items, rules.meeting,
+                                  rules.identity)
 
 
 @task(name="apply-identity", **_TASK)  # type: ignore[call-overload]
