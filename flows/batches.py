@@ -331,6 +331,9 @@ class FamilyWriterTasks:
             done: FamiliesWritten = f.result()
             self.written.append(done)
             received.update(done.received)
+        pool = workers.current()
+        if pool is not None and not self.plan.remote:
+            pool.idle()  # nothing after this needs a worker; the audit needs the memory
         return received
 
     def counts(self) -> dict[str, int]:

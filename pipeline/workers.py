@@ -66,10 +66,12 @@ class WorkerPool:
 
     def __init__(self, processes: int, warm: Sequence[Warm] = ()) -> None:
         self.processes = max(1, processes)
+        self._warm = tuple(warm)
         self._pool: multiprocessing.pool.Pool | None = None
         self._failed: BaseException | None = None
         self._closed = False
         self._lock = threading.Lock()
+        self._restart = threading.Lock()
         # the forkserver imports PRELOAD before it forks anyone: started in a thread, so
         # the caller goes on (e.g. starting Prefect's server) while the workers get ready
         self._ready = threading.Event()
@@ -111,9 +113,30 @@ class WorkerPool:
         if self._failed is not None:
             raise RuntimeError(f"the worker processes did not start "
                                f"({type(self._failed).__name__})") from self._failed
+        with self._restart:  # one thread starts them again; the others wait for it
+            with self._lock:
+                idle = self._pool is None and not self._closed
+            if idle:  # stopped by idle(): started again, warmed up as before
+                self._start(self._warm)
+                if self._failed is not None:
+                    raise RuntimeError(f"the worker processes did not start again "
+                                       f"({type(self._failed).__name__})") from self._failed
         if self._pool is None:
             raise RuntimeError("the worker pool was closed")
         return self._pool
+
+    def idle(self) -> None:
+        """Stop the workers until the pool is next used (then they start again).
+
+        A run's last stages (the agenda, receipts and the audit record) need no worker,
+        and the flow's own process holds the most memory then: stopping the workers there
+        keeps the run's peak down (issue 15)."""
+        self._ready.wait(timeout=120)
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.terminate()
+            pool.join()
 
     def close(self) -> None:
         """Stop the workers (idempotent)."""

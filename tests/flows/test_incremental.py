@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psutil
 import pytest
 
 from flows import batches
@@ -131,10 +132,15 @@ def test_redaction_and_writing_run_in_both_worker_processes_started_beside_threa
     pool = batches.start_pool(None, processes=2)
     previous = workers.install(pool)
     try:
+        worker_pids = pool.pids()
         with ThreadPoolExecutor(max_workers=8) as executor:
             summary = _run(gen, tmp_path / "out", tmp_path / "state", "run000000001", T1,
                            monkeypatch, executor=executor)
-        worker_pids = pool.pids()
+        # the workers were stopped once the families were written (the audit at the end
+        # of a run needs none; issue 15's peak memory), and start again when next needed
+        assert not any(psutil.pid_exists(p) for p in worker_pids)
+        again = pool.pids()
+        assert len(again) == 2 and again.isdisjoint(worker_pids)
     finally:
         workers.install(previous)
         pool.close()
