@@ -74,6 +74,21 @@ _PERSON_SLOT_BEFORE = regex.compile(
     r"(?<![\p{L}])(?i:with|and|re|from|by|named|called|nicknamed|aka|owes|off|to|for|"
     r"about|&)[ \t]+$")
 _PERSON_SLOT_AFTER = regex.compile(r"[ \t]*(?:[,;)]|$|['’]s\b|[ \t]+(\p{L}+))")
+#: the words that put a quoted word in a person's place on their own (issue 11, heldout8):
+#: the object of a preposition a person takes ("argues with", "exploited by", "holding
+#: for", "owes"), a name a phone or a person is given ("saved as", "calls himself"); then the
+#: sentence may end or a bracket follow ("holding for 'peanut'.", "by 'ghost' (Abshir?)")
+_PERSON_OBJECT_BEFORE = regex.compile(
+    r"(?<![\p{L}])(?:(?i:with|from|by|for|owes|off|named|called|nicknamed|aka)"
+    r"|(?i:saved|stored|listed|down|known|goes)[ \t]+(?i:as|by)"
+    r"|(?i:calls?|calling|called)[ \t]+(?i:him|her|them)(?i:self|selves))[ \t]+$")
+_SENTENCE_OR_BRACKET_AFTER = regex.compile(r"[.!?]+(?=\s|$)|[ \t]*\(")
+#: the word before a quoted word, with an optional "that" ("says that 'tank' ...")
+_PREV_WORDS = regex.compile(r"(?<![\p{L}])(\p{L}+)[ \t]+(?:(?i:that)[ \t]+)?$")
+#: verbs a person's nickname is the subject of, besides the rules' name verbs: "'gravy'
+#: were at the house", "'tank' drives past"
+_AUXILIARIES = frozenset({"were", "are", "will", "would", "could", "can", "might", "should",
+                          "must", "does", "did", "isnt", "wasnt", "doesnt", "wont"})
 #: a size or age word before a short capitalised name, as street nicknames go ("Big Si")
 _SIZE_NICK = regex.compile(
     r"(?<![\p{L}\p{N}'’-])(Big|Little|Lil|Lil'|Young|Yung|Baby|Mad|Lickle)[ \t]+"
@@ -261,13 +276,9 @@ class DenyByDefault:
             inner = m.group(g).strip()
             if not inner.islower() or not free(s, e) or not _LOWER_NICK.fullmatch(inner):
                 continue
-            before = _PERSON_SLOT_BEFORE.search(text, 0, m.start())
-            after = _PERSON_SLOT_AFTER.match(text, m.end())
-            if before is None or after is None or (
-                    after.group(1) and after.group(1).casefold() not in self._name_verbs
-                    and after.group(1).casefold() not in _PERSON_NEXT):
-                continue
             folded = [w.casefold() for w in inner.split()]
+            if not self._person_slot(text, m.start(), m.end(), folded):
+                continue
             if folded[0] in STOP_WORDS or all(
                     explained(f) or f in self._explained or f in STOP_WORDS for f in folded):
                 continue
@@ -398,6 +409,39 @@ class DenyByDefault:
         nxt = words[i + 1].group().casefold() if i + 1 < len(words) else ""
         return (text[m.end():words[i + 1].start()] == " " if nxt else False) and (
             nxt in self._name_verbs or (nxt.endswith("ed") and len(nxt) > 3))
+
+    def _person_slot(self, text: str, start: int, end: int, folded: list[str]) -> bool:
+        """Whether a quoted lower-case word (`text[start:end]` with its quotes) stands where a
+        person does: after "with", "and", "re" ... before a comma, "who" or a verb ('comes
+        round with "nails", who', "lee and 'gravy' were"); the subject of a reported clause
+        ("says 'tank' drives past"); or, when it is not a frequent word, the object of a
+        person's preposition or a given name at the end of a sentence or before a bracket
+        ("argues with 'spud'.", 'saved as "jackpot".', "exploited by 'ghost' (...)")."""
+        after = _PERSON_SLOT_AFTER.match(text, end)
+        nxt = after.group(1).casefold() if after is not None and after.group(1) else None
+        verb = nxt is not None and self._verb_after(nxt)
+        if after is not None and (nxt is None or verb) and _PERSON_SLOT_BEFORE.search(
+                text, 0, start):
+            return True
+        if verb:
+            prev = _PREV_WORDS.search(text, 0, start)
+            if prev is not None and prev.group(1).casefold() in self._speech_verbs:
+                return True
+        return (_SENTENCE_OR_BRACKET_AFTER.match(text, end) is not None
+                and _PERSON_OBJECT_BEFORE.search(text, 0, start) is not None
+                and all(self.vocab.zipf(f) < self.vocab.rules.quoted_nickname_zipf
+                        for f in folded))
+
+    def _verb_after(self, word: str) -> bool:
+        """A lower-case word that reads as a verb after a person ("keeps", "were", "drives",
+        "pushed")."""
+        if (word in self._name_verbs or word in _PERSON_NEXT or word in _AUXILIARIES
+                or (word.endswith("ed") and len(word) > 3)):
+            return True
+        if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+            return False
+        stems = (word[:-1], word[:-2]) if word.endswith("es") else (word[:-1],)
+        return any(self.vocab.ordinary(stem) for stem in stems)
 
     def _acronym_as_name(self, word: str) -> bool:
         """An acronym written as a name, not in capitals: 'Pip' in quotes is a nickname,
