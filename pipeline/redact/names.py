@@ -126,6 +126,10 @@ class KeepList:
         without accents and as written ("aydin" and "aydın")."""
         return frozenset(t for person in self._people for t in person) | self._written
 
+    def first_names_of(self, surname: str) -> frozenset[str]:
+        """The first names of the kept people with this surname (case-folded, no accents)."""
+        return frozenset(first for first, last in self._full if last == surname)
+
     def keeps(self, tokens: Sequence[str]) -> bool:
         """Every token belongs to one kept person. A part of a double-barrelled surname
         counts only next to that person's other names ("Alfie Briggs" for Alfie

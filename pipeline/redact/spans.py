@@ -6,6 +6,7 @@ second pass that removes a third party's names wherever else they appear (docs/r
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +80,7 @@ class NameSpans:
         self._word_names = frozenset(w.casefold() for w in names.word_names)
         self._not_alone = frozenset(w.casefold() for w in names.not_alone)
         self._subject_verbs = frozenset(w.casefold() for w in names.subject_verbs)
+        self._caps_verbs = frozenset(w.casefold() for w in names.caps_verbs)
         self._role_titles = frozenset(w for w in names.role_titles if not w.isupper())
         #: one-word relations, never the first word of a name ("Twin Taiwo", "Cousin Lee")
         self._relations = frozenset(w.casefold() for w in names.relation_words if " " not in w)
@@ -323,7 +325,9 @@ class NameSpans:
         same text: if that is the third party, the mention is theirs (removed, unsure); if it
         is a family member ("Mason PRITCHARD"), the roster explains it. With no such name
         earlier in the text, it is the third party only when one third party has the name and
-        the family's texts never write it with a family member's other name.
+        the family's texts never write it with a family member's other name, or when it is a
+        police-style subject ("O'DRISCOLL reports he ...") before the text names the family
+        member who shares it in full.
         """
         person = self.settings.person_entity
         kept = keep.tokens()
@@ -385,13 +389,33 @@ class NameSpans:
                 tokens: tuple[str, ...] | None
                 if earlier:
                     tokens = max(earlier, key=lambda a: a[0])[1]
-                elif token not in family_side and len(third_side[token]) == 1:
+                elif len(third_side[token]) == 1 and (
+                        token not in family_side
+                        or self._subject_before_family(item.text, start, end, token, keep)):
                     tokens = next(iter(third_side[token]))
                 else:
                     tokens = None
                 if tokens is not None:
                     result.append(Span(start, end, person, FAMILY_PASS, tokens, False, True))
             spans[item.key] = sorted(result, key=lambda s: s.start)
+
+    def _subject_before_family(self, text: str, start: int, end: int, token: str,
+                               keep: KeepList) -> bool:
+        """An ALL-CAPS surname before a police verb ("O'DRISCOLL reports") in a text that
+        names a family member with that surname in full after it ("Niamh O'Driscoll"): a
+        writer names a person in full before calling them by the surname alone, so the
+        surname that comes first is someone else."""
+        word = text[start:end]
+        nxt = _NEXT_WORD.match(text, end)
+        if not (word.isupper() and nxt is not None and nxt.group(1) in self._caps_verbs):
+            return False
+        firsts = keep.first_names_of(token)
+        words = [(m, self._normaliser.tokens(m.group())) for m in _WORD.finditer(text, end)]
+        for (a, ta), (b, tb) in itertools.pairwise(words):
+            if ta and tb and text[a.end():b.start()] in (" ", ", ") and (
+                    (ta[0] in firsts and tb[0] == token) or (ta[0] == token and tb[0] in firsts)):
+                return True  # "Niamh O'Driscoll", "O'DRISCOLL, Niamh"
+        return False
 
     def _spread_ok(self, text: str, start: int, end: int, lower: set[str],
                    surnames: set[str] | frozenset[str] = frozenset()) -> bool:
