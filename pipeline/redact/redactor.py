@@ -502,6 +502,10 @@ class Redactor(NameSpans):
         return vocab is not None and not vocab.namey(token) and (
             vocab.ordinary(token) or vocab.dictionary_word(token))
 
+    def _frequent_token(self, token: str) -> bool:
+        vocab = self._vocab
+        return vocab is not None and vocab.ordinary(token)
+
     def _name_like_piece(self, piece: str) -> bool:
         words = piece.split()
         if len(words) != 1:

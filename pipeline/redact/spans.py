@@ -172,6 +172,11 @@ class NameSpans:
         """A name token that is also ordinary vocabulary, never spread to other texts."""
         return False
 
+    def _frequent_token(self, token: str) -> bool:
+        """A name token that is a frequent English word, not a name (deny by default says
+        which: Redactor)."""
+        return False
+
     def _name_span(self, text: str, start: int, stop: int,
                    trim_plain: bool = False) -> tuple[int, int] | None:
         """Trim punctuation, titles and role words from the ends, and a possessive 's;
@@ -256,23 +261,42 @@ class NameSpans:
         texts = {i.key: i.text for i in items}
         for key, found in spans.items():
             text = texts[key]
-            for s in found:
+            # a name found in two pieces is one full name here ("Rahim" by spaCy, "Talukdar"
+            # by deny by default): its surname is spread like any full name's (issue 11)
+            unsure_at = {(s.start, s.end) for s in found if s.unsure}
+            joined = []
+            for s in self._join_adjacent(text, found) if unsure_at else found:
+                if not s.unsure and any(a == s.start for a, _ in unsure_at):
+                    # an unsure word before a name is a role ("Pillion CASTELL, Vincent"):
+                    # the pieces stay apart
+                    joined.extend(x for x in found if s.start <= x.start and x.end <= s.end)
+                else:
+                    joined.append(s)
+            for s in joined:
                 if s.entity != person or not s.tokens or s.recognizer == HANDLE:
                     continue
                 if len(s.tokens) >= 2:
                     fulls.add((s.tokens[0], s.tokens[-1]))
                     last = s.tokens[-1]
                     if (last not in kept and last not in self._not_spread and len(last) > 2
-                            and last not in STOP_WORDS and not s.unsure):
+                            and last not in STOP_WORDS and not s.unsure
+                            and not any(s.start <= a and b <= s.end for a, b in unsure_at)):
                         surnames.add(last)
                 for m in _WORD.finditer(text, s.start, s.end):
                     word = m.group()
                     toks = self._normaliser.tokens(word)
                     quoted = text[m.start() - 1:m.start()] in _QUOTES
+                    piece = not s.unsure and any(a <= m.start() and m.end() <= b
+                                                 for a, b in unsure_at)
+                    held = False
+                    if toks and (s.unsure or piece) and self._ordinary_token(toks[0]):
+                        # an unsure word that is vocabulary is not spread; after a sure name
+                        # piece ("Rahim Talukdar") only a frequent word is held back
+                        held = not piece or self._frequent_token(toks[0])
                     # a two-letter word is spread only as a quoted capitals alias ("TJ")
                     if (not toks or not self._name_like(word) or toks[0] in kept
                             or toks[0] in self._not_spread or len(toks[0]) < 2
-                            or (s.unsure and self._ordinary_token(toks[0]) and not quoted)
+                            or (held and not quoted)
                             or (len(toks[0]) == 2 and not (quoted and word.isupper()))):
                         continue
                     if len(s.tokens) < 2 and not (word.isupper() or s.context or quoted
@@ -280,7 +304,7 @@ class NameSpans:
                         continue  # a lone word only spaCy tagged may be an ordinary word
                     singles.add(toks[0])
                     if (toks[0] not in self._word_names and toks[0] not in STOP_WORDS
-                            and not self._ordinary_token(toks[0])
+                            and not piece and not self._ordinary_token(toks[0])
                             and (quoted or (len(s.tokens) >= 2 and toks[0] == s.tokens[0])
                                  or toks[0] in self._first_names)):
                         lower.add(toks[0])
