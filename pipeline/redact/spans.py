@@ -264,7 +264,7 @@ class NameSpans:
             # a name found in two pieces is one full name here ("Rahim" by spaCy, "Talukdar"
             # by deny by default): its surname is spread like any full name's (issue 11)
             unsure_at = {(s.start, s.end) for s in found if s.unsure}
-            joined = []
+            joined: list[Span] = []
             for s in self._join_adjacent(text, found) if unsure_at else found:
                 if not s.unsure and any(a == s.start for a, _ in unsure_at):
                     # an unsure word before a name is a role ("Pillion CASTELL, Vincent"):
