@@ -248,6 +248,10 @@ def test_generator_is_deterministic_and_committed_output_is_current():
 #   for tuning; the same agencies and styles and a few more note shapes (MASH referral forms,
 #   GP letters, CCTV and ASB diaries, chat and voicemail transcripts, minutes) and names with
 #   particles, counted by heldout8_styles.py.
+# - heldout9 (issue 11): written the same way after heldout4 to heldout8; the same agencies
+#   and styles and a few more (dates of birth in brackets after an age, with ordinals or in
+#   words; nicknames that are ordinary words, unquoted or in capitals; sign-offs with roles;
+#   places, estates, wards and services that are not people), counted by heldout9_styles.py.
 
 
 heldout_build = _load_script("redaction_heldout_build", "build_heldout.py")
@@ -396,6 +400,8 @@ HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="6"))
 HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="7"))
 # heldout8 likewise
 HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="8"))
+# heldout9 likewise
+HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="9"))
 HELDOUT = {hs.name: hs for hs in HELDOUT_SETS}
 each_heldout_set = pytest.mark.parametrize("hs", HELDOUT_SETS, ids=lambda hs: hs.name)
 
@@ -504,6 +510,11 @@ def test_heldout_is_disjoint_from_the_development_corpus():
         (
             "heldout8",
             ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"),
+        ),
+        (
+            "heldout9",
+            ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
+             "heldout8"),
         ),
     ],
 )
@@ -1073,6 +1084,100 @@ def test_heldout8_style_counter_finds_its_extra_shapes():
     assert counts["IDVA note or MARAC summary"] == 1
 
 
+heldout9_styles = _load_script("redaction_heldout9_styles", "heldout9_styles.py")
+
+# The least of each style heldout9 must keep (heldout9_styles.py prints the actual counts).
+HELDOUT9_STYLE_MINIMA = {
+    "third party by one name alone (no title, not quoted)": 200,
+    "first name of a fully named third party used alone": 100,
+    "quoted street nickname": 40,
+    "quoted nickname made of ordinary words": 28,
+    "nickname made of ordinary words, not quoted": 12,
+    "nickname made of ordinary words in capitals": 10,
+    "lower-case third party": 40,
+    "lower-case family name": 60,
+    "possessive 's, third party": 18,
+    "possessive 's, family name": 20,
+    "possessive bare apostrophe (Jones' car)": 3,
+    "name that is also an ordinary word used as a word": 50,
+    "police style SURNAME, Forename": 60,
+    "ALL-CAPS third party": 50,
+    "ALL-CAPS family name": 25,
+    "ALL-CAPS name with a particle or apostrophe": 8,
+    "third party sharing the family's surname": 24,
+    "third party sharing a family member's first name": 6,
+    "list of three or more people": 6,
+    "speaker label, third party": 25,
+    "speaker label, family name": 10,
+    "name alone on a line, third party": 6,
+    "sign-off (a closing line names the writer)": 24,
+    "sign-off with a role": 30,
+    "professional or third party after a title or role": 45,
+    "non-ASCII name (accents or other scripts)": 60,
+    "name in a non-Latin script": 6,
+    "name with a particle (ap, de, van, bin, al-, O', Mc ...)": 40,
+    "name with an apostrophe (O'Dowd, Bell's)": 4,
+    "hyphenated or double-barrelled name": 50,
+    "handle without @": 10,
+    "street with an unusual suffix": 28,
+    "address with accents": 3,
+    "lower-case vehicle registration": 10,
+    "PNC ID": 16,
+    "date of birth with the month in words": 30,
+    "date of birth in brackets after an age": 22,
+    "date of birth with an ordinal (1st, 23rd)": 12,
+    "date of birth spelled out in words": 4,
+    "date of birth without a label (no DOB / born)": 40,
+    "family alias or nickname": 100,
+    "families: two third parties with one first name": 7,
+    "families: five or more third-party names": 26,
+    "note written all in lower case": 10,
+    "unusual street then a postcode": 18,
+    "unusual street with no postcode after it": 9,
+    "e-mail address": 5,
+    "IDVA note or MARAC summary": 12,
+    "MARAC risk summary": 5,
+    "place, estate, ward or service name (not a person)": 30,
+    "note shape: MASH referral form with labelled fields": 3,
+    "note shape: GP letter": 2,
+    "note shape: A&E / ED attendance": 4,
+    "note shape: CCTV or ASB diary log": 3,
+    "note shape: chat transcript quoted in a note": 2,
+    "note shape: voicemail transcript": 2,
+    "note shape: e-mail with headers": 1,
+    "note shape: minutes or meeting with three or more named speakers": 7,
+    **{f"agency term outside spans: {term}": 1 for term in heldout9_styles.AGENCY_TERMS},
+}
+
+
+def test_heldout9_style_counter_finds_its_extra_shapes():
+    """heldout9_styles' own counts recognise each shape on a note written for it."""
+    marked = (
+        "{F|SMITH}, {F|Jo} 14 ({DOB|3rd May 2011}), seen with {T|kettle} and {T|TANK} near "
+        "the Caemawr estate; {T|O'DOWD}, {T|Ann} (b. {DOB|the first of June twenty ten}) "
+        "spoken to by PC {T|Bell}.\n"
+        "{T|Ann Bell}, DSL"
+    )
+    text, spans = gen.parse_markup(marked)
+    note = {"note_id": "X-01", "family_ref": "X", "keep_names": ["Jo Smith"], "agency": "police",
+            "style": "police_intel_log", "text": text, "spans": spans}  # fmt: skip
+    counts = heldout9_styles.style_counts([note])
+    assert counts["date of birth in brackets after an age"] == 1  # 14 (3rd May 2011)
+    assert counts["date of birth with an ordinal (1st, 23rd)"] == 1
+    assert counts["date of birth spelled out in words"] == 1
+    assert counts["nickname made of ordinary words, not quoted"] == 2  # kettle, TANK
+    assert counts["nickname made of ordinary words in capitals"] == 1  # TANK
+    assert counts["ALL-CAPS name with a particle or apostrophe"] == 1  # O'DOWD
+    assert counts["name with an apostrophe (O'Dowd, Bell's)"] == 1
+    assert counts["professional or third party after a title or role"] == 1  # PC Bell
+    assert counts["sign-off with a role"] == 1
+    assert counts["place, estate, ward or service name (not a person)"] == 1
+    named = dict(note, text=text.replace("Caemawr estate", "Caemawr lane"))
+    assert "place, estate, ward or service name (not a person)" not in (
+        heldout9_styles.style_counts([named])
+    )
+
+
 #: the blind sets written by sessions that never read the engine: each set's own style
 #: counter (a script beside it) and the least of each style it must keep
 BLIND_SETS = {
@@ -1080,6 +1185,7 @@ BLIND_SETS = {
     "heldout6": (heldout6_styles, HELDOUT6_STYLE_MINIMA),
     "heldout7": (heldout7_styles, HELDOUT7_STYLE_MINIMA),
     "heldout8": (heldout8_styles, HELDOUT8_STYLE_MINIMA),
+    "heldout9": (heldout9_styles, HELDOUT9_STYLE_MINIMA),
 }
 
 
