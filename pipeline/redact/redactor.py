@@ -135,7 +135,7 @@ class Redactor(NameSpans):
         if artifacts is None or len(artifacts) != len(items):
             artifacts = nlp_batch(self._analyzer, [i.text for i in items],
                                   self.settings.nlp.language, self.settings.nlp.batch_size)
-        keep = KeepList(family.keep_names, self._normaliser, self._diminutives.equivalent)
+        keep = KeepList(family.keep_names, self._normaliser)
         known = frozenset(w.casefold() for w in family.known_words)
         spans: dict[str, list[Span]] = {}
         for item, art in zip(items, artifacts, strict=True):
