@@ -42,7 +42,14 @@ from pipeline.redact.settings import (
     load_settings,
     name_words_path,
 )
-from pipeline.redact.spans import HANDLE, NameSpans, Span, merge_spans, subtract_spans
+from pipeline.redact.spans import (
+    HANDLE,
+    NameSpans,
+    Span,
+    merge_spans,
+    subtract_spans,
+    whole_hyphenated,
+)
 from pipeline.redact.types import (
     UNEXPLAINED,
     FamilyRedaction,
@@ -281,6 +288,7 @@ class Redactor(NameSpans):
                     out.append(Span(r.start, r.end, person, HANDLE, (handle.casefold(),), True))
             elif r.entity_type == person:
                 for s, e in subtract_spans(r.start, r.end, [(a, b) for a, b, _ in ids]):
+                    s, e = whole_hyphenated(text, s, e)
                     parts = split_at_breaks(text, s, e)
                     # a lone ordinary word cut off a name ("Smith\nRelationship:") is not one
                     pieces += [(a, b, r) for a, b in parts
