@@ -12,7 +12,7 @@ ordinary use (`Vocabulary`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -85,6 +85,13 @@ _PERSON_OBJECT_BEFORE = regex.compile(
 _SENTENCE_OR_BRACKET_AFTER = regex.compile(r"[.!?]+(?=\s|$)|[ \t]*\(")
 #: the word before a quoted word, with an optional "that" ("says that 'tank' ...")
 _PREV_WORDS = regex.compile(r"(?<![\p{L}])(\p{L}+)[ \t]+(?:(?i:that)[ \t]+)?$")
+#: a quoted word opening a bracket ('("storm" on the street)') or standing alone after a
+#: space ('mate "moth" kicked'); a lower-case word alone in brackets ("(moth)"); a
+#: lower-case word before an opening bracket ("chips (")
+_BRACKET_QUOTE = regex.compile(
+    r"(?:(?<=\([ \t]*)|(?<=[\p{L}][ \t]))[\"“‘']([\p{L}][\p{L}'’-]{1,20})[\"”’'](?![\p{L}])")
+_BRACKET_WORD = regex.compile(r"\([ \t]*(\p{Ll}[\p{Ll}'’-]{2,20})[ \t]*\)")
+_WORD_BEFORE_BRACKET = regex.compile(r"(?<![\p{L}'’-])(\p{Ll}[\p{Ll}'’-]{2,20})[ \t]+\((?=[ \t]*\p{L})")
 #: verbs a person's nickname is the subject of, besides the rules' name verbs: "'gravy'
 #: were at the house", "'tank' drives past"
 _AUXILIARIES = frozenset({"were", "are", "will", "would", "could", "can", "might", "should",
@@ -111,6 +118,13 @@ _FROM_PLACE = regex.compile(
 _THEY_CALL = regex.compile(
     r"(?<![\p{L}])(?i:they|people|everyone|lads|kids|boys|girls|we)[ \t\n]+(?i:call|calls)"
     r"[ \t\n]+(?:(?i:him|her|them)[ \t\n]+)?[\"'‘“]?(\p{L}[\p{L}\p{M}'’-]*)(?![\p{L}\p{M}])")
+#: a word said to be someone's nickname: "biscuit is his nickname", "his street name is
+#: sprocket" (issue 11, heldout9 class)
+_IS_NICKNAME = regex.compile(
+    r"(?|(?<![\p{L}'’-])(\p{L}[\p{L}'’-]*)[ \t]+(?:is|was|'s)[ \t]+(?i:his|her|their)[ \t]+"
+    r"(?i:nick[ \t-]?name|street[ \t]+name|name[ \t]+on[ \t]+the[ \t]+street|alias)\b"
+    r"|(?<![\p{L}])(?i:nick[ \t-]?name|street[ \t]+name|alias)[ \t]+(?:is|was)[ \t]+"
+    r"[\"'‘“]?(\p{L}[\p{L}'’-]*)(?![\p{L}]))")
 #: "logged by j. moss-ward", "Completed by: Tomos Pengelly": who wrote the record
 _SIGNED_BY = regex.compile(
     r"(?<![\p{L}])(?i:logged|signed|completed|written|recorded|entered|updated|typed|"
@@ -285,6 +299,21 @@ class DenyByDefault:
             if inner.casefold() in known or inner.casefold() in restored:
                 continue
             found.append((s, e))
+        # a nickname written beside the name it stands for (issue 11, heldout9): quoted at
+        # the opening of a bracket after a name ('Tyler ("gravel")', 'kai ("storm" on the
+        # street)') or after a relation ('his mate "moth" kicked'), whatever its case and
+        # frequency there; a rarer lower-case word alone in brackets after a name
+        # ("connor (moth)") or before a name in brackets ("chips (robbie)")
+        for s, e, named in self._beside_a_name(text, taken):
+            f = text[s:e].casefold()
+            if (not free(s, e) or any(a < e and s < b for a, b in found)
+                    or f in kept or keep.keeps((f,)) or f in known or f in restored
+                    or f in STOP_WORDS or f in self._roles or f in self._relations):
+                continue
+            # quoted in brackets right after a name, a word is a nickname even when it is
+            # also a term ('("storm" on the street)'); elsewhere it must be unexplained
+            if named or not (explained(f) or f in self._explained or f in self._abbreviations):
+                found.append((s, e))
         # a quoted word in lower case that is not ordinary English: 'bambi', 'snipes'
         for m in _QUOTED.finditer(text):
             g = 1 if m.group(1) is not None else 2
@@ -312,7 +341,7 @@ class DenyByDefault:
             found.append(m.span())
         # a nickname after "they call", and a name after "logged by" (issue 11): "one they
         # call smudge", "the lad they call him rocket", "logged by j. moss-ward"
-        for pattern in (_THEY_CALL, _SIGNED_BY):
+        for pattern in (_THEY_CALL, _SIGNED_BY, _IS_NICKNAME):
             for m in pattern.finditer(text):
                 s, e = m.span(1)
                 names = [w.casefold() for w in _WORD.findall(m.group(1))]
@@ -368,6 +397,51 @@ class DenyByDefault:
             elif kept_first:
                 found.append((words[i - 1].start(), e))
         return [Suspect(s, e) for s, e in self._join(text, sorted(set(found)), taken)]
+
+    def _beside_a_name(self, text: str, taken: Sequence[tuple[int, int]]
+                       ) -> list[tuple[int, int, bool]]:
+        """Words written as a nickname beside a name (`taken` holds the names found): see
+        `find`. A word alone in brackets must be quoted elsewhere in the text, a word before
+        a bracketed name rarer than `quoted_nickname_zipf`."""
+        ends = {b for _, b in taken}
+        limit = self.vocab.rules.quoted_nickname_zipf
+        out: list[tuple[int, int, bool]] = []
+        for m in _BRACKET_QUOTE.finditer(text):
+            i = m.start() - 1
+            while i >= 0 and text[i] in " \t":
+                i -= 1
+            if i >= 0 and text[i] == "(":
+                i -= 1
+                while i >= 0 and text[i] in " \t":
+                    i -= 1
+                word = _PREV.search(text, 0, i + 2)
+                before = word.group(1).casefold() if word is not None else ""
+                # after a name found, or a rare word a later pass may find to be one
+                # ("kasper lindqvist", lower case)
+                if i + 1 in ends or (before and not (
+                        self.vocab.ordinary(before) or self.vocab.dictionary_word(before)
+                        or self.vocab.zipf(before) >= self.vocab.rules.ordinary_zipf)):
+                    out.append((*m.span(1), True))  # 'Tyler ("gravel")'
+                continue
+            prev = _PREV.search(text, 0, m.start())
+            if prev is not None and prev.group(1).casefold() in self._relations:
+                out.append((*m.span(1), False))  # 'his mate "moth" kicked'
+        quoted = {q.group(1).casefold() for q in _BRACKET_QUOTE.finditer(text)} | {
+            (q.group(1) or q.group(2) or "").strip().casefold() for q in _QUOTED.finditer(text)}
+        for m in _BRACKET_WORD.finditer(text):
+            i = m.start() - 1
+            while i >= 0 and text[i] in " \t":
+                i -= 1
+            if i + 1 in ends and m.group(1).casefold() in quoted:
+                out.append((*m.span(1), False))  # "his mate 'moth' ... connor (moth)"
+        for m in _WORD_BEFORE_BRACKET.finditer(text):
+            f = m.group(1).casefold()
+            stem = f[:-1] if f.endswith("s") else f
+            if (self.vocab.zipf(f) < limit and stem not in self._roles
+                    and stem not in self._relations
+                    and any(a == m.end() and text[b:b + 1] == ")" for a, b in taken)):
+                out.append((*m.span(1), False))  # "chips (robbie)"
+        return out
 
     def _listed_after_relation(self, text: str, words: list[regex.Match[str]], i: int) -> bool:
         """A later item of a list that follows a relation: "his mates rumi and koa",
