@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import regex
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from pipeline.redact.names import KeepList, NameNormaliser
+from pipeline.redact.names import KeepList, NameNormaliser, has_vowel
 from pipeline.redact.settings import RedactionSettings
 from pipeline.redact.vocabulary import Vocabulary
 
@@ -134,7 +134,6 @@ _SIGNED_BY = regex.compile(
 _SLOT_BEFORE = frozenset({"with", "and", "of", "to", "from", "by", "called", "named", "re"})
 _PERSON_NEXT = frozenset({"who", "on", "and", "was", "is", "has", "had", "says", "said", "came",
                           "turned", "told", "gave", "keeps", "wants", "picked", "lives"})
-_VOWELS = regex.compile(r"[AEIOUYÀ-ÖØ-Ý]", regex.IGNORECASE)
 _CAP_NEXT = regex.compile(r"[ \t]+\p{Lu}")
 _SAINT_BEFORE = regex.compile(r"\b(?:St\.?|Saint)[ \t]+$")
 _INITIAL_BEFORE = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}\.?[ \t]+$")
@@ -367,7 +366,7 @@ class DenyByDefault:
             folded = word.casefold()
             parts = [p for p in folded.split("-") if p]
             if (word.isupper() and len(word) >= 3 and word in self._acronyms
-                    and _VOWELS.search(word) and not explained(folded)):
+                    and has_vowel(word) and not explained(folded)):
                 after = _POLICE_SURNAME_AFTER.match(text, m.end())
                 if after is not None and not _CAPS_AFTER.match(text, m.end()) and (
                         "PNC" in after.group() or after.group().strip(", \t").casefold()
@@ -674,7 +673,7 @@ class DenyByDefault:
                     and not vocab.ordinary(folded)
                     and not any(vocab.ordinary(p) or p in STOP_WORDS for p in parts)):
                 return True  # two first names joined: "ruby-rose", "lily-mae", "tyler-james"
-            if len(folded) == 2 and not _VOWELS.search(folded):
+            if len(folded) == 2 and not has_vowel(folded):
                 # "tj", "jb": initials in lower case, unless a known abbreviation ("gp", "st")
                 return (folded not in self._lower_abbreviations
                         and folded not in self._explained)
@@ -777,7 +776,7 @@ class DenyByDefault:
         word = m.group()
         if word in self._acronyms or word.rstrip("S") in self._acronyms:
             return False
-        if not _VOWELS.search(word):
+        if not has_vowel(word):
             # PSR, CPS, DVPN: an abbreviation; two capitals alone are as often initials
             # ("TJ said"), but before a name they are a role ("RK Delroy BAPTISTE")
             return len(word) == 2 and not _CAP_NEXT.match(text, m.end())
@@ -798,7 +797,7 @@ class DenyByDefault:
         if len(folded) < 3 or not folded.endswith("s"):
             return False
         stem = folded[:-1]
-        if not (stem in self._first_names or (len(stem) == 2 and not _VOWELS.search(stem)
+        if not (stem in self._first_names or (len(stem) == 2 and not has_vowel(stem)
                                               and stem not in self._lower_abbreviations)):
             return False
         if stem in STOP_WORDS or self.vocab.ordinary(folded) or stem in self._explained:

@@ -33,6 +33,15 @@ def fold_accents(token: str) -> str:
     return "".join(c for c in plain if not unicodedata.combining(c))
 
 
+_VOWEL = re.compile(r"[aeiouy]")
+
+
+def has_vowel(word: str) -> bool:
+    """Whether a word has a vowel, with or without accents ("ĐẶNG", "TRƯƠNG" do; "CSE",
+    "NFA" do not): an ALL-CAPS word without one is an acronym, not a name."""
+    return _VOWEL.search(fold_accents(word)) is not None
+
+
 class NameNormaliser:
     """Turns a name as written into comparable tokens: case-folded, no titles or roles."""
 

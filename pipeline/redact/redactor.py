@@ -33,7 +33,14 @@ from pipeline.models import EntityCount, RedactedText, UnsureSpan
 from pipeline.redact.analyzer import build_analyzer, nlp_batch
 from pipeline.redact.context import SpanContext, split_at_breaks
 from pipeline.redact.deny import DenyByDefault, is_handle
-from pipeline.redact.names import KeepList, Mention, cluster, escrow_value, letters
+from pipeline.redact.names import (
+    KeepList,
+    Mention,
+    cluster,
+    escrow_value,
+    has_vowel,
+    letters,
+)
 from pipeline.redact.recognizers.address import BARE_STREET
 from pipeline.redact.settings import (
     DEFAULT_RULES,
@@ -76,7 +83,6 @@ _POLICE_NAME = regex.compile(r"(?<![\p{L}'’-])\p{Lu}{2,}[\p{Lu}'’-]*(?:,?[ \
 _KIN_AFTER = regex.compile(r"['’]s?[ \t]+(?:dad|father|mum|mother|brother|sister|son|daughter|"
                            r"uncle|aunt|auntie|grandad|grandfather|nan|grandmother|cousin|"
                            r"stepdad|stepmum|wife|husband|parents|family)\b", regex.IGNORECASE)
-_VOWEL = regex.compile(r"[AEIOUYÀ-ÖØ-Ý]", regex.IGNORECASE)
 #: the word straight after a name, and a police-style "SURNAME, " straight before one
 _WORD_AFTER = regex.compile(r"[ \t]+(\p{L}[\p{L}\p{M}'’-]*)(?![\p{L}\p{M}])")
 _CAPS_BEFORE = regex.compile(
@@ -488,7 +494,7 @@ class Redactor(NameSpans):
         """Never part of a name: an acronym ("NBV", "FGMPO", "INTEL"), a known term or
         short form that is not a name ("Snapchat", "VEH")."""
         if word in self._acronyms or (len(word) >= 3 and word.isupper()
-                                      and not _VOWEL.search(word)):
+                                      and not has_vowel(word)):
             return True
         return self._deny is not None and self._deny.explains(word)
 
