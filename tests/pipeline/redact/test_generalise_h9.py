@@ -146,3 +146,14 @@ def test_a_numbered_footway_or_stair_is_a_street_address(redactor):
     _check(outs[0], ("Ashworth",), (), "[address]")
     _check(outs[1], ("Kenworth",), ("took 3 steps",), "[address]")
     assert not _PSEUDONYM.search(" ".join(outs)), outs
+
+
+# --- a third party's first name in lower case, opening quoted speech -----------------------
+# (a first name that is also an ordinary word, which is otherwise spread only capitalised)
+def test_a_third_partys_name_opening_quoted_speech_in_lower_case_is_removed(redactor):
+    outs = _redact(redactor, [
+        "Dad is Grant Rudd, restraining order in place.",
+        'finn told class teacher "grant came to the window". Orla said "sorry came too late".',
+    ])
+    _check(outs[1], ("grant",), ("sorry came",))
+    assert _PSEUDONYM.findall(outs[0]) == _PSEUDONYM.findall(outs[1]), outs
