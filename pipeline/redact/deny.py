@@ -90,6 +90,7 @@ _PREV_WORDS = regex.compile(r"(?<![\p{L}])(\p{L}+)[ \t]+(?:(?i:that)[ \t]+)?$")
 #: lower-case word before an opening bracket ("chips (")
 _BRACKET_QUOTE = regex.compile(
     r"(?:(?<=\([ \t]*)|(?<=[\p{L}][ \t]))[\"“‘']([\p{L}][\p{L}'’-]{1,20})[\"”’'](?![\p{L}])")
+_ONE_NAME = regex.compile(r"\p{L}[\p{L}'’]*")
 _BRACKET_WORD = regex.compile(r"\([ \t]*(\p{Ll}[\p{Ll}'’-]{2,20})[ \t]*\)")
 _WORD_BEFORE_BRACKET = regex.compile(r"(?<![\p{L}'’-])(\p{Ll}[\p{Ll}'’-]{2,20})[ \t]+\((?=[ \t]*\p{L})")
 #: verbs a person's nickname is the subject of, besides the rules' name verbs: "'gravy'
@@ -436,9 +437,12 @@ class DenyByDefault:
         for m in _WORD_BEFORE_BRACKET.finditer(text):
             f = m.group(1).casefold()
             stem = f[:-1] if f.endswith("s") else f
+            # the bracket holds a first name alone, as a nickname's gloss does ("(robbie)"),
+            # not a full name after a role ("navigator (Jade Rooney-Bell)") nor a reference
             if (self.vocab.zipf(f) < limit and stem not in self._roles
                     and stem not in self._relations
-                    and any(a == m.end() and text[b:b + 1] == ")" for a, b in taken)):
+                    and any(a == m.end() and text[b:b + 1] == ")"
+                            and _ONE_NAME.fullmatch(text, a, b) for a, b in taken)):
                 out.append((*m.span(1), False))  # "chips (robbie)"
         return out
 
