@@ -122,6 +122,9 @@ def test_a_nickname_beside_a_name_is_removed(redactor, text, word):
     ('Lunch ("chips") eaten. Passport held by the agent ("safety").', ("chips", "safety")),
     ("Orla's aunt (maternal) visited. Finn's friend (Kai) and his dad (Sam) came.",
      ("maternal", "friend", "dad")),
+    # a role before a full name, a word before a reference
+    ("ED navigator (Jade Okoro-Bell) spoke to Orla. Interview extract (CR/10293/26) read.",
+     ("navigator", "extract")),
 ])
 def test_words_in_brackets_that_are_no_nickname_stay(redactor, text, kept):
     out = _redact(redactor, [text])[0]
