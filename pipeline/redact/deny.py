@@ -12,13 +12,13 @@ ordinary use (`Vocabulary`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import regex
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from pipeline.redact.names import KeepList, NameNormaliser
+from pipeline.redact.names import KeepList, NameNormaliser, has_vowel
 from pipeline.redact.settings import RedactionSettings
 from pipeline.redact.vocabulary import Vocabulary
 
@@ -74,6 +74,29 @@ _PERSON_SLOT_BEFORE = regex.compile(
     r"(?<![\p{L}])(?i:with|and|re|from|by|named|called|nicknamed|aka|owes|off|to|for|"
     r"about|&)[ \t]+$")
 _PERSON_SLOT_AFTER = regex.compile(r"[ \t]*(?:[,;)]|$|['’]s\b|[ \t]+(\p{L}+))")
+#: the words that put a quoted word in a person's place on their own (issue 11, heldout8):
+#: the object of a preposition a person takes ("argues with", "exploited by", "holding
+#: for", "owes"), a name a phone or a person is given ("saved as", "calls himself"); then the
+#: sentence may end or a bracket follow ("holding for 'peanut'.", "by 'ghost' (Abshir?)")
+_PERSON_OBJECT_BEFORE = regex.compile(
+    r"(?<![\p{L}])(?:(?i:with|from|by|for|owes|off|named|called|nicknamed|aka)"
+    r"|(?i:saved|stored|listed|down|known|goes)[ \t]+(?i:as|by)"
+    r"|(?i:calls?|calling|called)[ \t]+(?i:him|her|them)(?i:self|selves))[ \t]+$")
+_SENTENCE_OR_BRACKET_AFTER = regex.compile(r"[.!?]+(?=\s|$)|[ \t]*\(")
+#: the word before a quoted word, with an optional "that" ("says that 'tank' ...")
+_PREV_WORDS = regex.compile(r"(?<![\p{L}])(\p{L}+)[ \t]+(?:(?i:that)[ \t]+)?$")
+#: a quoted word opening a bracket ('("storm" on the street)') or standing alone after a
+#: space ('mate "moth" kicked'); a lower-case word alone in brackets ("(moth)"); a
+#: lower-case word before an opening bracket ("chips (")
+_BRACKET_QUOTE = regex.compile(
+    r"(?:(?<=\([ \t]*)|(?<=[\p{L}][ \t]))[\"“‘']([\p{L}][\p{L}'’-]{1,20})[\"”’'](?![\p{L}])")
+_ONE_NAME = regex.compile(r"\p{L}[\p{L}'’]*")
+_BRACKET_WORD = regex.compile(r"\([ \t]*(\p{Ll}[\p{Ll}'’-]{2,20})[ \t]*\)")
+_WORD_BEFORE_BRACKET = regex.compile(r"(?<![\p{L}'’-])(\p{Ll}[\p{Ll}'’-]{2,20})[ \t]+\((?=[ \t]*\p{L})")
+#: verbs a person's nickname is the subject of, besides the rules' name verbs: "'gravy'
+#: were at the house", "'tank' drives past"
+_AUXILIARIES = frozenset({"were", "are", "will", "would", "could", "can", "might", "should",
+                          "must", "does", "did", "isnt", "wasnt", "doesnt", "wont"})
 #: a size or age word before a short capitalised name, as street nicknames go ("Big Si")
 _SIZE_NICK = regex.compile(
     r"(?<![\p{L}\p{N}'’-])(Big|Little|Lil|Lil'|Young|Yung|Baby|Mad|Lickle)[ \t]+"
@@ -96,6 +119,13 @@ _FROM_PLACE = regex.compile(
 _THEY_CALL = regex.compile(
     r"(?<![\p{L}])(?i:they|people|everyone|lads|kids|boys|girls|we)[ \t\n]+(?i:call|calls)"
     r"[ \t\n]+(?:(?i:him|her|them)[ \t\n]+)?[\"'‘“]?(\p{L}[\p{L}\p{M}'’-]*)(?![\p{L}\p{M}])")
+#: a word said to be someone's nickname: "biscuit is his nickname", "his street name is
+#: sprocket" (issue 11, heldout9 class)
+_IS_NICKNAME = regex.compile(
+    r"(?|(?<![\p{L}'’-])(\p{L}[\p{L}'’-]*)[ \t]+(?:is|was|'s)[ \t]+(?i:his|her|their)[ \t]+"
+    r"(?i:nick[ \t-]?name|street[ \t]+name|name[ \t]+on[ \t]+the[ \t]+street|alias)\b"
+    r"|(?<![\p{L}])(?i:nick[ \t-]?name|street[ \t]+name|alias)[ \t]+(?:is|was)[ \t]+"
+    r"[\"'‘“]?(\p{L}[\p{L}'’-]*)(?![\p{L}]))")
 #: "logged by j. moss-ward", "Completed by: Tomos Pengelly": who wrote the record
 _SIGNED_BY = regex.compile(
     r"(?<![\p{L}])(?i:logged|signed|completed|written|recorded|entered|updated|typed|"
@@ -105,7 +135,6 @@ _SIGNED_BY = regex.compile(
 _SLOT_BEFORE = frozenset({"with", "and", "of", "to", "from", "by", "called", "named", "re"})
 _PERSON_NEXT = frozenset({"who", "on", "and", "was", "is", "has", "had", "says", "said", "came",
                           "turned", "told", "gave", "keeps", "wants", "picked", "lives"})
-_VOWELS = regex.compile(r"[AEIOUYÀ-ÖØ-Ý]", regex.IGNORECASE)
 _CAP_NEXT = regex.compile(r"[ \t]+\p{Lu}")
 _SAINT_BEFORE = regex.compile(r"\b(?:St\.?|Saint)[ \t]+$")
 _INITIAL_BEFORE = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}\.?[ \t]+$")
@@ -261,19 +290,30 @@ class DenyByDefault:
             inner = m.group(g).strip()
             if not inner.islower() or not free(s, e) or not _LOWER_NICK.fullmatch(inner):
                 continue
-            before = _PERSON_SLOT_BEFORE.search(text, 0, m.start())
-            after = _PERSON_SLOT_AFTER.match(text, m.end())
-            if before is None or after is None or (
-                    after.group(1) and after.group(1).casefold() not in self._name_verbs
-                    and after.group(1).casefold() not in _PERSON_NEXT):
-                continue
             folded = [w.casefold() for w in inner.split()]
+            if not self._person_slot(text, m.start(), m.end(), folded):
+                continue
             if folded[0] in STOP_WORDS or all(
                     explained(f) or f in self._explained or f in STOP_WORDS for f in folded):
                 continue
             if inner.casefold() in known or inner.casefold() in restored:
                 continue
             found.append((s, e))
+        # a nickname written beside the name it stands for (issue 11, heldout9): quoted at
+        # the opening of a bracket after a name ('Tyler ("gravel")', 'kai ("storm" on the
+        # street)') or after a relation ('his mate "moth" kicked'), whatever its case and
+        # frequency there; a rarer lower-case word alone in brackets after a name
+        # ("connor (moth)") or before a name in brackets ("chips (robbie)")
+        for s, e, named in self._beside_a_name(text, taken):
+            f = text[s:e].casefold()
+            if (not free(s, e) or any(a < e and s < b for a, b in found)
+                    or f in kept or keep.keeps((f,)) or f in known or f in restored
+                    or f in STOP_WORDS or f in self._roles or f in self._relations):
+                continue
+            # quoted in brackets right after a name, a word is a nickname even when it is
+            # also a term ('("storm" on the street)'); elsewhere it must be unexplained
+            if named or not (explained(f) or f in self._explained or f in self._abbreviations):
+                found.append((s, e))
         # a quoted word in lower case that is not ordinary English: 'bambi', 'snipes'
         for m in _QUOTED.finditer(text):
             g = 1 if m.group(1) is not None else 2
@@ -301,7 +341,7 @@ class DenyByDefault:
             found.append(m.span())
         # a nickname after "they call", and a name after "logged by" (issue 11): "one they
         # call smudge", "the lad they call him rocket", "logged by j. moss-ward"
-        for pattern in (_THEY_CALL, _SIGNED_BY):
+        for pattern in (_THEY_CALL, _SIGNED_BY, _IS_NICKNAME):
             for m in pattern.finditer(text):
                 s, e = m.span(1)
                 names = [w.casefold() for w in _WORD.findall(m.group(1))]
@@ -327,7 +367,7 @@ class DenyByDefault:
             folded = word.casefold()
             parts = [p for p in folded.split("-") if p]
             if (word.isupper() and len(word) >= 3 and word in self._acronyms
-                    and _VOWELS.search(word) and not explained(folded)):
+                    and has_vowel(word) and not explained(folded)):
                 after = _POLICE_SURNAME_AFTER.match(text, m.end())
                 if after is not None and not _CAPS_AFTER.match(text, m.end()) and (
                         "PNC" in after.group() or after.group().strip(", \t").casefold()
@@ -357,6 +397,54 @@ class DenyByDefault:
             elif kept_first:
                 found.append((words[i - 1].start(), e))
         return [Suspect(s, e) for s, e in self._join(text, sorted(set(found)), taken)]
+
+    def _beside_a_name(self, text: str, taken: Sequence[tuple[int, int]]
+                       ) -> list[tuple[int, int, bool]]:
+        """Words written as a nickname beside a name (`taken` holds the names found): see
+        `find`. A word alone in brackets must be quoted elsewhere in the text, a word before
+        a bracketed name rarer than `quoted_nickname_zipf`."""
+        ends = {b for _, b in taken}
+        limit = self.vocab.rules.quoted_nickname_zipf
+        out: list[tuple[int, int, bool]] = []
+        for m in _BRACKET_QUOTE.finditer(text):
+            i = m.start() - 1
+            while i >= 0 and text[i] in " \t":
+                i -= 1
+            if i >= 0 and text[i] == "(":
+                i -= 1
+                while i >= 0 and text[i] in " \t":
+                    i -= 1
+                word = _PREV.search(text, 0, i + 2)
+                before = word.group(1).casefold() if word is not None else ""
+                # after a name found, or a rare word a later pass may find to be one
+                # ("kasper lindqvist", lower case)
+                if i + 1 in ends or (before and not (
+                        self.vocab.ordinary(before) or self.vocab.dictionary_word(before)
+                        or self.vocab.zipf(before) >= self.vocab.rules.ordinary_zipf)):
+                    out.append((*m.span(1), True))  # 'Tyler ("gravel")'
+                continue
+            prev = _PREV.search(text, 0, m.start())
+            if prev is not None and prev.group(1).casefold() in self._relations:
+                out.append((*m.span(1), False))  # 'his mate "moth" kicked'
+        quoted = {q.group(1).casefold() for q in _BRACKET_QUOTE.finditer(text)} | {
+            (q.group(1) or q.group(2) or "").strip().casefold() for q in _QUOTED.finditer(text)}
+        for m in _BRACKET_WORD.finditer(text):
+            i = m.start() - 1
+            while i >= 0 and text[i] in " \t":
+                i -= 1
+            if i + 1 in ends and m.group(1).casefold() in quoted:
+                out.append((*m.span(1), False))  # "his mate 'moth' ... connor (moth)"
+        for m in _WORD_BEFORE_BRACKET.finditer(text):
+            f = m.group(1).casefold()
+            stem = f[:-1] if f.endswith("s") else f
+            # the bracket holds a first name alone, as a nickname's gloss does ("(robbie)"),
+            # not a full name after a role ("navigator (Jade Rooney-Bell)") nor a reference
+            if (self.vocab.zipf(f) < limit and stem not in self._roles
+                    and stem not in self._relations
+                    and any(a == m.end() and text[b:b + 1] == ")"
+                            and _ONE_NAME.fullmatch(text, a, b) for a, b in taken)):
+                out.append((*m.span(1), False))  # "chips (robbie)"
+        return out
 
     def _listed_after_relation(self, text: str, words: list[regex.Match[str]], i: int) -> bool:
         """A later item of a list that follows a relation: "his mates rumi and koa",
@@ -398,6 +486,39 @@ class DenyByDefault:
         nxt = words[i + 1].group().casefold() if i + 1 < len(words) else ""
         return (text[m.end():words[i + 1].start()] == " " if nxt else False) and (
             nxt in self._name_verbs or (nxt.endswith("ed") and len(nxt) > 3))
+
+    def _person_slot(self, text: str, start: int, end: int, folded: list[str]) -> bool:
+        """Whether a quoted lower-case word (`text[start:end]` with its quotes) stands where a
+        person does: after "with", "and", "re" ... before a comma, "who" or a verb ('comes
+        round with "nails", who', "lee and 'gravy' were"); the subject of a reported clause
+        ("says 'tank' drives past"); or, when it is not a frequent word, the object of a
+        person's preposition or a given name at the end of a sentence or before a bracket
+        ("argues with 'spud'.", 'saved as "jackpot".', "exploited by 'ghost' (...)")."""
+        after = _PERSON_SLOT_AFTER.match(text, end)
+        nxt = after.group(1).casefold() if after is not None and after.group(1) else None
+        verb = nxt is not None and self._verb_after(nxt)
+        if after is not None and (nxt is None or verb) and _PERSON_SLOT_BEFORE.search(
+                text, 0, start):
+            return True
+        if verb:
+            prev = _PREV_WORDS.search(text, 0, start)
+            if prev is not None and prev.group(1).casefold() in self._speech_verbs:
+                return True
+        return (_SENTENCE_OR_BRACKET_AFTER.match(text, end) is not None
+                and _PERSON_OBJECT_BEFORE.search(text, 0, start) is not None
+                and all(self.vocab.zipf(f) < self.vocab.rules.quoted_nickname_zipf
+                        for f in folded))
+
+    def _verb_after(self, word: str) -> bool:
+        """A lower-case word that reads as a verb after a person ("keeps", "were", "drives",
+        "pushed")."""
+        if (word in self._name_verbs or word in _PERSON_NEXT or word in _AUXILIARIES
+                or (word.endswith("ed") and len(word) > 3)):
+            return True
+        if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+            return False
+        stems = (word[:-1], word[:-2]) if word.endswith("es") else (word[:-1],)
+        return any(self.vocab.ordinary(stem) for stem in stems)
 
     def _acronym_as_name(self, word: str) -> bool:
         """An acronym written as a name, not in capitals: 'Pip' in quotes is a nickname,
@@ -556,7 +677,7 @@ class DenyByDefault:
                     and not vocab.ordinary(folded)
                     and not any(vocab.ordinary(p) or p in STOP_WORDS for p in parts)):
                 return True  # two first names joined: "ruby-rose", "lily-mae", "tyler-james"
-            if len(folded) == 2 and not _VOWELS.search(folded):
+            if len(folded) == 2 and not has_vowel(folded):
                 # "tj", "jb": initials in lower case, unless a known abbreviation ("gp", "st")
                 return (folded not in self._lower_abbreviations
                         and folded not in self._explained)
@@ -659,7 +780,7 @@ class DenyByDefault:
         word = m.group()
         if word in self._acronyms or word.rstrip("S") in self._acronyms:
             return False
-        if not _VOWELS.search(word):
+        if not has_vowel(word):
             # PSR, CPS, DVPN: an abbreviation; two capitals alone are as often initials
             # ("TJ said"), but before a name they are a role ("RK Delroy BAPTISTE")
             return len(word) == 2 and not _CAP_NEXT.match(text, m.end())
@@ -680,7 +801,7 @@ class DenyByDefault:
         if len(folded) < 3 or not folded.endswith("s"):
             return False
         stem = folded[:-1]
-        if not (stem in self._first_names or (len(stem) == 2 and not _VOWELS.search(stem)
+        if not (stem in self._first_names or (len(stem) == 2 and not has_vowel(stem)
                                               and stem not in self._lower_abbreviations)):
             return False
         if stem in STOP_WORDS or self.vocab.ordinary(folded) or stem in self._explained:

@@ -33,7 +33,14 @@ from pipeline.models import EntityCount, RedactedText, UnsureSpan
 from pipeline.redact.analyzer import build_analyzer, nlp_batch
 from pipeline.redact.context import SpanContext, split_at_breaks
 from pipeline.redact.deny import DenyByDefault, is_handle
-from pipeline.redact.names import KeepList, Mention, cluster, escrow_value, letters
+from pipeline.redact.names import (
+    KeepList,
+    Mention,
+    cluster,
+    escrow_value,
+    has_vowel,
+    letters,
+)
 from pipeline.redact.recognizers.address import BARE_STREET
 from pipeline.redact.settings import (
     DEFAULT_RULES,
@@ -42,7 +49,14 @@ from pipeline.redact.settings import (
     load_settings,
     name_words_path,
 )
-from pipeline.redact.spans import HANDLE, NameSpans, Span, merge_spans, subtract_spans
+from pipeline.redact.spans import (
+    HANDLE,
+    NameSpans,
+    Span,
+    merge_spans,
+    subtract_spans,
+    whole_hyphenated,
+)
 from pipeline.redact.types import (
     UNEXPLAINED,
     FamilyRedaction,
@@ -69,7 +83,6 @@ _POLICE_NAME = regex.compile(r"(?<![\p{L}'’-])\p{Lu}{2,}[\p{Lu}'’-]*(?:,?[ \
 _KIN_AFTER = regex.compile(r"['’]s?[ \t]+(?:dad|father|mum|mother|brother|sister|son|daughter|"
                            r"uncle|aunt|auntie|grandad|grandfather|nan|grandmother|cousin|"
                            r"stepdad|stepmum|wife|husband|parents|family)\b", regex.IGNORECASE)
-_VOWEL = regex.compile(r"[AEIOUYÀ-ÖØ-Ý]", regex.IGNORECASE)
 #: the word straight after a name, and a police-style "SURNAME, " straight before one
 _WORD_AFTER = regex.compile(r"[ \t]+(\p{L}[\p{L}\p{M}'’-]*)(?![\p{L}\p{M}])")
 _CAPS_BEFORE = regex.compile(
@@ -135,7 +148,7 @@ class Redactor(NameSpans):
         if artifacts is None or len(artifacts) != len(items):
             artifacts = nlp_batch(self._analyzer, [i.text for i in items],
                                   self.settings.nlp.language, self.settings.nlp.batch_size)
-        keep = KeepList(family.keep_names, self._normaliser, self._diminutives.equivalent)
+        keep = KeepList(family.keep_names, self._normaliser)
         known = frozenset(w.casefold() for w in family.known_words)
         spans: dict[str, list[Span]] = {}
         for item, art in zip(items, artifacts, strict=True):
@@ -281,6 +294,7 @@ class Redactor(NameSpans):
                     out.append(Span(r.start, r.end, person, HANDLE, (handle.casefold(),), True))
             elif r.entity_type == person:
                 for s, e in subtract_spans(r.start, r.end, [(a, b) for a, b, _ in ids]):
+                    s, e = whole_hyphenated(text, s, e)
                     parts = split_at_breaks(text, s, e)
                     # a lone ordinary word cut off a name ("Smith\nRelationship:") is not one
                     pieces += [(a, b, r) for a, b in parts
@@ -480,7 +494,7 @@ class Redactor(NameSpans):
         """Never part of a name: an acronym ("NBV", "FGMPO", "INTEL"), a known term or
         short form that is not a name ("Snapchat", "VEH")."""
         if word in self._acronyms or (len(word) >= 3 and word.isupper()
-                                      and not _VOWEL.search(word)):
+                                      and not has_vowel(word)):
             return True
         return self._deny is not None and self._deny.explains(word)
 
@@ -501,6 +515,10 @@ class Redactor(NameSpans):
         vocab = self._vocab
         return vocab is not None and not vocab.namey(token) and (
             vocab.ordinary(token) or vocab.dictionary_word(token))
+
+    def _frequent_token(self, token: str) -> bool:
+        vocab = self._vocab
+        return vocab is not None and vocab.ordinary(token)
 
     def _name_like_piece(self, piece: str) -> bool:
         words = piece.split()

@@ -212,6 +212,10 @@ class DenyRules(BaseModel):
     #: in a note written all in lower case, a word rarer than this that no dictionary knows
     #: is a suspect too ("ms kettering", "gav turned up"): names have no capitals to show
     lower_note_oov_zipf: float = Field(default=3.0, ge=0, le=8)
+    #: a quoted lower-case word at a sentence end or before a bracket, after a preposition a
+    #: person takes ("holding for 'peanut'."), is a nickname when rarer than this; a more
+    #: frequent one is the writer's scare quotes ("kept for 'safety'.")
+    quoted_nickname_zipf: float = Field(default=4.5, ge=0, le=8)
     #: wordfreq list: "large" (321k English words) or "best"
     wordlist: Literal["large", "best"] = "large"
     #: names (surnames, first names) that are also frequent words, relative to the rules file

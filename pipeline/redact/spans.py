@@ -6,6 +6,7 @@ second pass that removes a third party's names wherever else they appear (docs/r
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,33 @@ class Span:
     unsure: bool = False
 
 
+_HYPHEN_TAIL = re.compile(r"(?:-[^\W\d_]+)+")
+_HYPHEN_HEAD = re.compile(r"(?<![\w-])(?:[^\W\d_]+-)+$")
+
+
+def whole_hyphenated(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) grown to whole hyphenated words: a name span cut at a hyphen ("Ho" of
+    "Ho-yin", "ling" of "Mei-ling") is compared with the roster as the whole given name
+    (issue 11, heldout9 class: spaCy splits a hyphenated given name)."""
+    if start < end and text[end - 1].isalpha():
+        tail = _HYPHEN_TAIL.match(text, end)
+        if tail:
+            end = tail.end()
+    if start < end and text[start].isalpha() and start >= 2 and text[start - 1] == "-":
+        head = _HYPHEN_HEAD.search(text, max(0, start - 40), start)
+        if head:
+            start = head.start()
+    return start, end
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` is the first of a sentence or a line."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t\"“‘'(":
+        i -= 1
+    return i < 0 or text[i] in ".!?\n"
+
+
 def merge_spans(spans: list[tuple[int, int, RecognizerResult]],
                 ) -> list[tuple[int, int, list[RecognizerResult]]]:
     """Union overlapping spans; each union keeps the results it came from."""
@@ -79,6 +107,7 @@ class NameSpans:
         self._word_names = frozenset(w.casefold() for w in names.word_names)
         self._not_alone = frozenset(w.casefold() for w in names.not_alone)
         self._subject_verbs = frozenset(w.casefold() for w in names.subject_verbs)
+        self._caps_verbs = frozenset(w.casefold() for w in names.caps_verbs)
         self._role_titles = frozenset(w for w in names.role_titles if not w.isupper())
         #: one-word relations, never the first word of a name ("Twin Taiwo", "Cousin Lee")
         self._relations = frozenset(w.casefold() for w in names.relation_words if " " not in w)
@@ -104,6 +133,13 @@ class NameSpans:
         """
         words = [m.span() for m in _WORD.finditer(text, *span)]
         kept_tokens = keep.tokens()
+        second = self._normaliser.tokens(text[words[1][0]:words[1][1]]) if len(words) > 1 else ()
+        if (second and second[0] in kept_tokens and _opens_sentence(text, words[0][0])
+                and self._ordinary_token(text[words[0][0]:words[0][1]].casefold())):
+            # an ordinary word opening the sentence before a kept name is not a name
+            # ("Seen Ruby at home", "Told Ruby to wait"): issue 11, heldout9 class
+            words = words[1:]
+            span = (words[0][0], span[1])
         kinds = []
         for s, e in words:
             toks = self._normaliser.tokens(text[s:e])
@@ -168,6 +204,11 @@ class NameSpans:
 
     def _ordinary_token(self, token: str) -> bool:
         """A name token that is also ordinary vocabulary, never spread to other texts."""
+        return False
+
+    def _frequent_token(self, token: str) -> bool:
+        """A name token that is a frequent English word, not a name (deny by default says
+        which: Redactor)."""
         return False
 
     def _name_span(self, text: str, start: int, stop: int,
@@ -254,23 +295,42 @@ class NameSpans:
         texts = {i.key: i.text for i in items}
         for key, found in spans.items():
             text = texts[key]
-            for s in found:
+            # a name found in two pieces is one full name here ("Rahim" by spaCy, "Talukdar"
+            # by deny by default): its surname is spread like any full name's (issue 11)
+            unsure_at = {(s.start, s.end) for s in found if s.unsure}
+            joined: list[Span] = []
+            for s in self._join_adjacent(text, found) if unsure_at else found:
+                if not s.unsure and any(a == s.start for a, _ in unsure_at):
+                    # an unsure word before a name is a role ("Pillion CASTELL, Vincent"):
+                    # the pieces stay apart
+                    joined.extend(x for x in found if s.start <= x.start and x.end <= s.end)
+                else:
+                    joined.append(s)
+            for s in joined:
                 if s.entity != person or not s.tokens or s.recognizer == HANDLE:
                     continue
                 if len(s.tokens) >= 2:
                     fulls.add((s.tokens[0], s.tokens[-1]))
                     last = s.tokens[-1]
                     if (last not in kept and last not in self._not_spread and len(last) > 2
-                            and last not in STOP_WORDS and not s.unsure):
+                            and last not in STOP_WORDS and not s.unsure
+                            and not any(s.start <= a and b <= s.end for a, b in unsure_at)):
                         surnames.add(last)
                 for m in _WORD.finditer(text, s.start, s.end):
                     word = m.group()
                     toks = self._normaliser.tokens(word)
                     quoted = text[m.start() - 1:m.start()] in _QUOTES
+                    piece = not s.unsure and any(a <= m.start() and m.end() <= b
+                                                 for a, b in unsure_at)
+                    held = False
+                    if toks and (s.unsure or piece) and self._ordinary_token(toks[0]):
+                        # an unsure word that is vocabulary is not spread; after a sure name
+                        # piece ("Rahim Talukdar") only a frequent word is held back
+                        held = not piece or self._frequent_token(toks[0])
                     # a two-letter word is spread only as a quoted capitals alias ("TJ")
                     if (not toks or not self._name_like(word) or toks[0] in kept
                             or toks[0] in self._not_spread or len(toks[0]) < 2
-                            or (s.unsure and self._ordinary_token(toks[0]) and not quoted)
+                            or (held and not quoted)
                             or (len(toks[0]) == 2 and not (quoted and word.isupper()))):
                         continue
                     if len(s.tokens) < 2 and not (word.isupper() or s.context or quoted
@@ -278,7 +338,7 @@ class NameSpans:
                         continue  # a lone word only spaCy tagged may be an ordinary word
                     singles.add(toks[0])
                     if (toks[0] not in self._word_names and toks[0] not in STOP_WORDS
-                            and not self._ordinary_token(toks[0])
+                            and not piece and not self._ordinary_token(toks[0])
                             and (quoted or (len(s.tokens) >= 2 and toks[0] == s.tokens[0])
                                  or toks[0] in self._first_names)):
                         lower.add(toks[0])
@@ -323,7 +383,9 @@ class NameSpans:
         same text: if that is the third party, the mention is theirs (removed, unsure); if it
         is a family member ("Mason PRITCHARD"), the roster explains it. With no such name
         earlier in the text, it is the third party only when one third party has the name and
-        the family's texts never write it with a family member's other name.
+        the family's texts never write it with a family member's other name, or when it is a
+        police-style subject ("O'DRISCOLL reports he ...") before the text names the family
+        member who shares it in full.
         """
         person = self.settings.person_entity
         kept = keep.tokens()
@@ -385,13 +447,33 @@ class NameSpans:
                 tokens: tuple[str, ...] | None
                 if earlier:
                     tokens = max(earlier, key=lambda a: a[0])[1]
-                elif token not in family_side and len(third_side[token]) == 1:
+                elif len(third_side[token]) == 1 and (
+                        token not in family_side
+                        or self._subject_before_family(item.text, start, end, token, keep)):
                     tokens = next(iter(third_side[token]))
                 else:
                     tokens = None
                 if tokens is not None:
                     result.append(Span(start, end, person, FAMILY_PASS, tokens, False, True))
             spans[item.key] = sorted(result, key=lambda s: s.start)
+
+    def _subject_before_family(self, text: str, start: int, end: int, token: str,
+                               keep: KeepList) -> bool:
+        """An ALL-CAPS surname before a police verb ("O'DRISCOLL reports") in a text that
+        names a family member with that surname in full after it ("Niamh O'Driscoll"): a
+        writer names a person in full before calling them by the surname alone, so the
+        surname that comes first is someone else."""
+        word = text[start:end]
+        nxt = _NEXT_WORD.match(text, end)
+        if not (word.isupper() and nxt is not None and nxt.group(1) in self._caps_verbs):
+            return False
+        firsts = keep.first_names_of(token)
+        words = [(m, self._normaliser.tokens(m.group())) for m in _WORD.finditer(text, end)]
+        for (a, ta), (b, tb) in itertools.pairwise(words):
+            if ta and tb and text[a.end():b.start()] in (" ", ", ") and (
+                    (ta[0] in firsts and tb[0] == token) or (ta[0] == token and tb[0] in firsts)):
+                return True  # "Niamh O'Driscoll", "O'DRISCOLL, Niamh"
+        return False
 
     def _spread_ok(self, text: str, start: int, end: int, lower: set[str],
                    surnames: set[str] | frozenset[str] = frozenset()) -> bool:
@@ -405,8 +487,15 @@ class NameSpans:
             bare = folded.removesuffix("'s").removesuffix("’s")
             # in a note written in lower case, a third party's word-name is their name too
             # ("told her jordan shouldnt", after "Jordan Pike" elsewhere)
-            return bare in lower or bare in surnames or (
-                bare in self._word_names and _lower_case_note(text))
+            if bare in lower or bare in surnames or (
+                    bare in self._word_names and _lower_case_note(text)):
+                return True
+            # a child's words quoted as they said them: the third party's name opens the
+            # quote before a verb ('told her teacher "kian came to the window"'; issue 11,
+            # heldout9 class)
+            nxt = _NEXT_WORD.match(text, end)
+            return (text[start - 1:start] in _QUOTES and nxt is not None
+                    and (nxt.group(1) in self._subject_verbs or nxt.group(1).endswith("ed")))
         if folded not in self._word_names:
             return True
         # "Will ring back" at the start of a sentence is the verb; "Rose said" is the name
