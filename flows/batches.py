@@ -294,6 +294,9 @@ def redact_families(run: MeetingRun, rules: Rules, review: RedactionReview | Non
         pids.add(f.result())
         done += len(refs)
         progress("redact", done, len(jobs))
+    pool = workers.current()
+    if pool is not None and not plan.remote:
+        pool.idle()  # the writers need no engine: they start afresh without one
     for n, refs in enumerate(batches):
         for ref, result in zip(refs, plan.take("redact-out", n), strict=True):
             results[ref] = result

@@ -126,13 +126,16 @@ class WorkerPool:
         return self._pool
 
     def idle(self) -> None:
-        """Stop the workers until the pool is next used (then they start again).
+        """Stop the workers until the pool is next used: then they start again without
+        the warm-up (a worker loads its redaction engine when it first redacts).
 
-        A run's last stages (the agenda, receipts and the audit record) need no worker,
-        and the flow's own process holds the most memory then: stopping the workers there
-        keeps the run's peak down (issue 15)."""
+        Writing needs no engine, and a run's last stages (the agenda, receipts and the
+        audit record) need no worker while the flow's own process holds the most memory:
+        stopping the workers after redaction and again after writing keeps the run's peak
+        down (issue 15)."""
         self._ready.wait(timeout=120)
         with self._lock:
+            self._warm = ()
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.terminate()
