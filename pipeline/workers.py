@@ -62,7 +62,8 @@ def _released(fn: Callable[..., R], args: tuple[Any, ...]) -> R:
 
 
 class WorkerPool:
-    """A forkserver pool of `processes` workers, each warmed up once."""
+    """A forkserver pool of `processes` workers, warmed up when first started; stopped by
+    `idle()` between stages, they start again on the next use without the warm-up."""
 
     def __init__(self, processes: int, warm: Sequence[Warm] = ()) -> None:
         self.processes = max(1, processes)
@@ -116,7 +117,7 @@ class WorkerPool:
         with self._restart:  # one thread starts them again; the others wait for it
             with self._lock:
                 idle = self._pool is None and not self._closed
-            if idle:  # stopped by idle(): started again, warmed up as before
+            if idle:  # stopped by idle(): started again, without the warm-up
                 self._start(self._warm)
                 if self._failed is not None:
                     raise RuntimeError(f"the worker processes did not start again "
