@@ -405,8 +405,9 @@ HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="8"))
 # heldout9 likewise
 HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="9"))
 # heldout10 likewise, a little smaller (written in one short session) with fewer note styles
-HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="10", min_notes=110, min_families=25,
-                            min_styles=20))
+HELDOUT_SETS.append(
+    replace(HELDOUT_SETS[-1], set_key="10", min_notes=110, min_families=25, min_styles=20)
+)
 HELDOUT = {hs.name: hs for hs in HELDOUT_SETS}
 each_heldout_set = pytest.mark.parametrize("hs", HELDOUT_SETS, ids=lambda hs: hs.name)
 
