@@ -8,13 +8,13 @@ of a class fail on the engine before this pass; the guards (what must stay) pass
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from pipeline.redact import FamilyText, RedactionInput, load_redactor
-
-_PSEUDONYM = re.compile(r"\[Third party [A-Z]+\]")
+from pipeline.redact import load_redactor
+from tests.support.redaction_cases import PSEUDONYM as _PSEUDONYM
+from tests.support.redaction_cases import check as _check
+from tests.support.redaction_cases import redact_texts
+from tests.support.redaction_cases import word_in as _word_in
 
 
 @pytest.fixture(scope="module")
@@ -23,24 +23,7 @@ def redactor():
 
 
 def _redact(redactor, texts, keep=("Orla Brennock", "Finn Brennock", "Finny")):
-    items = tuple(RedactionInput(key=f"k{i:02d}", item_id=f"item-{i}", agency="police",
-                                 text=t) for i, t in enumerate(texts))
-    result = redactor.redact_family(FamilyText(
-        family_ref="F8", keep_names=keep, items=items, link_across_agencies=True))
-    return [result.texts[i.key].text for i in items]
-
-
-def _word_in(word: str, text: str) -> bool:
-    return re.search(rf"(?<![\w'’.-]){re.escape(word)}(?![\w'’-])", text) is not None
-
-
-def _check(out: str, gone, kept, placeholder: str | None = None) -> None:
-    for s in gone:
-        assert not _word_in(s, out), (s, out)
-    for s in kept:
-        assert s in out, (s, out)
-    if placeholder:
-        assert placeholder in out, out
+    return redact_texts(redactor, texts, keep, family_ref="F8")
 
 
 # --- a quoted lower-case word where a person stands ---------------------------------------
