@@ -107,6 +107,26 @@ def cached_read(cache: WorkCache | None, f: InboxFile, today: date,
     return result
 
 
+def _by_family(items: list[Item]) -> dict[str, list[Item]]:
+    families: dict[str, list[Item]] = {}
+    for item in items:
+        families.setdefault(item.family_ref, []).append(item)
+    return families
+
+
+def _family_key(kind: str, ref: str, members: list[Item], *extra: str) -> bytes:
+    """The work cache's key for one family's `kind` of work: its items (id and content
+    hash) and whatever else that work depends on."""
+    return digest(kind, ref, *(f"{i.item_id}:{i.content_hash}" for i in members), *extra)
+
+
+def _idle_workers(remote: bool) -> None:
+    """Stop this process's worker processes until next needed (pipeline.workers.idle)."""
+    pool = workers.current()
+    if pool is not None and not remote:
+        pool.idle()
+
+
 def cached_decisions(cache: WorkCache | None, items: list[Item], meeting: MeetingConfig,
                      policy: PolicyRules, reviews: dict[str, ReviewDecision]
                      ) -> list[Decision]:
@@ -118,14 +138,11 @@ def cached_decisions(cache: WorkCache | None, items: list[Item], meeting: Meetin
     them, the meeting config and the policy: the last two are in the cache's version."""
     if cache is None:
         return decide_items(items, meeting, policy, reviews)
-    families: dict[str, list[Item]] = {}
-    for item in items:
-        families.setdefault(item.family_ref, []).append(item)
     decided: dict[str, Decision] = {}
-    for ref, members in families.items():
-        key = digest("decide", ref, *(f"{i.item_id}:{i.content_hash}" for i in members),
-                     *(reviews[i.item_id].model_dump_json() for i in members
-                       if i.item_id in reviews))
+    for ref, members in _by_family(items).items():
+        key = _family_key("decide", ref, members,
+                          *(reviews[i.item_id].model_dump_json() for i in members
+                            if i.item_id in reviews))
         found = cache.get("decide", key)
         if not (isinstance(found, list) and len(found) == len(members)):
             found = decide_items(members, meeting, policy, reviews)
@@ -144,13 +161,10 @@ def cached_matches(cache: WorkCache | None, items: list[Item], meeting: MeetingC
     new file matches only the families that file touches."""
     if cache is None:
         return match_items(items, meeting, matcher)
-    families: dict[str, list[Item]] = {}
-    for item in items:
-        families.setdefault(item.family_ref, []).append(item)
     matched: dict[str, SubjectMatch] = {}
     missed: dict[bytes, list[Item]] = {}
-    for ref, members in families.items():
-        key = digest("match", ref, *(f"{i.item_id}:{i.content_hash}" for i in members))
+    for ref, members in _by_family(items).items():
+        key = _family_key("match", ref, members)
         found = cache.get("match", key)
         if isinstance(found, dict) and set(found) == {i.item_id for i in members}:
             matched.update(found)
@@ -294,9 +308,7 @@ def redact_families(run: MeetingRun, rules: Rules, review: RedactionReview | Non
         pids.add(f.result())
         done += len(refs)
         progress("redact", done, len(jobs))
-    pool = workers.current()
-    if pool is not None and not plan.remote:
-        pool.idle()  # the writers need no engine: they start afresh without one
+    _idle_workers(plan.remote)  # the writers need no engine: they start afresh without one
     for n, refs in enumerate(batches):
         for ref, result in zip(refs, plan.take("redact-out", n), strict=True):
             results[ref] = result
@@ -334,9 +346,7 @@ class FamilyWriterTasks:
             done: FamiliesWritten = f.result()
             self.written.append(done)
             received.update(done.received)
-        pool = workers.current()
-        if pool is not None and not self.plan.remote:
-            pool.idle()  # nothing after this needs a worker; the audit needs the memory
+        _idle_workers(self.plan.remote)  # nothing after this needs a worker
         return received
 
     def counts(self) -> dict[str, int]:
