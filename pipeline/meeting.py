@@ -131,13 +131,6 @@ _LOADED: dict[tuple[str, str], MeetingConfig] = {}
 _LOADED_MAX = 2
 
 
-def _content_key(path: Path) -> tuple[str, str] | None:
-    try:
-        return str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None  # load_model names the problem
-
-
 def load_meeting(path: Path | str) -> MeetingConfig:
     """Load and validate a meeting config; raise ConfigError naming the field on failure.
 
@@ -147,13 +140,17 @@ def load_meeting(path: Path | str) -> MeetingConfig:
     profile samples in a 10,000-item warm run). The model is frozen, so the one object
     can be shared."""
     path = Path(path)
-    key = _content_key(path)
+    try:
+        raw = path.read_bytes()
+    except OSError:  # load_model names the problem
+        raw = None
+    key = (str(path.resolve()), hashlib.sha256(raw).hexdigest()) if raw is not None else None
     found = _LOADED.get(key) if key is not None else None
     if found is not None:
         return found
     config = load_model(path, MeetingConfig, what="meeting config",
-                        fix="see docs/meeting-config.md.")
-    if key is not None and _content_key(path) == key:  # unchanged while it was read
+                        fix="see docs/meeting-config.md.", raw=raw)
+    if key is not None:
         if len(_LOADED) >= _LOADED_MAX:
             _LOADED.pop(next(iter(_LOADED)))
         _LOADED[key] = config

@@ -35,12 +35,14 @@ def describe_errors(err: ValidationError, prefix: str = "", top_level: str = "")
     return "; ".join(parts)
 
 
-def load_yaml(path: Path) -> Any:
-    """Read a YAML file, turning read and parse errors into ConfigError."""
-    if not path.is_file():
+def load_yaml(path: Path, data: bytes | None = None) -> Any:
+    """Read a YAML file (or `data`, its bytes already read), turning read and parse errors
+    into ConfigError."""
+    if data is None and not path.is_file():
         raise ConfigError(str(path), "file not found.", "check the path.")
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506
+        text = (path.read_bytes() if data is None else data).decode("utf-8")
+        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - YAML's scanner reads \r\n as \n
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(str(path), f"cannot be read as YAML ({type(exc).__name__}).",
                           "fix the YAML syntax.") from None
@@ -58,14 +60,16 @@ def load_model(
     describe: Callable[[ValidationError], str] = describe_errors,
     not_mapping: tuple[str, str] | None = None,
     prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    raw: bytes | None = None,
 ) -> M:
     """Read a YAML file and validate it as `model`, or raise ConfigError naming the file.
 
     A validation failure reads "invalid <what>: <describe(err)>." with `fix`. With
     `not_mapping` (problem, fix), a file that is not a YAML mapping is refused with that
     text; otherwise the model reports it. `prepare` fills in a mapping before validation.
+    `raw`: the file's bytes, when the caller has read them already.
     """
-    data = load_yaml(path)
+    data = load_yaml(path, raw)
     if not_mapping is not None and not isinstance(data, dict):
         raise ConfigError(str(path), *not_mapping)
     if prepare is not None:
