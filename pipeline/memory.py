@@ -31,18 +31,15 @@ def _trim() -> Callable[[int], int] | None:
     return fn
 
 
-def release(full: bool = False) -> bool:
-    """Collect young garbage (with `full`, every generation) and return free heap pages to
-    the system; True if glibc was asked.
+def release() -> bool:
+    """Collect young garbage and return free heap pages to the system; True if glibc was
+    asked.
 
-    A full collection walks every object the process holds: in the flow's process of a
-    10,000-item warm run it took 340 of 4,144 profile samples over three calls. What a
-    stage drops is freed by reference counting, and cycles made since the last automatic
-    collection are in the young generations."""
-    if full:
-        gc.collect()
-    else:
-        gc.collect(1)
+    Not a full collection: that walks every object the process holds (in the flow's
+    process of a 10,000-item warm run it took 340 of 4,144 profile samples over three
+    calls). What a stage drops is freed by reference counting, and cycles made since the
+    last automatic collection are in the young generations."""
+    gc.collect(1)
     trim = _trim()
     if trim is None:
         return False
