@@ -14,8 +14,9 @@ PSEUDONYM = re.compile(r"\[Third party [A-Z]+\]")
 
 
 def redact_texts(redactor: Redactor, texts: Sequence[str], keep: Sequence[str],
-                 family_ref: str) -> list[str]:
-    """The texts of one family (police items, in order) as redacted, keeping `keep`."""
+                 family_ref: str) -> list[str | None]:
+    """The texts of one family (police items, in order) as redacted, keeping `keep`
+    (None for a text the engine failed on)."""
     items = tuple(RedactionInput(key=f"k{i:02d}", item_id=f"item-{i}", agency="police",
                                  text=t) for i, t in enumerate(texts))
     result = redactor.redact_family(FamilyText(
