@@ -93,13 +93,17 @@ def run(
 
     for line in stop_stale_servers() + clean_stale_temp(out):  # left by a killed run
         err.print(f"casebundle: after a killed run: {line}", highlight=False)
-    token = register_run()  # before Prefect starts its server, which inherits the token
+    from flows import early
+    from flows.runners import EarlyServer
+
+    # the server launched as the command began (flows/early.py), if it was, inherited
+    # this token; otherwise it is registered before Prefect starts its server
+    launched = early.take()
+    token = register_run(early.token() if launched is not None else None)
     # Prefect's temporary server and the worker processes start first, in the background:
     # the server comes up while the rest is imported, the workers load their engines
     # meanwhile, and no worker is forked from a process running Prefect's threads
-    from flows.runners import EarlyServer
-
-    server = EarlyServer()
+    server = EarlyServer(launched)
     from flows.batches import start_pool
     from pipeline import workers
 
@@ -141,6 +145,7 @@ def run(
         server.stop()
         stop_own_server()
         unregister(token)
+        early.forget_record()
         if api_before is None:  # the temporary server is gone: nobody may be sent to it
             os.environ.pop("PREFECT_API_URL", None)
         else:

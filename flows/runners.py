@@ -9,7 +9,6 @@ Task parameters stay ids and paths; batches travel through the encrypted work fo
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 
@@ -44,7 +43,9 @@ class EarlyServer:
     #: uvicorn's exit code when its port is taken
     PORT_TAKEN = 3
 
-    def __init__(self) -> None:
+    def __init__(self, launched: tuple[Any, int] | None = None) -> None:
+        """`launched`: the (process, port) of a server already launched for this run
+        (flows/early.py), adopted and waited for instead of launching another."""
         import threading
 
         from prefect.settings import PREFECT_API_URL
@@ -53,33 +54,31 @@ class EarlyServer:
         self._port = 0
         self._error: BaseException | None = None
         self._thread: Any = None
-        if PREFECT_API_URL.value():
+        if launched is not None:
+            from flows.server import note_server
+
+            self._process, self._port = launched
+            note_server(self._process)  # for the cleanup after a killed run
+        elif PREFECT_API_URL.value():
             return
         self._thread = threading.Thread(target=self._start, daemon=True,
                                         name="casebundle-prefect-server")
         self._thread.start()
 
     def _launch(self) -> Any:
-        import socket
         import subprocess
-        import sys
 
         import prefect
         from prefect.settings import get_current_settings
 
-        with socket.socket() as probe:  # a free loopback port
-            probe.bind(("127.0.0.1", 0))
-            self._port = probe.getsockname()[1]
+        from flows.early import free_port, server_command, server_environment
         from flows.server import note_server
 
-        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-               "PREFECT__SERVER_FINAL": "1",
+        self._port = free_port()
+        env = {**server_environment(),
                **get_current_settings().to_environment_variables(exclude_unset=True)}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir",
-             str(prefect.__module_path__.parent), "--factory",
-             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port",
-             str(self._port), "--log-level", "error", "--lifespan", "on"], env=env)
+        process = subprocess.Popen(server_command(self._port, prefect.__module_path__.parent),
+                                   env=env)
         note_server(process)  # recorded for the cleanup after a killed run (flows/server.py)
         return process
 
@@ -91,7 +90,8 @@ class EarlyServer:
         from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
 
         try:
-            self._process = self._launch()
+            if self._process is None:
+                self._process = self._launch()
             deadline = time.monotonic() + float(
                 PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
             while time.monotonic() < deadline:

@@ -53,14 +53,16 @@ def current_token() -> str | None:
     return _current
 
 
-def register_run() -> str:
-    """Record this process as a run about to start Prefect; return the run's token."""
+def register_run(token: str | None = None, folder: Path | None = None) -> str:
+    """Record this process as a run about to start Prefect (or whose server was launched
+    with `token` already, flows/early.py); return the run's token. `folder`: where the
+    record goes when Prefect's settings cannot be read yet (default `registry_dir()`)."""
     global _current
-    token = uuid.uuid4().hex
+    token = token or uuid.uuid4().hex
     os.environ[ENV_TOKEN] = token
     _current = token
     me = psutil.Process()
-    _write(registry_dir() / f"{token}.json",
+    _write((folder or registry_dir()) / f"{token}.json",
            {"token": token, "pid": me.pid, "create_time": me.create_time()})
     return token
 

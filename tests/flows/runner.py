@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-CLI = [sys.executable, "-m", "flows.cli"]
+#: the console entry point (flows/early.py launches the server, then runs flows/cli.py)
+CLI = [sys.executable, "-m", "flows.early"]
 REPO = Path(__file__).resolve().parents[2]
 
 

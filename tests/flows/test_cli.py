@@ -190,7 +190,7 @@ def _fake_flow(monkeypatch, prepare) -> None:
     monkeypatch.setitem(sys.modules, "flows.prepare", module)
     # and the temporary server's bookkeeping (flows/server.py), which imports Prefect too
     server = types.ModuleType("flows.server")
-    server.register_run = lambda: "token"  # type: ignore[attr-defined]
+    server.register_run = lambda token=None, folder=None: "token"  # type: ignore[attr-defined]
     server.stop_own_server = lambda: None  # type: ignore[attr-defined]
     server.stop_stale_servers = lambda: []  # type: ignore[attr-defined]
     server.unregister = lambda token: None  # type: ignore[attr-defined]
