@@ -254,6 +254,9 @@ def test_generator_is_deterministic_and_committed_output_is_current():
 #   places, estates, wards and services that are not people), counted by heldout9_styles.py.
 # - heldout10 (issue 11): written the same way after heldout4 to heldout9; the same agencies
 #   and heldout9's styles, counted by heldout10_styles.py with its own word lists.
+# - heldout11 (issue 11): written the same way after heldout4 to heldout10; the same agencies
+#   and heldout10's styles and a few more written forms of a date of birth, counted by
+#   heldout11_styles.py with its own word lists; phones only in 07700 900xxx and 01632 960xxx.
 
 
 heldout_build = _load_script("redaction_heldout_build", "build_heldout.py")
@@ -408,6 +411,12 @@ HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="9"))
 HELDOUT_SETS.append(
     replace(HELDOUT_SETS[-1], set_key="10", min_notes=110, min_families=25, min_styles=20)
 )
+# heldout11 likewise, with phones only from the 07700 900xxx and 01632 960xxx ranges
+HELDOUT_SETS.append(
+    replace(HELDOUT_SETS[-1], set_key="11", min_notes=120, min_families=26,
+            min_label_counts=(("THIRD_PARTY_PERSON", 400), ("FAMILY_PERSON", 300)),
+            phone_prefixes=("07700", "01632"))
+)  # fmt: skip
 HELDOUT = {hs.name: hs for hs in HELDOUT_SETS}
 each_heldout_set = pytest.mark.parametrize("hs", HELDOUT_SETS, ids=lambda hs: hs.name)
 
@@ -527,6 +536,7 @@ def test_heldout_is_disjoint_from_the_development_corpus():
             ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
              "heldout8", "heldout9"),
         ),
+        ("heldout11", ("heldout", *(f"heldout{i}" for i in range(2, 11)))),
     ],
 )
 def test_later_heldout_sets_are_disjoint_from_the_other_corpora(name, earlier):
@@ -1189,6 +1199,33 @@ def test_heldout9_style_counter_finds_its_extra_shapes():
     )
 
 
+def test_heldout11_style_counter_finds_its_extra_shapes():
+    """heldout11_styles' own counts recognise each shape on a note written for it."""
+    marked = (
+        "{F|SMITH}, {F|Jo}, 14 ({DOB|2011-05-03}), with '{T|Teacup}' and {T|GECKO}; "
+        "{T|BELL}, {T|Ann} (b. {DOB|5th Sep 1994}) and {T|Kim Bell} ({DOB|12-Jun-1997}), "
+        "seen by HV {T|Okafor} near the Grace Darling ward.\n"
+        "{T|Ann Bell}, YOT"
+    )
+    text, spans = gen.parse_markup(marked)
+    note = {"note_id": "X-01", "family_ref": "X", "keep_names": ["Jo Smith"], "agency": "police",
+            "style": "police_intel_log", "text": text, "spans": spans}  # fmt: skip
+    counts = heldout11_styles.style_counts([note])
+    assert counts["date of birth in ISO form (2010-07-14)"] == 1
+    assert counts["date of birth as 12-Jun-1997"] == 1
+    assert counts["date of birth after b. (b. 5th Sep 1994)"] == 1
+    assert counts["date of birth in brackets after an age"] == 1  # 14 (2011-05-03)
+    assert counts["quoted nickname made of ordinary words"] == 1  # 'Teacup'
+    assert counts["nickname made of ordinary words in capitals"] == 1  # GECKO
+    assert counts["professional or third party after a title or role"] == 1  # HV Okafor
+    assert counts["sign-off with a role"] == 1  # Ann Bell, YOT
+    assert counts["place, estate, ward or service name (not a person)"] == 1
+    named = dict(note, text=text.replace("Grace Darling ward", "Grace Darling lane"))
+    assert "place, estate, ward or service name (not a person)" not in (
+        heldout11_styles.style_counts([named])
+    )
+
+
 heldout10_styles = _load_script("redaction_heldout10_styles", "heldout10_styles.py")
 
 # The least of each style heldout10 must keep (heldout10_styles.py prints the actual counts).
@@ -1253,6 +1290,73 @@ HELDOUT10_STYLE_MINIMA = {
 }
 
 
+heldout11_styles = _load_script("redaction_heldout11_styles", "heldout11_styles.py")
+
+# The least of each style heldout11 must keep (heldout11_styles.py prints the actual counts).
+HELDOUT11_STYLE_MINIMA = {
+    "third party by one name alone (no title, not quoted)": 179,
+    "first name of a fully named third party used alone": 86,
+    "quoted street nickname": 43,
+    "quoted nickname made of ordinary words": 40,
+    "nickname made of ordinary words, not quoted": 8,
+    "nickname made of ordinary words in capitals": 12,
+    "lower-case third party": 55,
+    "lower-case family name": 48,
+    "possessive 's, third party": 7,
+    "possessive 's, family name": 18,
+    "possessive bare apostrophe (Jones' car)": 2,
+    "name that is also an ordinary word used as a word": 34,
+    "police style SURNAME, Forename": 52,
+    "ALL-CAPS third party": 45,
+    "ALL-CAPS family name": 27,
+    "ALL-CAPS name with a particle or apostrophe": 4,
+    "third party sharing the family's surname": 18,
+    "third party sharing a family member's first name": 4,
+    "list of three or more people": 5,
+    "speaker label, third party": 21,
+    "speaker label, family name": 4,
+    "name alone on a line, third party": 6,
+    "sign-off (a closing line names the writer)": 40,
+    "sign-off with a role": 43,
+    "professional or third party after a title or role": 57,
+    "non-ASCII name (accents or other scripts)": 50,
+    "name in a non-Latin script": 4,
+    "name with a particle (ap, de, van, bin, al-, O', Mc ...)": 28,
+    "name with an apostrophe (O'Dowd, Bell's)": 8,
+    "hyphenated or double-barrelled name": 94,
+    "handle without @": 12,
+    "street with an unusual suffix": 25,
+    "lower-case vehicle registration": 11,
+    "PNC ID": 7,
+    "date of birth with the month in words": 16,
+    "date of birth in brackets after an age": 12,
+    "date of birth with an ordinal (1st, 23rd)": 7,
+    "date of birth spelled out in words": 4,
+    "date of birth without a label (no DOB / born)": 21,
+    "family alias or nickname": 46,
+    "families: five or more third-party names": 24,
+    "note written all in lower case": 12,
+    "unusual street then a postcode": 17,
+    "unusual street with no postcode after it": 7,
+    "e-mail address": 5,
+    "IDVA note or MARAC summary": 9,
+    "MARAC risk summary": 4,
+    "place, estate, ward or service name (not a person)": 25,
+    "note shape: A&E / ED attendance": 3,
+    "note shape: CCTV or ASB diary log": 2,
+    "note shape: GP letter": 1,
+    "note shape: e-mail with headers": 1,
+    "note shape: chat transcript quoted in a note": 1,
+    "note shape: voicemail transcript": 1,
+    "families: two third parties with one first name": 4,
+    "note shape: minutes or meeting with three or more named speakers": 5,
+    "date of birth in ISO form (2010-07-14)": 7,
+    "date of birth as 12-Jun-1997": 4,
+    "date of birth after b. (b. 5th Sep 1994)": 4,
+    **{f"agency term outside spans: {term}": 1 for term in heldout11_styles.AGENCY_TERMS},
+}
+
+
 #: the blind sets written by sessions that never read the engine: each set's own style
 #: counter (a script beside it) and the least of each style it must keep
 BLIND_SETS = {
@@ -1262,6 +1366,7 @@ BLIND_SETS = {
     "heldout8": (heldout8_styles, HELDOUT8_STYLE_MINIMA),
     "heldout9": (heldout9_styles, HELDOUT9_STYLE_MINIMA),
     "heldout10": (heldout10_styles, HELDOUT10_STYLE_MINIMA),
+    "heldout11": (heldout11_styles, HELDOUT11_STYLE_MINIMA),
 }
 
 
