@@ -36,6 +36,8 @@ _DATE_THEN_TIME = regex.compile(
     r"(?:(?:0?[1-9]|[12]\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:19|20)?\d{2}"
     r"|(?:19|20)\d{2}[./-](?:0?[1-9]|1[0-2])[./-](?:0?[1-9]|[12]\d|3[01])) \d{1,2}[.:]?\d{2}\b")
 
+#: a country code just before a number: "+57", "(+57)", "+(370) ", "0044 "
+_COUNTRY_BEFORE = regex.compile(r"(?:\+[ ]?\(?\d{1,4}\)?|\(\+\d{1,4}\)|\b00\d{1,3})[ .-]?\Z")
 #: what says the number after it is a phone number: a phone word ("Tel", "mobile no.",
 #: "WhatsApp"), a contact field ending in a colon ("Desk:", "Home:"), someone's number, or a
 #: verb of calling with "on"/"at" ("call me on", "not answering at", "texts to")
@@ -76,6 +78,12 @@ def labelled_as_phone(text: str, start: int, end: int) -> bool:
     return bool(_LABEL_BEFORE.search(text, max(0, start - 60), start)
                 or _LABEL_AFTER.match(text, end))
 
+
+def part_of_phone(text: str, start: int, end: int) -> bool:
+    """Whether another identifier's digits at text[start:end] are a phone number's: labelled
+    as one, or right after a country code ("(+57)6086003390", "+44 943 476 5919")."""
+    return bool(labelled_as_phone(text, start, end)
+                or _COUNTRY_BEFORE.search(text, max(0, start - 8), start))
 
 
 def _digits(number: str) -> int:

@@ -506,3 +506,16 @@ NOT_PHONES = [
 def test_not_phones(redactor: Redactor, text: str, value: str) -> None:
     assert not entities_for(redactor, text, value) & {"PHONE_NUMBER"}, found(redactor, text)
 
+
+@pytest.mark.parametrize(("text", "redacted"), [
+    # a number labelled as a phone is a phone even when it is NHS-shaped ...
+    ("Fax: 6124470391", "Fax: [phone]"),
+    ("call me on 943 476 5919 after 5", "call me on [phone] after 5"),
+    ("He is now on (+57)6124470391 only", "He is now on [phone] only"),
+    # ... and an NHS number stays one
+    ("NHS no 943 476 5919", "NHS no [NHS number]"),
+    # a date and time is kept whole, not cut into a phone number
+    ("When: 2025-11-03 09:41:12", "When: 2025-11-03 09:41:12"),
+])
+def test_phone_placeholder(redactor: Redactor, text: str, redacted: str) -> None:
+    assert _redact_one(redactor, text) == redacted
