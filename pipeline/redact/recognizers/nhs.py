@@ -13,6 +13,8 @@ from pipeline.redact.recognizers.phone import part_of_phone
 #: digits joined to the match by a space or a dash: the match is part of a longer number
 _JOINED_BEFORE = re.compile(r"\d[ -]$")
 _JOINED_AFTER = re.compile(r"^[ -]\d")
+#: an NHS or CHI label just before the number: it is that number, whatever follows it
+OWN_LABEL = re.compile(r"\b(?:nhs|chi)\b[^\n\d]{0,12}$", re.IGNORECASE)
 
 
 def mod11_ok(digits: str) -> bool:
@@ -42,4 +44,5 @@ class LenientNhsRecognizer(NhsRecognizer):
         return [r for r in results
                 if not (_JOINED_BEFORE.search(text[max(0, r.start - 2):r.start])
                         or _JOINED_AFTER.match(text[r.end:r.end + 2])
-                        or part_of_phone(text, r.start, r.end))]
+                        or (part_of_phone(text, r.start, r.end)
+                            and not OWN_LABEL.search(text, max(0, r.start - 16), r.start)))]

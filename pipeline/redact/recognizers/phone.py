@@ -19,7 +19,8 @@ _SHAPE = (
     r"(?:(?:\+[ ]?\(?\d{1,4}\)?|\(\+\d{1,4}\)|\b00\d{1,3})[ .-]?)?"  # +46, +(370), (+57), 001
     r"(?:\(\d{1,5}\)[ .-]?)?"                  # area code in brackets: (579), (09290)
     r"(?:\(0\)[ .-]?)?"                        # (0) of an international number
-    r"\d{1,15}(?:(?:[ .-]|[ ]?/[ ]?)\d{1,15}){0,6}"  # digit groups; one slash at most
+    # digit groups; one slash at most, before three digits or more (not "12/01 2300")
+    r"\d{1,15}(?:(?:[ .-]|[ ]?/[ ]?(?=\d{3}))\d{1,15}){0,6}"
     r"(?:[ ]?(?i:x|ext\.?|extn\.?|extension)[ ]?\d{1,6})?"  # extension
     r"(?![\w/]|[.,]\d|:\d)"                    # not the date of "2024-03-12 14:30"
 )
@@ -54,10 +55,11 @@ _LABEL_BEFORE = regex.compile(
     r"|\banswering[ \t]+at|\b(?:messages|texts|calls|voicemails?)[ \t]+to"
     r"|\b(?:my|his|her|their|your)[ \t]+registered"
     r")[ \t]*[:#.=-]?[ \t]*(?:\r?\n[ \t]*)?\Z")
-#: a phone word after the number: "416 60 039 office", "20 44 81-Fax", "7482 9913 (mobile)"
+#: a phone word after the number, ending the phrase: "416 60 039 office", "20 44 81-Fax",
+#: "7482 9913 (mobile)"; not "10000 home visits", "20000 mobile phones"
 _LABEL_AFTER = regex.compile(
     r"[ \t]*(?:[-–(][ \t]*)?(?i:office|fax|mobile|mob|cell|home|work|landline|tel|phone|"
-    r"desk|direct)\b")
+    r"desk|direct)\b(?![ \t]*[^\W\d_])")
 #: an address's unit or a house number before the match: "Apt. 675 62314 Mellemvej"
 _UNIT_BEFORE = regex.compile(
     r"(?i:\b(?:apt|apartment|suite|ste|flat|unit|box|room|no|house|floor))\.?[ \t]*\Z")

@@ -490,6 +490,7 @@ NOT_PHONES = [
     # (text, text that must not be found as a phone; new examples, not from any corpus)
     ("Logged: 2025-11-03 09:41:12 by the duty desk", "2025-11-03 09"),
     ("Seen 14.03.2024 10.15 at the school gate", "14.03.2024 10.15"),
+    ("diary:\n03/02 2215 shouting next door", "03/02 2215"),
     ("called on 03 11 2025 about the repairs", "03 11 2025"),
     ("visit moved to 10.30-11.45 on Friday", "10.30-11.45"),
     ("the debt is now 1 250 000 pounds", "1 250 000"),
@@ -499,6 +500,7 @@ NOT_PHONES = [
     ("texted on 12 May about the meeting", "12"),
     ("case number 12345678 closed", "12345678"),
     ("Rent arrears 3450 since April", "3450"),
+    ("completed 12000 home visits this year", "12000"),
 ]
 
 
@@ -514,6 +516,8 @@ def test_not_phones(redactor: Redactor, text: str, value: str) -> None:
     ("He is now on (+57)6124470391 only", "He is now on [phone] only"),
     # ... and an NHS number stays one
     ("NHS no 943 476 5919", "NHS no [NHS number]"),
+    ("NHS no: 943 476 5919 (mobile 07700 900123)",
+     "NHS no: [NHS number] (mobile [phone])"),
     # a date and time is kept whole, not cut into a phone number
     ("When: 2025-11-03 09:41:12", "When: 2025-11-03 09:41:12"),
 ])
