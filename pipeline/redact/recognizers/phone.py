@@ -17,7 +17,7 @@ from pipeline.redact.patterns import CASE_SENSITIVE
 _SHAPE = (
     r"(?<![\w+/.,£$€¥-])(?<!\d:)"
     r"(?:(?:\+[ ]?\(?\d{1,4}\)?|\(\+\d{1,4}\)|\b00\d{1,3})[ .-]?)?"  # +46, +(370), (+57), 001
-    r"(?:\(\d{1,5}\)[ .-]?)?"                  # area code in brackets: (579), (09290)
+    r"(?:\(\d{1,5}\)[ ./-]?)?"                 # area code in brackets: (579), (09290), (74)/
     r"(?:\(0\)[ .-]?)?"                        # (0) of an international number
     # digit groups; one slash at most, before three digits or more (not "12/01 2300")
     r"\d{1,15}(?:(?:[ .-]|[ ]?/[ ]?(?=\d{3}))\d{1,15}){0,6}"
@@ -25,6 +25,7 @@ _SHAPE = (
     r"(?![\w/]|[.,]\d|:\d)"                    # not the date of "2024-03-12 14:30"
 )
 _EXTENSION = regex.compile(r"[ ]?(?i:x|ext\.?|extn\.?|extension)[ ]?\d{1,6}$")
+_EXTENSION_AFTER = regex.compile(r"[ ]?(?i:x|ext\.?|extn\.?|extension)[ ]?\d{1,6}\b")
 #: a date, a time range or a range of years is not a phone number: 12.03.2024, 2024-03-12,
 #: 12 03 2024, 10.30-11.45, 2019-2020
 _NOT_PHONE = regex.compile(
@@ -83,9 +84,11 @@ def labelled_as_phone(text: str, start: int, end: int) -> bool:
 
 def part_of_phone(text: str, start: int, end: int) -> bool:
     """Whether another identifier's digits at text[start:end] are a phone number's: labelled
-    as one, or right after a country code ("(+57)6086003390", "+44 943 476 5919")."""
+    as one, right after a country code ("(+57)6086003390", "+44 943 476 5919") or before an
+    extension ("349-823-5311 x476")."""
     return bool(labelled_as_phone(text, start, end)
-                or _COUNTRY_BEFORE.search(text, max(0, start - 8), start))
+                or _COUNTRY_BEFORE.search(text, max(0, start - 8), start)
+                or _EXTENSION_AFTER.match(text, end))
 
 
 def _digits(number: str) -> int:

@@ -459,6 +459,7 @@ PHONE_SHAPES = [
     # an area code of five digits in brackets; an area code after a slash
     ("aunt's landline (05231) 47290 in Germany", "(05231) 47290"),
     ("grandmother's number 06-1/345 6721 (Hungary)", "06-1/345 6721"),
+    ("old landline (52)/613-4470, no answer", "(52)/613-4470"),
     ("left a number 72/481-5530 with reception", "72/481-5530"),
     # a long last group; an extension of five digits on a 13-digit number
     ("tried the office on +64 9 4127783 twice", "+64 9 4127783"),
@@ -514,6 +515,7 @@ def test_not_phones(redactor: Redactor, text: str, value: str) -> None:
     ("Fax: 6124470391", "Fax: [phone]"),
     ("call me on 943 476 5919 after 5", "call me on [phone] after 5"),
     ("He is now on (+57)6124470391 only", "He is now on [phone] only"),
+    ("Left 943-476-5919 x215 for the duty team", "Left [phone] for the duty team"),
     # ... and an NHS number stays one
     ("NHS no 943 476 5919", "NHS no [NHS number]"),
     ("NHS no: 943 476 5919 (mobile 07700 900123)",
