@@ -41,8 +41,8 @@ _DATE_THEN_TIME = regex.compile(
 #: a country code just before a number: "+57", "(+57)", "+(370) ", "0044 "
 _COUNTRY_BEFORE = regex.compile(r"(?:\+[ ]?\(?\d{1,4}\)?|\(\+\d{1,4}\)|\b00\d{1,3})[ .-]?\Z")
 #: what says the number after it is a phone number: a phone word ("Tel", "mobile no.",
-#: "WhatsApp"), a contact field ending in a colon ("Desk:", "Home:"), someone's number, or a
-#: verb of calling with "on"/"at" ("call me on", "not answering at", "texts to")
+#: "WhatsApp"), a contact field ending in a colon ("Desk:", "Home:", "M:"), someone's number,
+#: or a verb of calling with "on"/"at" ("call me on", "not answering at", "texts to")
 _LABEL_BEFORE = regex.compile(
     r"(?i:"
     r"\b(?:tel(?:ephone)?|phone|mob(?:ile)?|cell(?:phone)?|landline|fax|whats[ ]?app|"
@@ -55,6 +55,7 @@ _LABEL_BEFORE = regex.compile(
     r"(?:[ \t]+[\w'’]+){0,3}?[ \t]+(?:on|at)"
     r"|\banswering[ \t]+at|\b(?:messages|texts|calls|voicemails?)[ \t]+to"
     r"|\b(?:my|his|her|their|your)[ \t]+registered"
+    r"|\b(?:tlf|tfn)\b|(?-i:\b[TMFHW])(?=[ \t]*:)"  # a signature's "T: ...", "M: ..."
     r")[ \t]*[:#.=-]?[ \t]*(?:\r?\n[ \t]*)?\Z")
 #: a phone word after the number, ending the phrase: "416 60 039 office", "20 44 81-Fax",
 #: "7482 9913 (mobile)"; not "10000 home visits", "20000 mobile phones"

@@ -474,6 +474,7 @@ PHONE_SHAPES = [
     ("Nan is not answering at 46173320", "46173320"),
     ("stop sending texts to 9341 5520", "9341 5520"),
     ("his number is 7341 552", "7341 552"),
+    ("Kind regards\nA. Duty Worker\nM: 481 22 907", "481 22 907"),
     # a phone word after the number
     ("88 41 72 10 (mobile), ring after 6", "88 41 72 10"),
     ("61443902 home", "61443902"),
