@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from pipeline.redact.recognizers.nhs import mod11_ok
+from pipeline.redact.recognizers.nhs import OWN_LABEL, mod11_ok
+from pipeline.redact.recognizers.phone import part_of_phone
 
 
 class ScottishChiRecognizer(PatternRecognizer):
@@ -26,3 +28,12 @@ class ScottishChiRecognizer(PatternRecognizer):
     def validate_result(self, pattern_text: str) -> bool | None:
         digits = "".join(c for c in pattern_text if c.isdigit())
         return True if mod11_ok(digits) else None
+
+    def analyze(self, text: str, entities: list[str],
+                nlp_artifacts: NlpArtifacts | None = None,
+                regex_flags: int | None = None) -> list[RecognizerResult]:
+        """CHI numbers, but not a phone number's digits ("Tel: 0101011234")."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [r for r in results
+                if not part_of_phone(text, r.start, r.end)
+                or OWN_LABEL.search(text, max(0, r.start - 16), r.start)]

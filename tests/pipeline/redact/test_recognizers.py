@@ -446,3 +446,83 @@ def _redact_one(redactor: Redactor, text: str, keep: tuple[str, ...] = ()) -> st
 def test_dates_after_names(redactor: Redactor, text: str, keep: tuple[str, ...],
                            redacted: str) -> None:
     assert _redact_one(redactor, text, keep) == redacted
+
+
+PHONE_SHAPES = [
+    # (text, number that must be found as a phone; new examples, not from any corpus)
+    # a country code before an unbroken run, in brackets, or with a (0) and a long group
+    ("mum's sister rings from +3725123498 most days", "+3725123498"),
+    ("Her uncle's number abroad: (+48)612345987", "(+48)612345987"),
+    ("new number +(371) 26473915 since May", "+(371) 26473915"),
+    ("landlord in Vienna on +43 (0) 5412 3345987", "+43 (0) 5412 3345987"),
+    ("dad's work line +49(0) 7612 55431", "+49(0) 7612 55431"),
+    # an area code of five digits in brackets; an area code after a slash
+    ("aunt's landline (05231) 47290 in Germany", "(05231) 47290"),
+    ("grandmother's number 06-1/345 6721 (Hungary)", "06-1/345 6721"),
+    ("old landline (52)/613-4470, no answer", "(52)/613-4470"),
+    ("left a number 72/481-5530 with reception", "72/481-5530"),
+    # a long last group; an extension of five digits on a 13-digit number
+    ("tried the office on +64 9 4127783 twice", "+64 9 4127783"),
+    ("switchboard 001-612-447-0391x20417 for the clinic", "001-612-447-0391x20417"),
+    ("her direct line 612.447.0391 ext. 2041", "612.447.0391 ext. 2041"),
+    # a labelled number of any length or shape
+    ("Tel: 40 77 31", "40 77 31"),
+    ("Mobile:\n73415529", "73415529"),
+    ("Fax: 6124470391", "6124470391"),
+    ("WhatsApp 77 213 904", "77 213 904"),
+    ("call her on 734155 after school", "734155"),
+    ("Nan is not answering at 46173320", "46173320"),
+    ("stop sending texts to 9341 5520", "9341 5520"),
+    ("his number is 7341 552", "7341 552"),
+    ("Kind regards\nA. Duty Worker\nM: 481 22 907", "481 22 907"),
+    # a phone word after the number
+    ("88 41 72 10 (mobile), ring after 6", "88 41 72 10"),
+    ("61443902 home", "61443902"),
+    ("77 41 390-Fax", "77 41 390"),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), PHONE_SHAPES)
+def test_phone_shapes_found(redactor: Redactor, text: str, value: str) -> None:
+    assert entities_for(redactor, text, value) & {"PHONE_NUMBER", "UK_PHONE"}, \
+        found(redactor, text)
+
+
+NOT_PHONES = [
+    # (text, text that must not be found as a phone; new examples, not from any corpus)
+    ("Logged: 2025-11-03 09:41:12 by the duty desk", "2025-11-03 09"),
+    ("Seen 14.03.2024 10.15 at the school gate", "14.03.2024 10.15"),
+    ("diary:\n03/02 2215 shouting next door", "03/02 2215"),
+    ("called on 03 11 2025 about the repairs", "03 11 2025"),
+    ("visit moved to 10.30-11.45 on Friday", "10.30-11.45"),
+    ("the debt is now 1 250 000 pounds", "1 250 000"),
+    ("staying at Apt. 412 88031 Lindenweg", "412 88031"),
+    ("advised to phone 999 or 101 if he returns", "999"),
+    ("mum rang at 0930 and again at 1415", "0930"),
+    ("texted on 12 May about the meeting", "12"),
+    ("case number 12345678 closed", "12345678"),
+    ("Rent arrears 3450 since April", "3450"),
+    ("completed 12000 home visits this year", "12000"),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), NOT_PHONES)
+def test_not_phones(redactor: Redactor, text: str, value: str) -> None:
+    assert not entities_for(redactor, text, value) & {"PHONE_NUMBER"}, found(redactor, text)
+
+
+@pytest.mark.parametrize(("text", "redacted"), [
+    # a number labelled as a phone is a phone even when it is NHS-shaped ...
+    ("Fax: 6124470391", "Fax: [phone]"),
+    ("call me on 943 476 5919 after 5", "call me on [phone] after 5"),
+    ("He is now on (+57)6124470391 only", "He is now on [phone] only"),
+    ("Left 943-476-5919 x215 for the duty team", "Left [phone] for the duty team"),
+    # ... and an NHS number stays one
+    ("NHS no 943 476 5919", "NHS no [NHS number]"),
+    ("NHS no: 943 476 5919 (mobile 07700 900123)",
+     "NHS no: [NHS number] (mobile [phone])"),
+    # a date and time is kept whole, not cut into a phone number
+    ("When: 2025-11-03 09:41:12", "When: 2025-11-03 09:41:12"),
+])
+def test_phone_placeholder(redactor: Redactor, text: str, redacted: str) -> None:
+    assert _redact_one(redactor, text) == redacted
