@@ -159,6 +159,15 @@ _CLAUSE_OPENERS = frozenset({"and", "but", "then", "that", "cos", "coz", "becaus
                              "now", "apparently"})
 #: a gap that joins two items of a list, quotes allowed ('Leon and "tadpole"', "lee, chalky")
 _LIST_GAP = regex.compile(r"[\"“”‘’']?(?:[ \t]*,[ \t]*|[ \t]+(?:and|&|n|or)[ \t]+)[\"“”‘’']?")
+#: the rest of a quoted nickname, one or two more words, up to its closing quote
+_QUOTE_REST = regex.compile(r"((?:[ \t]+[\p{L}][\p{L}\p{M}'’-]*){1,2})(?=[\"”’'])")
+_OPEN_QUOTES = frozenset("\"“‘'")
+#: stop words that are no content word of a street name ("brick top", "big dunc")
+_FUNCTION_WORDS = STOP_WORDS - {"top", "bottom", "front", "back", "side", "big", "full",
+                                "last", "first", "mine"}
+#: two or three quoted lower-case words ('"brick top"')
+_QUOTED_WORDS = regex.compile(
+    r"(?<=[ \t])[\"“‘']((?:\p{Ll}[\p{Ll}'’-]*)(?:[ \t]\p{Ll}[\p{Ll}'’-]*){1,2})[\"”’'](?![\p{L}])")
 #: a bracket opening after a word
 _OPEN_BRACKET = regex.compile(r"[\"”’']?[ \t]*\([ \t]*")
 #: the word after a word, past a closing quote
@@ -461,6 +470,14 @@ class DenyByDefault:
             prev = _PREV.search(text, 0, m.start())
             if prev is not None and prev.group(1).casefold() in self._relations:
                 out.append((*m.span(1), False))  # 'his mate "moth" kicked'
+        # two or three quoted lower-case words after a relation, none a function word: a
+        # street name ('Associate "brick top".'; not 'friend "from school"', 'son "works
+        # too much"'; issue 11, heldout10 class)
+        for m in _QUOTED_WORDS.finditer(text):
+            prev = _PREV.search(text, max(0, m.start() - 30), m.start())
+            if (prev is not None and prev.group(1).casefold() in self._relations
+                    and not any(w in _FUNCTION_WORDS for w in m.group(1).split())):
+                out.append((*m.span(1), False))
         quoted = {q.group(1).casefold() for q in _BRACKET_QUOTE.finditer(text)} | {
             (q.group(1) or q.group(2) or "").strip().casefold() for q in _QUOTED.finditer(text)}
         for m in _BRACKET_WORD.finditer(text):
@@ -954,6 +971,16 @@ class DenyByDefault:
             return self.vocab.namey(f) or not self.vocab.ordinary(f)
 
         lower_name = text[start:end].islower()
+        # a name found in part inside a short quoted nickname takes the rest of the quote
+        # ('"Brick Top"' from "Brick", "BRICK TOP"; issue 11, heldout10 class)
+        rest = _QUOTE_REST.match(text, end)
+        if (rest is not None and text[max(0, start - 1):start] in _OPEN_QUOTES
+                and free(rest.start(1), rest.end(1)) and all(
+                    w[:1].isupper() and (w.isupper() == text[start:end].isupper())
+                    for w in rest.group(1).split())):
+            # written like the name, every word capitalised or all in capitals: not speech
+            # quoted after a name ('"Jack did it"', '"Crystal from upstairs"')
+            end = rest.end(1)
         for _ in range(3):
             m = _NEXT.match(text, end)
             if m is None or not free(m.start(1), m.end(1)):
