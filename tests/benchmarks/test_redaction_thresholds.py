@@ -53,11 +53,12 @@ KNOWN_COLLISIONS = {"corpus.jsonl": 0, "heldout.jsonl": 0, "heldout2.jsonl": 0,
 #: Pairs of different people given one pseudonym by the set author's same_person key (a
 #: lone first name or surname linked to the one full name with it, which the author says is
 #: someone else): pinned, so a change that adds one fails here. heldout7 had 4 when it was
-#: scored blind; heldout8 had 5, all five the key's own omissions (one person named in full
+#: scored blind (heldout5 had 4, now 3: a lone surname said to be a relative "of" someone
+#: stays apart); heldout8 had 5, all five the key's own omissions (one person named in full
 #: and then by one name: the key now lists both forms together); heldout9 had none; heldout10
 #: had 4 (now 3: a lone surname the text says is "no relation" stays apart; and 2 by the
 #: word rule, a handle joined to its owner's name, now 0).
-KNOWN_KEY_COLLISIONS = {"heldout4.jsonl": 0, "heldout5.jsonl": 4, "heldout6.jsonl": 2,
+KNOWN_KEY_COLLISIONS = {"heldout4.jsonl": 0, "heldout5.jsonl": 3, "heldout6.jsonl": 2,
                         "heldout7.jsonl": 3, "heldout8.jsonl": 0, "heldout9.jsonl": 0,
                         "heldout10.jsonl": 3}
 
