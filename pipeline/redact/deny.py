@@ -28,7 +28,9 @@ _WORD = regex.compile(
 #: online handles without an @: "NightOwl_42", "lil.zee", "kaiboi99", "xX_Dre_Xx"
 _HANDLE = regex.compile(
     r"(?<![\w@./:\\-])(?:"
-    r"[\p{L}\p{N}]*\p{L}[\p{L}\p{N}]*_[\p{L}\p{N}_]*"          # underscore
+    # two dotted words then a number: "khalid.bs.97", "lil.zee.07" (not "approx.3")
+    r"\p{Ll}{2,}\d*\.\p{Ll}[\p{Ll}\d_]*\.\d{1,4}"
+    r"|[\p{L}\p{N}]*\p{L}[\p{L}\p{N}]*_[\p{L}\p{N}_]*"          # underscore
     r"|\p{Ll}{2,}\d*(?:\.\p{Ll}{2,}\d*)+"                        # dotted lower case
     # dotted, with digits, short pieces or underscores anywhere ("moosey.b7", "m0th.vibes",
     # "lil.zee.x", "wes.sharp_"): three letters in a row somewhere, not a file name or a
@@ -133,6 +135,47 @@ _SIGNED_BY = regex.compile(
     r"((?:\p{L}\.[ \t]*){0,2}\p{L}[\p{L}\p{M}'’-]+(?:[ \t]+\p{L}[\p{L}\p{M}'’-]+)?)"
     r"(?=[ \t]*(?:[,.;:()\n]|$))")
 _SLOT_BEFORE = frozenset({"with", "and", "of", "to", "from", "by", "called", "named", "re"})
+#: verbs only a person is the subject of: a rare word before one at the start of a clause is
+#: a name ("crumpet told her", "chalky texted"), as "mould is back" is not (issue 11)
+_PERSON_ONLY_VERBS = frozenset({
+    "told", "tells", "says", "said", "wants", "wanted", "threatens", "threatened", "texted",
+    "texts", "messaged", "messages", "rang", "rings", "phoned", "knows", "knew", "owes",
+    "owed", "sells", "sold", "deals", "dealt", "gave", "gives", "punched", "punches",
+    "kicked", "kicks", "stabbed", "attacked", "shouted", "shouts", "drives", "drove",
+    "lives", "lived", "stays", "stayed", "visits", "visited", "collects", "collected",
+    "promised", "promises", "asked", "asks", "admitted", "denied", "lied", "laughed",
+    "grabbed", "pushed", "slapped", "bullies", "bullied", "groomed", "recruited"})
+#: verbs any noun is the subject of ("ketamine was found", "methadone has run out"): a word
+#: the dictionary does not know is a name before the other name verbs only ("dessie runs it")
+_ANY_SUBJECT_VERBS = frozenset({
+    "is", "was", "are", "were", "be", "been", "has", "had", "have", "gets", "got", "comes",
+    "came", "goes", "went", "keeps", "kept", "takes", "took", "makes", "made", "left",
+    "leaves", "does", "did", "hurt", "hurts", "sits", "sat", "waits", "brings", "brought",
+    "will", "would", "can", "could", "should", "must", "might", "remains", "remained",
+    "appeared", "became", "returned", "provided", "stated", "reported", "confirmed"})
+#: words that open a clause before its subject ("and crumpet told", "says that chalky ...")
+_CLAUSE_OPENERS = frozenset({"and", "but", "then", "that", "cos", "coz", "because", "so",
+                             "when", "if", "while", "after", "before", "until", "since",
+                             "now", "apparently"})
+#: a gap that joins two items of a list, quotes allowed ('Leon and "tadpole"', "lee, chalky")
+_LIST_GAP = regex.compile(r"[\"“”‘’']?(?:[ \t]*,[ \t]*|[ \t]+(?:and|&|n|or)[ \t]+)[\"“”‘’']?")
+#: the rest of a quoted nickname, one or two more words, up to its closing quote
+_QUOTE_REST = regex.compile(r"((?:[ \t]+[\p{L}][\p{L}\p{M}'’-]*){1,2})(?=[\"”’'])")
+_OPEN_QUOTES = frozenset("\"“‘'")
+#: stop words that are no content word of a street name ("brick top", "big dunc")
+_FUNCTION_WORDS = STOP_WORDS - {"top", "bottom", "front", "back", "side", "big", "full",
+                                "last", "first", "mine"}
+#: two or three quoted lower-case words ('"brick top"')
+_QUOTED_WORDS = regex.compile(
+    r"(?<=[ \t])[\"“‘']((?:\p{Ll}[\p{Ll}'’-]*)(?:[ \t]\p{Ll}[\p{Ll}'’-]*){1,2})[\"”’'](?![\p{L}])")
+#: a bracket opening after a word
+_OPEN_BRACKET = regex.compile(r"[\"”’']?[ \t]*\([ \t]*")
+#: the word after a word, past a closing quote
+_NEXT_PAST_QUOTE = regex.compile(r"[\"”’']?[ \t]([\p{Ll}]+)")
+#: a person's relation after "and": "chalky and her brother lee"
+_AND_RELATION = regex.compile(
+    r"[\"”’']?[ \t]+(?:and|&)[ \t]+(?:his|her|their|my|your|our)[ \t]+(\p{Ll}+)"
+    r"(?:[ \t]+(\p{Ll}+))?")
 _PERSON_NEXT = frozenset({"who", "on", "and", "was", "is", "has", "had", "says", "said", "came",
                           "turned", "told", "gave", "keeps", "wants", "picked", "lives"})
 _CAP_NEXT = regex.compile(r"[ \t]+\p{Lu}")
@@ -392,7 +435,8 @@ class DenyByDefault:
                           and not self.vocab.ordinary(folded)
                           and not self.vocab.dictionary_word(folded)
                           and free(words[i - 1].start(), s))
-            if self._suspect(text, words, i, runs) or self._signs_off(text, words, i):
+            if (self._suspect(text, words, i, runs) or self._signs_off(text, words, i)
+                    or (word.islower() and self._lower_person_place(text, words, i, taken))):
                 found.append((words[i - 1].start() if kept_first else s, e))
             elif kept_first:
                 found.append((words[i - 1].start(), e))
@@ -426,6 +470,14 @@ class DenyByDefault:
             prev = _PREV.search(text, 0, m.start())
             if prev is not None and prev.group(1).casefold() in self._relations:
                 out.append((*m.span(1), False))  # 'his mate "moth" kicked'
+        # two or three quoted lower-case words after a relation, none a function word: a
+        # street name ('Associate "brick top".'; not 'friend "from school"', 'son "works
+        # too much"'; issue 11, heldout10 class)
+        for m in _QUOTED_WORDS.finditer(text):
+            prev = _PREV.search(text, max(0, m.start() - 30), m.start())
+            if (prev is not None and prev.group(1).casefold() in self._relations
+                    and not any(w in _FUNCTION_WORDS for w in m.group(1).split())):
+                out.append((*m.span(1), False))
         quoted = {q.group(1).casefold() for q in _BRACKET_QUOTE.finditer(text)} | {
             (q.group(1) or q.group(2) or "").strip().casefold() for q in _QUOTED.finditer(text)}
         for m in _BRACKET_WORD.finditer(text):
@@ -469,6 +521,57 @@ class DenyByDefault:
                     and text[prev.end():words[k].start()] in (" ", "\t")):
                 return True
         return False
+
+    def _lower_person_place(self, text: str, words: list[regex.Match[str]], i: int,
+                            taken: Sequence[tuple[int, int]]) -> bool:
+        """A rarer lower-case word, quoted or not, where only a person stands (issue 11,
+        heldout10 class): the subject of a verb only a person does at the start of a clause
+        ("crumpet told duarte", '"toffee" named by'; any name verb for a word the
+        dictionary does not know: "dessie runs it"), an item of a list with a name or a
+        relation ('Leon and "tadpole".', "chalky and her brother lee"), or a word opening a
+        sentence before a bracketed name ("lolly (Blessing Iwu, 14)")."""
+        m = words[i]
+        folded = m.group().casefold()
+        vocab = self.vocab
+        if (len(folded) < 3 or folded in STOP_WORDS or folded in self._explained
+                or folded in self._roles or folded in self._relations
+                or folded in self._name_verbs or folded in self._abbreviations
+                or folded in self._lower_abbreviations or folded in self._known
+                or vocab.ordinary(folded) or vocab.zipf(folded) >= vocab.rules.ordinary_zipf):
+            return False
+        known = vocab.dictionary_word(folded)
+        if known and folded.endswith(("ing", "ed", "ly", "ness", "ment", "tion", "sion")):
+            return False
+        opens = _sentence_start(text, m.start())
+        prev = words[i - 1] if i > 0 else None
+        if not opens and prev is not None and prev.group().casefold() in _CLAUSE_OPENERS:
+            opens = text[prev.end():m.start()].strip("\"“‘' \t") == ""
+        nxt = _NEXT_PAST_QUOTE.match(text, m.end())
+        if opens and nxt is not None:
+            verb = nxt.group(1)
+            if verb in _PERSON_ONLY_VERBS or (not known and verb in self._name_verbs
+                                              and verb not in _ANY_SUBJECT_VERBS):
+                return True
+        # a list with a name: joined by "and" on one side, or by commas on both ("Amy
+        # Cole, overheard" is a name and a clause, not a list)
+        names = [(a, b) for a, b in taken if text[a:a + 1].isalpha()]
+        before = next((g for g in _LIST_GAP.finditer(text, max(0, m.start() - 12), m.start())
+                       if g.end() == m.start()), None)
+        after = _LIST_GAP.match(text, m.end())
+        left = before is not None and any(b == before.start() for _, b in names)
+        right = after is not None and any(a == after.end() for a, _ in names)
+        if (left and "," not in before.group()) or (right and "," not in after.group()):  # type: ignore[union-attr]
+            return True  # 'youths incl Leon and "tadpole"', "chalky and Lee"
+        if (left or right) and before is not None and after is not None:
+            return True  # "Kai, tadpole, Leon"
+        rel = _AND_RELATION.match(text, m.end())
+        if rel is not None and (rel.group(1) in self._relations
+                                or rel.group(2) in self._relations):
+            return True  # "chalky and her brother lee", "and his older brother"
+        bracket = _OPEN_BRACKET.match(text, m.end())
+        # a sentence opening with the word, then a bracket opening with a name
+        return opens and bracket is not None and any(
+            a == bracket.end() for a, _ in names)  # "lolly (Blessing Iwu, 14)"
 
     def _name_slot(self, text: str, words: list[regex.Match[str]], i: int) -> bool:
         """Where a person's name stands: in brackets after a word ("conor (rafferty)"),
@@ -868,6 +971,16 @@ class DenyByDefault:
             return self.vocab.namey(f) or not self.vocab.ordinary(f)
 
         lower_name = text[start:end].islower()
+        # a name found in part inside a short quoted nickname takes the rest of the quote
+        # ('"Brick Top"' from "Brick", "BRICK TOP"; issue 11, heldout10 class)
+        rest = _QUOTE_REST.match(text, end)
+        if (rest is not None and text[max(0, start - 1):start] in _OPEN_QUOTES
+                and free(rest.start(1), rest.end(1)) and all(
+                    w[:1].isupper() and (w.isupper() == text[start:end].isupper())
+                    for w in rest.group(1).split())):
+            # written like the name, every word capitalised or all in capitals: not speech
+            # quoted after a name ('"Jack did it"', '"Crystal from upstairs"')
+            end = rest.end(1)
         for _ in range(3):
             m = _NEXT.match(text, end)
             if m is None or not free(m.start(1), m.end(1)):
@@ -917,6 +1030,20 @@ class DenyByDefault:
                 # a capitalised word mid-sentence just before a name is part of it ("by
                 # Elle Sandström"), unless a title, a role or another explained word
                 start = before.start(1)
+        # a particle just before the surname is part of it, written in lower case or, before
+        # a surname in capitals, in capitals too: "BIN SALEM, Khalid", "DE SOUZA", "ap
+        # Hywel" (issue 11, heldout10 class)
+        for _ in range(2):
+            first = text[start:end].split(maxsplit=1)[0] if text[start:end].strip() else ""
+            before = _PREV.search(text, max(0, start - 20), start)
+            if (before is None or not first[:1].isupper()
+                    or not free(before.start(1), before.end(1))):
+                break
+            word = before.group(1)
+            if word.casefold() not in self._particles or not (
+                    word.islower() or (word.isupper() and first.isupper())):
+                break
+            start = before.start(1)
         # the rest of a hyphenated name: "Tyler-[James]'s", "[Mbeki]-Shaw"
         left = _HYPHEN_LEFT.search(text, max(0, start - 40), start)
         if left is not None and free(left.start(), start) and self._hyphen_part(

@@ -132,6 +132,10 @@ class KeepList:
         without accents and as written ("aydin" and "aydın")."""
         return frozenset(t for person in self._people for t in person) | self._written
 
+    def is_alias(self, token: str) -> bool:
+        """A one-word roster entry (an alias the family is called by: "Jayjay", "Oz")."""
+        return token in self._aliases
+
     def first_names_of(self, surname: str) -> frozenset[str]:
         """The first names of the kept people with this surname (case-folded, no accents)."""
         return frozenset(first for first, last in self._full if last == surname)
@@ -175,6 +179,8 @@ class Mention:
     tokens: tuple[str, ...]
     #: a relative of this person is mentioned right after them ("Mads's dad")
     kin: bool = False
+    #: the text says right after it that this is no relative ("mr beevers -- no relation")
+    unrelated: bool = False
 
 
 @dataclass
@@ -200,8 +206,9 @@ def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
     Full names match on (first, last) token. A single-word mention joins the one full name
     whose surname (else first name) it equals; if several match it stays a person of its own,
     since guessing could merge two people. So does a lone surname when the person with it
-    has a relative mentioned ("Mads's dad": another Sørensen), and a first name with a
-    surname's initial ("Connor V") joins only a full name with that initial.
+    has a relative mentioned ("Mads's dad": another Sørensen), and a lone name the text
+    says is no relation ("mr beevers -- no relation"); a first name with a surname's initial
+    ("Connor V") joins only a full name with that initial.
     """
     ordered = sorted(mentions, key=lambda m: (m.key, m.start, m.end))
     people: dict[tuple[str, ...], _Person] = {}
@@ -248,6 +255,8 @@ def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
         match = by_surname if by_surname else by_first
         if by_surname and any(id(p) in shared for p in by_surname):
             match = []  # "Sørensen" may be Mads Sørensen or his dad
+        if m.unrelated:
+            match = []  # "mr beevers -- no relation": not the one Beevers named in full
         if len(match) == 1:
             match[0].mentions.append(m)
             match[0].first_seen = min(match[0].first_seen, (m.key, m.start))

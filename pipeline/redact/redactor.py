@@ -80,6 +80,14 @@ _LAST_WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’-]*\Z")
 #: a name in police style just before: an ALL-CAPS surname, then maybe a comma and a forename
 _POLICE_NAME = regex.compile(r"(?<![\p{L}'’-])\p{Lu}{2,}[\p{Lu}'’-]*(?:,?[ \t]+\p{Lu}[\p{L}'’-]*)?\Z")
 #: a relative who may share the surname, right after a person ("Mads's dad")
+#: "mr beevers -- no relation", "SMITH (no relation)", "Mr Lau (father of the worker)": a
+#: lone name said to be someone else than the person of that name (issue 11, heldout10
+#: class)
+_NO_RELATION = regex.compile(
+    r"[ \t]*(?:[,(\-\u2013\u2014:;][ \t]*){0,3}(?i:no[ \t]+relation|not[ \t]+related|"
+    r"unrelated|no[ \t]+relative|(?:father|mother|dad|mum|brother|sister|son|daughter|uncle|"
+    r"aunt|auntie|wife|husband|grandfather|grandmother|grandad|nan|cousin|stepfather|"
+    r"stepmother)[ \t]+of)\b")
 _KIN_AFTER = regex.compile(r"['’]s?[ \t]+(?:dad|father|mum|mother|brother|sister|son|daughter|"
                            r"uncle|aunt|auntie|grandad|grandfather|nan|grandmother|cousin|"
                            r"stepdad|stepmum|wife|husband|parents|family)\b", regex.IGNORECASE)
@@ -558,7 +566,8 @@ class Redactor(NameSpans):
                     key=item.key, item_id=item.item_id, agency=item.agency, start=s.start,
                     end=s.end, surface=item.text[s.start:s.end],
                     tokens=self._with_family_surname(item.text, s, keep),
-                    kin=_KIN_AFTER.match(item.text, s.end) is not None))
+                    kin=_KIN_AFTER.match(item.text, s.end) is not None,
+                    unrelated=_NO_RELATION.match(item.text, s.end) is not None))
         fmt = self.settings.pseudonyms
         by_span: dict[tuple[str, int], str] = {}
         mentions: list[ThirdPartyMention] = []

@@ -28,6 +28,15 @@ HANDLE = "SocialHandleRecognizer"
 #: capitals-first police log a comma ("MOURA, THIAGO")
 _JOIN_GAP = re.compile(r"[ \t]+|,[ \t]*")
 _NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
+#: the word after a word, past a closing quote ('"toffee" named by'), and the word before
+_AFTER_QUOTE = re.compile(r"[\"”’']?[ \t]+([a-z]+)")
+_BEFORE_QUOTE = re.compile(r"(?<![\w'’-])([a-z]+)[ \t]+[\"“‘']?$")
+#: words a person's name follows: "in with tadpole", "leon and 'noodle'", "incl kipper"
+_PERSON_BEFORE = frozenset({"with", "and", "from", "by", "incl", "including", "re", "told",
+                            "tell", "tells", "named", "called", "aka", "owes", "off", "w"})
+#: verbs a nickname is the subject of besides the rules' subject verbs ("noodle will come")
+_PERSON_AUXILIARIES = frozenset({"will", "would", "can", "could", "might", "should", "must",
+                                 "wont", "cant", "doesnt", "didnt", "isnt", "wasnt"})
 _QUOTES = frozenset("\"“‘'")
 #: after a surname, words that make it the family's ("the WONG children")
 _FAMILY_WORDS = frozenset({"children", "family", "families", "household", "kids", "siblings",
@@ -111,6 +120,7 @@ class NameSpans:
         self._role_titles = frozenset(w for w in names.role_titles if not w.isupper())
         #: one-word relations, never the first word of a name ("Twin Taiwo", "Cousin Lee")
         self._relations = frozenset(w.casefold() for w in names.relation_words if " " not in w)
+        self._speech_verbs = frozenset(w.casefold() for w in names.speech_verbs)
         self._months = frozenset({"may", "june", "april", "august"})
         #: tokens never spread to other mentions: they are places or ordinary words
         self._not_spread = (frozenset(w.casefold() for w in names.not_names)
@@ -149,7 +159,11 @@ class NameSpans:
         runs: list[tuple[int, int]] = []  # [first, last] word indices of each kept run
         for i, kind in enumerate(kinds):
             if kind == "kept":
-                if runs and runs[-1][1] == i - 1:
+                # a bracket between two kept words parts two names ("Cathy (Cathal)": an
+                # alias and the name it stands for; issue 11, heldout10 class), a comma does
+                # not ("ADEYEMI-CLARKE, Daniel")
+                if runs and runs[-1][1] == i - 1 and not any(
+                        c in "()[]" for c in text[words[i - 1][1]:words[i][0]]):
                     runs[-1] = (runs[-1][0], i)
                 else:
                     runs.append((i, i))
@@ -163,7 +177,12 @@ class NameSpans:
             run_tokens = self._normaliser.tokens(text[words[a][0]:words[b][1]])
             whole = len(run_tokens) >= 2 and keep.keeps(run_tokens)
             neighbours = [words[i] for i in (a - 1, b + 1) if 0 <= i < len(words)]
-            if not whole and any(self._name_like(text[s:e]) for s, e in neighbours):
+            # a roster alias that is no gazetteer first name ("Jayjay", "Tymo") is the
+            # family member's even next to another name ("tell Jayjay Winston wants him")
+            alias = (a == b and len(run_tokens) == 1 and keep.is_alias(run_tokens[0])
+                     and run_tokens[0] not in self._first_names)
+            if not whole and not alias and any(
+                    self._name_like(text[s:e]) for s, e in neighbours):
                 return [span]  # the kept word may be part of another person's name
         out = []
         i = 0
@@ -288,6 +307,9 @@ class NameSpans:
         kept = keep.tokens()
         singles: set[str] = set()
         lower: set[str] = set()  # also spread when written in lower case ("breda", "gav")
+        #: nicknames that are rarer words: spread in lower case where a person stands
+        #: ("'Noodle'" -> "noodle will come for it", not "a noodle bar"; issue 11)
+        nicknames: set[str] = set()
         #: third parties' surnames: spread in lower case only into a note written in lower
         #: case ("cannon not in" after "Dean Cannon" elsewhere; issue 11)
         surnames: set[str] = set()
@@ -337,6 +359,10 @@ class NameSpans:
                                                   or toks[0] in self._first_names):
                         continue  # a lone word only spaCy tagged may be an ordinary word
                     singles.add(toks[0])
+                    if ((quoted or s.context) and len(toks[0]) > 2
+                            and toks[0] not in STOP_WORDS and toks[0] not in self._word_names
+                            and not self._frequent_token(toks[0])):
+                        nicknames.add(toks[0])
                     if (toks[0] not in self._word_names and toks[0] not in STOP_WORDS
                             and not piece and not self._ordinary_token(toks[0])
                             and (quoted or (len(s.tokens) >= 2 and toks[0] == s.tokens[0])
@@ -365,7 +391,7 @@ class NameSpans:
                     # a note in lower case but for the names and addresses found in it
                     lower_note = _lower_case_note(item.text, [(x.start, x.end) for x in current])
                 if not self._spread_ok(item.text, start, end, lower,
-                                       surnames if lower_note else frozenset()):
+                                       surnames if lower_note else frozenset(), nicknames):
                     continue
                 tokens = self._normaliser.tokens(item.text[start:end])
                 if not tokens or keep.keeps(tokens):
@@ -476,7 +502,8 @@ class NameSpans:
         return False
 
     def _spread_ok(self, text: str, start: int, end: int, lower: set[str],
-                   surnames: set[str] | frozenset[str] = frozenset()) -> bool:
+                   surnames: set[str] | frozenset[str] = frozenset(),
+                   nicknames: set[str] | frozenset[str] = frozenset()) -> bool:
         word = text[start:end]
         if " " in word or "\t" in word:
             return True  # a whole name
@@ -489,6 +516,8 @@ class NameSpans:
             # ("told her jordan shouldnt", after "Jordan Pike" elsewhere)
             if bare in lower or bare in surnames or (
                     bare in self._word_names and _lower_case_note(text)):
+                return True
+            if bare in nicknames and self._person_place(text, start, end):
                 return True
             # a child's words quoted as they said them: the third party's name opens the
             # quote before a verb ('told her teacher "kian came to the window"'; issue 11,
@@ -509,6 +538,26 @@ class NameSpans:
             return start_of_sentence and (verb or (bool(nxt) and nxt.group(1) == "to"  # type: ignore[union-attr]
                                                    and folded not in self._months))
         return not start_of_sentence or verb
+
+
+    def _person_place(self, text: str, start: int, end: int) -> bool:
+        """Whether the lower-case word at [start, end) stands where a person does: the
+        subject of a verb ("crumpet told", "noodle will come", '"toffee" named by'), after a
+        word a name follows or a relation ("in with tadpole", "says chalky", "cousin
+        kipper"), or before a bracket that names someone ("lolly (Blessing Iwu, 14)")."""
+        nxt = _AFTER_QUOTE.match(text, end)
+        if nxt is not None:
+            verb = nxt.group(1)
+            if (verb in self._subject_verbs or verb in self._speech_verbs
+                    or verb in self._caps_verbs or verb in _PERSON_AUXILIARIES
+                    or (verb.endswith("ed") and len(verb) > 3)):
+                return True
+        prev = _BEFORE_QUOTE.search(text, max(0, start - 30), start)
+        if prev is not None:
+            word = prev.group(1)
+            if word in _PERSON_BEFORE or word in self._relations or word in self._speech_verbs:
+                return True
+        return re.match(r"[\"”’']?[ \t]*\([ \t]*[A-Z]", text[end:end + 6]) is not None
 
 
 #: a whole word for the family-wide pass: "Jordan's" is "Jordan", "O'Neill" and "Ellie-May"
