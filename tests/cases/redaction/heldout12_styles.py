@@ -40,8 +40,8 @@ h4 = h10.h4
 
 # Person names in this set that are also ordinary English words (used as words elsewhere).
 WORD_NAMES = frozenset({
-    "blessing", "dawn", "patience", "pearl", "river", "marvel", "wren", "heath", "ivy",
-    "precious", "lampshade", "hubcap", "marrow", "tinsel", "kettle", "crumpet", "doorstop",
+    "faith", "hope", "summer", "storm", "bay", "sky", "blessing", "dawn", "patience", "pearl",
+    "river", "marvel", "wren", "heath", "ivy", "precious", "lampshade", "hubcap", "marrow", "tinsel", "kettle", "crumpet", "doorstop",
     "thimble", "spanner", "gravy", "pickaxe", "nutmeg", "satsuma", "toaster", "haggis", "wellie",
     "cobbler", "mothball", "skillet", "porridge", "budgie", "pretzels", "crankshaft",
     "gobstopper", "waterbutt", "draincock",
@@ -64,7 +64,7 @@ PLACE_TERMS = (
     "Hyson Green", "Orchard Park estate", "Ballymena", "Coldharbour Lane", "Peckham Rye station",
     "St Day Community Hub", "Faulkner Street", "the Arndale", "Bryn Glas estate", "Heath Lane",
     "Marvel Cafe", "Walworth Road", "Kharkiv", "Shenzhen", "Dundalk", "Leeds Road",
-    "Lewisham custody", "Aberdeen", "Amman", "Punjab",
+    "Lewisham custody", "Aberdeen", "Amman", "Punjab", "Sky Sports",
 )  # fmt: skip
 PERSON_TITLE = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Miss|Dr|PC|DC|DS|DI|Sgt|TA|SW|HV|PO|DN|EHO|nurse|interpreter"
