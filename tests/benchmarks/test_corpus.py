@@ -1390,7 +1390,7 @@ HELDOUT12_STYLE_MINIMA = {
     "hyphenated or double-barrelled name": 113,
     "list of three or more people": 6,
     "lower-case family name": 45,
-    "lower-case third party": 73,
+    "lower-case third party": 76,
     "lower-case vehicle registration": 14,
     "name alone on a line, third party": 7,
     "name in a non-Latin script": 4,

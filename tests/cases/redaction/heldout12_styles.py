@@ -41,17 +41,17 @@ h4 = h10.h4
 # Person names in this set that are also ordinary English words (used as words elsewhere).
 WORD_NAMES = frozenset({
     "faith", "hope", "summer", "storm", "bay", "sky", "blessing", "dawn", "patience", "pearl",
-    "river", "marvel", "wren", "heath", "ivy", "precious", "lampshade", "hubcap", "marrow", "tinsel", "kettle", "crumpet", "doorstop",
-    "thimble", "spanner", "gravy", "pickaxe", "nutmeg", "satsuma", "toaster", "haggis", "wellie",
-    "cobbler", "mothball", "skillet", "porridge", "budgie", "pretzels", "crankshaft",
-    "gobstopper", "waterbutt", "draincock",
+    "river", "marvel", "wren", "heath", "ivy", "lampshade", "hubcap", "marrow", "tinsel",
+    "kettle", "bollard", "doorstop", "thimble", "sprocket", "gravy", "pickaxe", "nutmeg",
+    "satsuma", "toaster", "dustpan", "hosepipe", "cobbler", "mothball", "skillet", "porridge",
+    "budgie", "teaspoon", "crankshaft", "gobstopper", "waterbutt", "draincock",
 })  # fmt: skip
 # Words a nickname may be made of that are ordinary words ('Kettle', 'PICKAXE').
 ORDINARY_WORDS = frozenset({
-    "lampshade", "hubcap", "marrow", "tinsel", "kettle", "crumpet", "doorstop", "thimble",
-    "spanner", "gravy", "pickaxe", "nutmeg", "satsuma", "toaster", "haggis", "wellie", "cobbler",
-    "mothball", "skillet", "porridge", "budgie", "pretzels", "crankshaft", "gobstopper",
-    "waterbutt", "draincock",
+    "lampshade", "hubcap", "marrow", "tinsel", "kettle", "bollard", "doorstop", "thimble",
+    "sprocket", "gravy", "pickaxe", "nutmeg", "satsuma", "toaster", "dustpan", "hosepipe",
+    "cobbler", "mothball", "skillet", "porridge", "budgie", "teaspoon", "crankshaft",
+    "gobstopper", "waterbutt", "draincock",
 })  # fmt: skip
 # Agency vocabulary that must stay in the text (searched outside every gold span, any case).
 AGENCY_TERMS = (
