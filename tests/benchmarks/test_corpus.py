@@ -257,6 +257,9 @@ def test_generator_is_deterministic_and_committed_output_is_current():
 # - heldout11 (issue 11): written the same way after heldout4 to heldout10; the same agencies
 #   and heldout10's styles and a few more written forms of a date of birth, counted by
 #   heldout11_styles.py with its own word lists; phones only in 07700 900xxx and 01632 960xxx.
+# - heldout12 (issue 11): written the same way after heldout4 to heldout11; the same agencies
+#   and heldout11's styles, counted by heldout12_styles.py with its own word lists; phones
+#   only in 07700 900xxx and 01632 960xxx.
 
 
 heldout_build = _load_script("redaction_heldout_build", "build_heldout.py")
@@ -417,6 +420,8 @@ HELDOUT_SETS.append(
             min_label_counts=(("THIRD_PARTY_PERSON", 400), ("FAMILY_PERSON", 300)),
             phone_prefixes=("07700", "01632"))
 )  # fmt: skip
+# heldout12 likewise
+HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="12"))
 HELDOUT = {hs.name: hs for hs in HELDOUT_SETS}
 each_heldout_set = pytest.mark.parametrize("hs", HELDOUT_SETS, ids=lambda hs: hs.name)
 
@@ -537,6 +542,7 @@ def test_heldout_is_disjoint_from_the_development_corpus():
              "heldout8", "heldout9"),
         ),
         ("heldout11", ("heldout", *(f"heldout{i}" for i in range(2, 11)))),
+        ("heldout12", ("heldout", *(f"heldout{i}" for i in range(2, 12)))),
     ],
 )
 def test_later_heldout_sets_are_disjoint_from_the_other_corpora(name, earlier):
@@ -1357,6 +1363,73 @@ HELDOUT11_STYLE_MINIMA = {
 }
 
 
+heldout12_styles = _load_script("redaction_heldout12_styles", "heldout12_styles.py")
+
+# The least of each style heldout12 must keep (heldout12_styles.py prints the actual counts).
+HELDOUT12_STYLE_MINIMA = {
+    "ALL-CAPS family name": 22,
+    "ALL-CAPS name with a particle or apostrophe": 3,
+    "ALL-CAPS third party": 53,
+    "IDVA note or MARAC summary": 9,
+    "MARAC risk summary": 3,
+    "PNC ID": 14,
+    "date of birth after b. (b. 5th Sep 1994)": 19,
+    "date of birth as 12-Jun-1997": 10,
+    "date of birth in ISO form (2010-07-14)": 14,
+    "date of birth in brackets after an age": 4,
+    "date of birth spelled out in words": 2,
+    "date of birth with an ordinal (1st, 23rd)": 12,
+    "date of birth with the month in words": 29,
+    "date of birth without a label (no DOB / born)": 35,
+    "e-mail address": 5,
+    "families: five or more third-party names": 26,
+    "families: two third parties with one first name": 1,
+    "family alias or nickname": 47,
+    "first name of a fully named third party used alone": 103,
+    "handle without @": 6,
+    "hyphenated or double-barrelled name": 113,
+    "list of three or more people": 6,
+    "lower-case family name": 45,
+    "lower-case third party": 76,
+    "lower-case vehicle registration": 14,
+    "name alone on a line, third party": 7,
+    "name in a non-Latin script": 4,
+    "name that is also an ordinary word used as a word": 34,
+    "name with a particle (ap, de, van, bin, al-, O', Mc ...)": 26,
+    "name with an apostrophe (O'Dowd, Bell's)": 2,
+    "nickname made of ordinary words in capitals": 32,
+    "nickname made of ordinary words, not quoted": 59,
+    "non-ASCII name (accents or other scripts)": 47,
+    "note shape: A&E / ED attendance": 4,
+    "note shape: CCTV or ASB diary log": 2,
+    "note shape: GP letter": 1,
+    "note shape: chat transcript quoted in a note": 1,
+    "note shape: e-mail with headers": 3,
+    "note shape: minutes or meeting with three or more named speakers": 6,
+    "note shape: voicemail transcript": 1,
+    "note written all in lower case": 10,
+    "place, estate, ward or service name (not a person)": 21,
+    "police style SURNAME, Forename": 51,
+    "possessive 's, family name": 9,
+    "possessive 's, third party": 23,
+    "possessive bare apostrophe (Jones' car)": 1,
+    "professional or third party after a title or role": 75,
+    "quoted nickname made of ordinary words": 14,
+    "quoted street nickname": 17,
+    "sign-off (a closing line names the writer)": 42,
+    "sign-off with a role": 52,
+    "speaker label, family name": 5,
+    "speaker label, third party": 19,
+    "street with an unusual suffix": 34,
+    "third party by one name alone (no title, not quoted)": 216,
+    "third party sharing a family member's first name": 1,
+    "third party sharing the family's surname": 14,
+    "unusual street then a postcode": 20,
+    "unusual street with no postcode after it": 14,
+    **{f"agency term outside spans: {term}": 1 for term in heldout12_styles.AGENCY_TERMS},
+}
+
+
 #: the blind sets written by sessions that never read the engine: each set's own style
 #: counter (a script beside it) and the least of each style it must keep
 BLIND_SETS = {
@@ -1367,6 +1440,7 @@ BLIND_SETS = {
     "heldout9": (heldout9_styles, HELDOUT9_STYLE_MINIMA),
     "heldout10": (heldout10_styles, HELDOUT10_STYLE_MINIMA),
     "heldout11": (heldout11_styles, HELDOUT11_STYLE_MINIMA),
+    "heldout12": (heldout12_styles, HELDOUT12_STYLE_MINIMA),
 }
 
 
