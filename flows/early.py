@@ -6,7 +6,9 @@ Prefect's server package and opening its database, some 4 CPU-seconds. Launched 
 stages and Prefect itself were imported in this process (about 2 s on the 2-core machine,
 issue 15). `launch_for(argv)` starts the same server process with the standard library
 alone, before any of that, when the command is `run` and no server is configured; the run
-adopts it (`take()`) and waits for it as before. A process never adopted (a run refused
+adopts it (`take()`) and waits for it as before. The console command (flows/entry.py)
+calls `launch_for` first, then imports the command line; this module never imports the
+command line, so flows/cli.py can import it. A process never adopted (a run refused
 by its argument checks, say) is stopped when this process exits.
 
 The server's command and environment are EarlyServer's: `python -m uvicorn ...
@@ -135,19 +137,3 @@ def _stop_untaken() -> None:
             return
         process.kill()
         process.wait()
-
-
-def main() -> None:  # pragma: no cover - console entry point (tests call the app in process)
-    """The `casebundle` command: the server launched first when a run will want one, then
-    the command line (flows/cli.py) imported and run."""
-    launch_for(sys.argv)
-    from flows.cli import main as cli_main
-
-    cli_main()
-
-
-if __name__ == "__main__":  # pragma: no cover - `python -m flows.early run ...`
-    # through the imported module: its launched server is the one flows/cli.py takes
-    from flows import early
-
-    early.main()

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-#: the console entry point (flows/early.py launches the server, then runs flows/cli.py)
-CLI = [sys.executable, "-m", "flows.early"]
+#: the console entry point (flows/entry.py: flows/early.py launches the server, then flows/cli.py runs)
+CLI = [sys.executable, "-m", "flows.entry"]
 REPO = Path(__file__).resolve().parents[2]
 
 

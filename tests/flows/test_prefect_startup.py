@@ -54,7 +54,7 @@ def test_run_explains_a_server_that_does_not_start(tmp_path: Path) -> None:
     try, exits 2, and writes nothing (no traceback)."""
     out = tmp_path / "out"
     result = subprocess.run(
-        [sys.executable, "-m", "flows.early", "run", "--out", str(out)],
+        [sys.executable, "-m", "flows.entry", "run", "--out", str(out)],
         env=_env(tmp_path, **{SETTING: "0", "CASEBUNDLE_STATE_DIR": str(tmp_path / "state")}),
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 2, result.stderr
