@@ -399,7 +399,8 @@ class DenyByDefault:
                 found.append((s, e))
         # handles without an @
         for m in _HANDLE.finditer(text):
-            if free(*m.span()) and not explained(m.group().casefold()):
+            if (free(*m.span()) and not explained(m.group().casefold())
+                    and not keep.owns_handle(m.group())):
                 found.append(m.span())
         words, runs = self._words(text)
         for i, m in enumerate(words):

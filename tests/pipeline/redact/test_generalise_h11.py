@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.redact import load_redactor
+from pipeline.redact.context import split_at_breaks
 from tests.support.redaction_cases import check as _check
 from tests.support.redaction_cases import redact_texts
 
@@ -51,3 +52,46 @@ def test_other_dates_stay(redactor, text, kept):
     out = _redact(redactor, [text])[0]
     _check(out, (), kept)
     assert "[date of birth]" not in out, out
+
+
+# --- the family's names in another script, and their account names ---------------------------
+@pytest.mark.parametrize(("keep", "text", "kept"), [
+    (("Rina Begum", "রিনা"), "Parents: Rina Begum (রিনা), 8 Rope Walk.", ("রিনা",)),
+    (("Pooja Magar", "पूजा मगर"), "GP: Pooja Magar (पूजा मगर), 36. Back pain.",
+     ("पूजा मगर",)),
+])
+def test_a_roster_name_in_another_script_is_kept(redactor, keep, text, kept):
+    out = _redact(redactor, [text], keep)[0]
+    _check(out, (), kept)
+
+
+def test_a_third_party_in_another_script_is_still_removed(redactor):
+    out = _redact(redactor, ["Her cousin রাজু visited on Sunday."], ("Rina Begum", "রিনা"))[0]
+    _check(out, ("রাজু",), (), "[Third party")
+
+
+@pytest.mark.parametrize(("text", "kept", "gone"), [
+    # a roster alias, a first name, with the family's initials or digits
+    ("Screenshots: finn_b07 and tibbo.fb in the group chat.", ("finn_b07", "tibbo.fb"), ()),
+    ("Messages from @orla.b to the school.", ("@orla.b",), ()),
+    # guards: a piece that is no family name or initial; someone else's account
+    ("Messages from finn_zq and dazza_k9 overnight.", (), ("finn_zq", "dazza_k9")),
+])
+def test_an_account_name_made_of_the_familys_names_is_kept(redactor, text, kept, gone):
+    out = _redact(redactor, [text])[0]
+    _check(out, gone, kept)
+
+
+# --- speech opening after a name ---------------------------------------------------------------
+@pytest.mark.parametrize(("text", "span", "parts"), [
+    # a quote opening inside a name span and closing after it: speech starts there
+    ('told Mrs Ottoline Varga "Finn hit me" at break.', 'Ottoline Varga "Finn',
+     ["Ottoline Varga", "Finn"]),
+    # guard: a nickname quoted inside a name closes within it
+    ('Winifred "Winnie" Ashdown rang.', 'Winifred "Winnie" Ashdown',
+     ['Winifred "Winnie" Ashdown']),
+])
+def test_a_name_span_ends_where_speech_opens(text, span, parts):
+    start = text.index(span)
+    got = split_at_breaks(text, start, start + len(span))
+    assert [text[a:b] for a, b in got] == parts
