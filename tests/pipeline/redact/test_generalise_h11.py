@@ -12,6 +12,7 @@ import pytest
 
 from pipeline.redact import load_redactor
 from pipeline.redact.context import split_at_breaks
+from tests.support.redaction_cases import PSEUDONYM as _PSEUDONYM
 from tests.support.redaction_cases import check as _check
 from tests.support.redaction_cases import redact_texts
 
@@ -82,6 +83,16 @@ def test_an_account_name_made_of_the_familys_names_is_kept(redactor, text, kept,
     _check(out, gone, kept)
 
 
+def test_chat_speakers_are_removed_where_they_are_called_by_their_account_name(redactor):
+    out = _redact(redactor, [
+        "Orla showed me the chat:\n"
+        "dazza_k9: u out tonight\n"
+        "finn_b07: no\n"
+        "gravy.j: leave it dazza he owes\n"
+        "Orla made gravy for tea after."])[0]
+    _check(out, ("dazza", "dazza_k9", "gravy.j"), ("finn_b07", "made gravy for tea"))
+
+
 # --- speech opening after a name ---------------------------------------------------------------
 @pytest.mark.parametrize(("text", "span", "parts"), [
     # a quote opening inside a name span and closing after it: speech starts there
@@ -95,3 +106,39 @@ def test_a_name_span_ends_where_speech_opens(text, span, parts):
     start = text.index(span)
     got = split_at_breaks(text, start, start + len(span))
     assert [text[a:b] for a, b in got] == parts
+
+
+
+# --- quoted nicknames in lower case ------------------------------------------------------------
+def test_a_familys_quoted_nickname_quoted_again_in_lower_case_is_removed(redactor):
+    outs = _redact(redactor, [
+        "Finn is in with an older lad known as 'Biscuit' who drives a scooter.",
+        "Finn would not talk about 'biscuit' — changed the subject.",
+        "Orla bought a biscuit tin for the party.",
+        "Sells for a man known only as 'CHIP MAN' at the market.",
+        "Finn is scared of the 'chip man'.",
+    ])
+    # (quoted, so checked with the quotes: word_in does not see a word after a quote)
+    _check(outs[1], (), ("Finn",), "'[Third party")
+    assert "'biscuit'" not in outs[1], outs[1]
+    _check(outs[2], (), ("biscuit tin",))
+    _check(outs[4], (), ("Finn", "the '[Third party"))
+    assert "chip" not in outs[4] and "man'" not in outs[4], outs[4]
+    assert set(_PSEUDONYM.findall(outs[1])) <= set(_PSEUDONYM.findall(outs[0])), outs
+    assert set(_PSEUDONYM.findall(outs[4])) <= set(_PSEUDONYM.findall(outs[3])), outs
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("Finn is driven about by a friend ('walnut') at night.", "walnut"),
+    # whatever its frequency
+    ("Orla says a cousin ('button') keeps the bags.", "button"),
+])
+def test_a_quoted_word_in_brackets_after_a_relation_is_a_nickname(redactor, text, word):
+    out = _redact(redactor, [text])[0]
+    assert word not in out, out
+    assert _PSEUDONYM.search(out), out
+
+
+def test_a_quoted_word_in_brackets_after_a_thing_stays(redactor):
+    out = _redact(redactor, ["Orla's car ('borrowed') needs a new tyre."])[0]
+    _check(out, (), ("car ('borrowed')",))
