@@ -19,6 +19,9 @@ from pipeline.redact.settings import RedactionSettings
 _BREAK = regex.compile(r"\n|(?<=\p{Ll}\p{Ll})[.!?](?=\s)|[:;](?=[\s\"“'‘])|[ \t]+[-–—][ \t]+"
                        # two parties of a police log: "SMITH, Jo v SMITH, Lee"
                        r"|[ \t]+(?:v|vs|v\.|vs\.|versus)[ \t]+")
+#: a quote opening after a space, before a word
+_OPEN_QUOTE = regex.compile(r"[ \t]+[\"“‘'](?=\p{L})")
+_CLOSE_QUOTES = frozenset("\"”’'")
 #: words after which a lone place name is a place ("in Chester", "conveyed to Lincoln")
 _PLACE_BEFORE = regex.compile(
     r"\b(?:in|from|near|into|towards|around|via|outside|at|of|to|visit|visiting)[ \t]+$",
@@ -27,12 +30,17 @@ _SAINT = regex.compile(r"\b(?:St\.?|Saint)[ \t]+$")
 
 
 def split_at_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The parts of a span between line breaks and sentence ends."""
+    """The parts of a span between line breaks and sentence ends, and at a quote that opens
+    inside it and closes after it: speech begins there ('told Mrs Varga "Finn hit
+    me"'), where a nickname inside a name closes within it ('Winifred "Winnie" Ashdown')."""
+    breaks = [m.span() for m in _BREAK.finditer(text, start, end)]
+    breaks += [m.span() for m in _OPEN_QUOTE.finditer(text, start, end)
+               if not any(c in _CLOSE_QUOTES for c in text[m.end():end])]
     out, pos = [], start
-    for m in _BREAK.finditer(text, start, end):
-        if m.start() > pos:
-            out.append((pos, m.start()))
-        pos = m.end()
+    for a, b in sorted(breaks):
+        if a > pos:
+            out.append((pos, a))
+        pos = max(pos, b)
     if end > pos:
         out.append((pos, end))
     return out

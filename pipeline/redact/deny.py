@@ -99,6 +99,9 @@ _WORD_BEFORE_BRACKET = regex.compile(r"(?<![\p{L}'’-])(\p{Ll}[\p{Ll}'’-]{2,2
 #: were at the house", "'tank' drives past"
 _AUXILIARIES = frozenset({"were", "are", "will", "would", "could", "can", "might", "should",
                           "must", "does", "did", "isnt", "wasnt", "doesnt", "wont"})
+#: a line of a chat copied into a note: the speaker's account name, a colon, the message
+_CHAT_LINE = regex.compile(r"(?m)^[ \t]*([\p{L}\p{N}_.]+):[ \t]+(.+)$")
+_SIZE_WORDS = frozenset({"big", "little", "lil", "young", "yung", "baby", "mad", "lickle"})
 #: a size or age word before a short capitalised name, as street nicknames go ("Big Si")
 _SIZE_NICK = regex.compile(
     r"(?<![\p{L}\p{N}'’-])(Big|Little|Lil|Lil'|Young|Yung|Baby|Mad|Lickle)[ \t]+"
@@ -399,8 +402,16 @@ class DenyByDefault:
                 found.append((s, e))
         # handles without an @
         for m in _HANDLE.finditer(text):
-            if free(*m.span()) and not explained(m.group().casefold()):
+            if (free(*m.span()) and not explained(m.group().casefold())
+                    and not keep.owns_handle(m.group())):
                 found.append(m.span())
+        # a chat copied into a note: its speakers are account names ("dazza_k9: ..."), and
+        # they call each other by the name in it ("leave it dazza"; issue 11, heldout11)
+        for s, e in self._chat_names(text):
+            f = text[s:e].casefold()
+            if (free(s, e) and not any(a < e and s < b for a, b in found)
+                    and not explained_word(text[s:e]) and f not in self._roles):
+                found.append((s, e))
         words, runs = self._words(text)
         for i, m in enumerate(words):
             s, e = m.span()
@@ -461,8 +472,9 @@ class DenyByDefault:
                 word = _PREV.search(text, 0, i + 2)
                 before = word.group(1).casefold() if word is not None else ""
                 # after a name found, or a rare word a later pass may find to be one
-                # ("kasper lindqvist", lower case)
-                if i + 1 in ends or (before and not (
+                # ("kasper lindqvist", lower case), or a relation ("a friend ('walnut')":
+                # issue 11, heldout11 class)
+                if i + 1 in ends or before in self._relations or (before and not (
                         self.vocab.ordinary(before) or self.vocab.dictionary_word(before)
                         or self.vocab.zipf(before) >= self.vocab.rules.ordinary_zipf)):
                     out.append((*m.span(1), True))  # 'Tyler ("gravel")'
@@ -497,6 +509,19 @@ class DenyByDefault:
                             and _ONE_NAME.fullmatch(text, a, b) for a, b in taken)):
                 out.append((*m.span(1), False))  # "chips (robbie)"
         return out
+
+    def _chat_names(self, text: str) -> list[tuple[int, int]]:
+        """In the lines of a chat (each opening with an account name and a colon), the words
+        that are the name in a speaker's account name ("gravy" of "gravy.j", "dazza" of
+        "dazza_k9"): the speakers address each other by it."""
+        lines = [m for m in _CHAT_LINE.finditer(text) if is_handle(m.group(1))]
+        if len(lines) < 2:
+            return []
+        names = {p.casefold() for m in lines for p in _ONE_NAME.findall(m.group(1))
+                 if len(p) >= 3}
+        names -= STOP_WORDS | _SIZE_WORDS
+        return [w.span() for m in lines for w in _WORD.finditer(text, m.start(2), m.end(2))
+                if w.group().casefold() in names]
 
     def _listed_after_relation(self, text: str, words: list[regex.Match[str]], i: int) -> bool:
         """A later item of a list that follows a relation: "his mates rumi and koa",

@@ -12,13 +12,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import regex
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from pipeline.redact.settings import NameRules, RedactionSettings, first_names_path
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+#: a word of a name, in any script: a letter, then letters and the marks that go with them
+#: (Bengali and Devanagari vowel signs are marks, not letters: "রিনা", "पूजा")
+_WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*")
 #: a capital letter standing alone ("Mrs K", "J. Smith"), not inside "Y1"
 _INITIAL = re.compile(r"(?<![\w'’-])[A-Z](?![\w'’-])")
+#: the letters of an account name between its dots, underscores and digits ("finn_b07")
+_HANDLE_PIECE = regex.compile(r"\p{L}[\p{L}\p{M}]*")
 _QUOTED = re.compile(r"\(?[\"“‘][^\"”’\n]{1,30}[\"”’]\)?|\(?(?<!\w)'[^'\n]{1,30}'(?!\w)\)?")
 #: letters that carry no accent to strip but are written without it on English keyboards
 _PLAIN_LETTERS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss",
@@ -120,6 +125,9 @@ class KeepList:
             if toks:
                 self._people.append(frozenset(toks))
                 self._parts.append(frozenset(parts))
+        #: per person, the first letters of their names and of their surname's parts
+        self._initials = [frozenset(t[0] for t in person | parts)
+                          for person, parts in zip(self._people, self._parts, strict=True)]
         self._normaliser = normaliser
         self.surnames = frozenset(surnames)
         #: the kept names' words case-folded but with their accents, as a text has them
@@ -135,6 +143,21 @@ class KeepList:
     def is_alias(self, token: str) -> bool:
         """A one-word roster entry (an alias the family is called by: "Jayjay", "Oz")."""
         return token in self._aliases
+
+    def owns_handle(self, handle: str) -> bool:
+        """An account name made of the family's names: every piece of letters between its
+        dots, underscores and digits is a kept name or a kept person's initials, and one is
+        a whole name of three letters or more ("finn_b07" for Finn Brennock,
+        "tibbo.fb" for his alias Tibbo and his initials; issue 11, heldout11 class)."""
+        names = {t for person in self._people for t in person}
+        whole = False
+        pieces = [fold_accents(p) for p in _HANDLE_PIECE.findall(handle)]
+        for piece in pieces:
+            if piece in names:
+                whole = whole or len(piece) >= 3
+            elif len(piece) > 3 or not any(set(piece) <= i for i in self._initials):
+                return False
+        return whole
 
     def first_names_of(self, surname: str) -> frozenset[str]:
         """The first names of the kept people with this surname (case-folded, no accents)."""

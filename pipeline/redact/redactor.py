@@ -298,6 +298,8 @@ class Redactor(NameSpans):
             if r.entity_type == person and self._name(r) == HANDLE:
                 # an account name is replaced whole and is its own token ("@kai.p2")
                 handle = text[r.start:r.end]
+                if keep.owns_handle(handle):
+                    continue  # the family's own account ("@finn_b07" for Finn Brennock)
                 if not any(a < r.end and r.start < b for a, b, _ in ids):
                     out.append(Span(r.start, r.end, person, HANDLE, (handle.casefold(),), True))
             elif r.entity_type == person:

@@ -38,6 +38,9 @@ _PERSON_BEFORE = frozenset({"with", "and", "from", "by", "incl", "including", "r
 _PERSON_AUXILIARIES = frozenset({"will", "would", "can", "could", "might", "should", "must",
                                  "wont", "cant", "doesnt", "didnt", "isnt", "wasnt"})
 _QUOTES = frozenset("\"“‘'")
+_CLOSING_QUOTES = frozenset("\"”’'")
+#: the words inside a quote, from where it opens up to its closing quote
+_QUOTE_INNER = re.compile(r"[^\"”’'\n]{1,30}(?=[\"”’'])")
 #: after a surname, words that make it the family's ("the WONG children")
 _FAMILY_WORDS = frozenset({"children", "family", "families", "household", "kids", "siblings",
                            "twins", "boys", "girls", "parents", "home", "house"})
@@ -310,6 +313,12 @@ class NameSpans:
         #: nicknames that are rarer words: spread in lower case where a person stands
         #: ("'Noodle'" -> "noodle will come for it", not "a noodle bar"; issue 11)
         nicknames: set[str] = set()
+        #: nicknames found in quotes, however frequent as words: spread into quotes in lower
+        #: case ("'Biscuit'" -> "talk about 'biscuit' -"; issue 11, heldout11 class)
+        quoted_nicknames: set[str] = set()
+        #: and the same for a quoted nickname of two or three words, taken whole ("'CHIP
+        #: MAN'" -> "the 'chip man'")
+        quoted_phrases: set[str] = set()
         #: third parties' surnames: spread in lower case only into a note written in lower
         #: case ("cannon not in" after "Dean Cannon" elsewhere; issue 11)
         surnames: set[str] = set()
@@ -331,6 +340,10 @@ class NameSpans:
             for s in joined:
                 if s.entity != person or not s.tokens or s.recognizer == HANDLE:
                     continue
+                phrase = text[s.start:s.end]
+                if (" " in phrase and text[s.start - 1:s.start] in _QUOTES
+                        and text[s.end:s.end + 1] in _CLOSING_QUOTES):
+                    quoted_phrases.add(phrase.casefold())
                 if len(s.tokens) >= 2:
                     fulls.add((s.tokens[0], s.tokens[-1]))
                     last = s.tokens[-1]
@@ -363,6 +376,8 @@ class NameSpans:
                             and toks[0] not in STOP_WORDS and toks[0] not in self._word_names
                             and not self._frequent_token(toks[0])):
                         nicknames.add(toks[0])
+                    if quoted and len(toks[0]) > 2 and toks[0] not in STOP_WORDS:
+                        quoted_nicknames.add(toks[0])
                     if (toks[0] not in self._word_names and toks[0] not in STOP_WORDS
                             and not piece and not self._ordinary_token(toks[0])
                             and (quoted or (len(s.tokens) >= 2 and toks[0] == s.tokens[0])
@@ -378,6 +393,10 @@ class NameSpans:
             changed = False
             lower_note: bool | None = None  # worked out when first needed
             for start, end in _name_hits(item.text, singles, fulls):
+                if quoted_phrases and item.text[start - 1:start] in _QUOTES:
+                    rest = _QUOTE_INNER.match(item.text, start)
+                    if rest is not None and rest.group().casefold() in quoted_phrases:
+                        end = rest.end()  # the whole quoted nickname
                 inside = [s for s in result if start < s.end and s.start < end]
                 # a whole name may absorb the names found inside it ("gavin" in "gavin
                 # pettifer"); anything else already there wins
@@ -391,7 +410,8 @@ class NameSpans:
                     # a note in lower case but for the names and addresses found in it
                     lower_note = _lower_case_note(item.text, [(x.start, x.end) for x in current])
                 if not self._spread_ok(item.text, start, end, lower,
-                                       surnames if lower_note else frozenset(), nicknames):
+                                       surnames if lower_note else frozenset(), nicknames,
+                                       quoted_nicknames):
                     continue
                 tokens = self._normaliser.tokens(item.text[start:end])
                 if not tokens or keep.keeps(tokens):
@@ -503,7 +523,8 @@ class NameSpans:
 
     def _spread_ok(self, text: str, start: int, end: int, lower: set[str],
                    surnames: set[str] | frozenset[str] = frozenset(),
-                   nicknames: set[str] | frozenset[str] = frozenset()) -> bool:
+                   nicknames: set[str] | frozenset[str] = frozenset(),
+                   quoted_nicknames: set[str] | frozenset[str] = frozenset()) -> bool:
         word = text[start:end]
         if " " in word or "\t" in word:
             return True  # a whole name
@@ -518,6 +539,11 @@ class NameSpans:
                     bare in self._word_names and _lower_case_note(text)):
                 return True
             if bare in nicknames and self._person_place(text, start, end):
+                return True
+            # a nickname the family's texts put in quotes, alone in quotes again: the writer
+            # quotes the name, not the word ("known as 'Biscuit'" -> "about 'biscuit'")
+            if (bare in quoted_nicknames and text[start - 1:start] in _QUOTES
+                    and text[end:end + 1] in _CLOSING_QUOTES):
                 return True
             # a child's words quoted as they said them: the third party's name opens the
             # quote before a verb ('told her teacher "kian came to the window"'; issue 11,
