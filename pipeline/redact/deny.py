@@ -83,7 +83,8 @@ _PERSON_SLOT_AFTER = regex.compile(r"[ \t]*(?:[,;)]|$|['’]s\b|[ \t]+(\p{L}+))"
 _PERSON_OBJECT_BEFORE = regex.compile(
     r"(?<![\p{L}])(?:(?i:with|from|by|for|owes|off|named|called|nicknamed|aka)"
     r"|(?i:saved|stored|listed|down|known|goes)[ \t]+(?i:as|by)"
-    r"|(?i:calls?|calling|called)[ \t]+(?i:him|her|them)(?i:self|selves))[ \t]+$")
+    r"|(?i:calls?|calling|called|named|nicknamed)[ \t]+(?i:him|her|them)(?:(?i:self|selves))?)"
+    r"[ \t]+$")
 _SENTENCE_OR_BRACKET_AFTER = regex.compile(r"[.!?]+(?=\s|$)|[ \t]*\(")
 #: the word before a quoted word, with an optional "that" ("says that 'tank' ...")
 _PREV_WORDS = regex.compile(r"(?<![\p{L}])(\p{L}+)[ \t]+(?:(?i:that)[ \t]+)?$")
@@ -101,6 +102,15 @@ _AUXILIARIES = frozenset({"were", "are", "will", "would", "could", "can", "might
                           "must", "does", "did", "isnt", "wasnt", "doesnt", "wont"})
 #: a line of a chat copied into a note: the speaker's account name, a colon, the message
 _CHAT_LINE = regex.compile(r"(?m)^[ \t]*([\p{L}\p{N}_.]+):[ \t]+(.+)$")
+#: the same with a time before the speaker ("21:02 gravy.j: ...", "21:05 Mali: ...")
+_TIMED_CHAT_LINE = regex.compile(
+    r"(?m)^[ \t]*(\d{1,2}[:.]\d{2}[ \t]+)?([\p{L}\p{N}_.]+):[ \t]+(.+)$")
+#: in a chat message, the words a name ends it after ("u got the stuff for rhod")
+_CHAT_NAME_BEFORE = frozenset({"for", "to", "with", "from", "by", "at", "tell", "ask", "and",
+                               "wiv"})
+#: "the other y2 reuben", "another Finn": the family's name given to someone else
+_OTHER_BEFORE = regex.compile(
+    r"(?<![\p{L}])(?i:other|another)[ \t]+(?:[\p{L}\p{N}]{1,4}[ \t]+)?$")
 _SIZE_WORDS = frozenset({"big", "little", "lil", "young", "yung", "baby", "mad", "lickle"})
 #: a size or age word before a short capitalised name, as street nicknames go ("Big Si")
 _SIZE_NICK = regex.compile(
@@ -109,6 +119,8 @@ _SIZE_NICK = regex.compile(
 #: after an ALL-CAPS surname in a police log: ", Forename" or a PNC/CRO label
 _POLICE_SURNAME_AFTER = regex.compile(
     r",[ \t]+\p{Lu}\p{Ll}+(?![\p{L}\p{M}'’-])(?![ \t]+\p{Lu})|[ \t]+(?:PNC|CRO)\b")
+#: another word in capitals next: a shouted line, not a name ("male WAS DETAINED")
+_CAPS_NEXT = regex.compile(r"[ \t]+\p{Lu}{2,}")
 #: a capitals word next: the ALL-CAPS word is in a heading or a shouted line
 _CAPS_AFTER = regex.compile(r",[ \t]+\p{Lu}\p{Ll}+[ \t]+\p{Lu}{2,}")
 #: "X is his best mate", "X was her friend": a relation said of the word before
@@ -119,7 +131,9 @@ _IS_RELATION = regex.compile(
 _FROM_PLACE = regex.compile(
     r"[ \t]+from[ \t]+(?:her|his|their|over|next|across|up|down|round|around|number|no\.?|"
     r"upstairs|downstairs|the[ \t]+(?:flat|house|road|street|estate|corner|block|top|end|"
-    r"shop|park|class|year|group|family|youth|club|gym|team|church|mosque|bottom))\b")
+    r"shop|park|class|year|group|family|youth|club|gym|team|church|mosque|bottom))\b"
+    # an agency by its acronym: "Blessing from YJS" (issue 11, heldout12 class)
+    r"|[ \t]+from[ \t]+\p{Lu}{2,}(?![\p{L}\p{N}])")
 #: "they call smudge", "the lads call him rocket": a nickname being given
 _THEY_CALL = regex.compile(
     r"(?<![\p{L}])(?i:they|people|everyone|lads|kids|boys|girls|we)[ \t\n]+(?i:call|calls)"
@@ -179,6 +193,29 @@ _NEXT_PAST_QUOTE = regex.compile(r"[\"”’']?[ \t]([\p{Ll}]+)")
 _AND_RELATION = regex.compile(
     r"[\"”’']?[ \t]+(?:and|&)[ \t]+(?:his|her|their|my|your|our)[ \t]+(\p{Ll}+)"
     r"(?:[ \t]+(\p{Ll}+))?")
+#: a relation, quoted or not, after "and" and before a capitalised name: 'crowbar and
+#: "uncle" Jurgen' (issue 11, heldout12 class)
+_AND_NAMED_RELATION = regex.compile(
+    r"[\"”’']?[ \t]+(?:and|&)[ \t]+[\"“‘']?(\p{Ll}+)[\"”’']?[ \t]+\p{Lu}\p{Ll}")
+#: the words before a bare word that "who" follows: "worried about tinderbox who ..."
+_WHO_BEFORE = frozenset({"about", "with", "from", "by", "for", "to", "and", "at", "of", "re",
+                         "saw", "met", "told", "rang", "called"})
+#: a bracket around a list: "(jakub, zavion)"
+_BRACKET_AROUND = regex.compile(r"\(([^()\n]{1,60})\)")
+_LIST_ITEM_SPLIT = regex.compile(r"[ \t]*(?:,|&|\band\b)[ \t]*")
+#: a person in capitals after one of these words: "Unknown male NUTMEG (driver)", "Driver
+#: BUDGIE (ab12 cde)" (issue 11, heldout12 class)
+_PERSON_NOUN_BEFORE = regex.compile(
+    r"(?<![\p{L}])(male|female|man|woman|lad|youth|boy|girl|adult|teenager|driver|passenger|"
+    r"associate|suspect|nominal|rider|pillion)[ \t]+$", regex.IGNORECASE)
+#: relatives a lower-case name owns with its apostrophe: "marlow's mum" (issue 11, heldout12)
+_KIN_OWNED = frozenset({"mum", "mam", "mom", "mummy", "dad", "daddy", "brother", "bro",
+                        "sister", "sis", "nan", "nana", "nanna", "gran", "granny", "grandad",
+                        "grandma", "uncle", "aunt", "auntie", "aunty", "cousin", "stepdad",
+                        "stepmum", "boyfriend", "girlfriend", "bf", "gf"})
+_POSSESSIVE_KIN = regex.compile(r"['’]s[ \t]+(\p{Ll}+)")
+_SIGNATURE_TOKEN = regex.compile(r"[\p{L}\p{N}]+")
+_OWNERS = frozenset({"his", "her", "their", "my", "your", "our", "its"})
 _PERSON_NEXT = frozenset({"who", "on", "and", "was", "is", "has", "had", "says", "said", "came",
                           "turned", "told", "gave", "keeps", "wants", "picked", "lives"})
 _CAP_NEXT = regex.compile(r"[ \t]+\p{Lu}")
@@ -197,6 +234,9 @@ class Suspect:
 
     start: int
     end: int
+    #: a family member's name the text gives to someone else ("the other y2 reuben"): kept
+    #: names do not explain it
+    other: bool = False
 
 
 class DenyByDefault:
@@ -412,7 +452,17 @@ class DenyByDefault:
             if (free(s, e) and not any(a < e and s < b for a, b in found)
                     and not explained_word(text[s:e]) and f not in self._roles):
                 found.append((s, e))
+        for s, e in self._chat_rare_names(text):
+            if free(s, e) and not any(a < e and s < b for a, b in found) and not explained(
+                    text[s:e].casefold()):
+                found.append((s, e))
         words, runs = self._words(text)
+        # a family member's first name the text gives to someone else ("the other y2
+        # reuben", "another Finn"; issue 11, heldout12 class): kept names do not explain it
+        others = [m.span() for m in words
+                  if m.group().casefold() in kept and m.group().casefold() not in keep.surnames
+                  and free(*m.span())
+                  and _OTHER_BEFORE.search(text, max(0, m.start() - 20), m.start())]
         for i, m in enumerate(words):
             s, e = m.span()
             if not free(s, e) or any(a <= s and e <= b for a, b in found):
@@ -451,7 +501,9 @@ class DenyByDefault:
                 found.append((words[i - 1].start() if kept_first else s, e))
             elif kept_first:
                 found.append((words[i - 1].start(), e))
-        return [Suspect(s, e) for s, e in self._join(text, sorted(set(found)), taken)]
+        return [*(Suspect(s, e) for s, e in self._join(text, sorted(set(found)), taken)),
+                *(Suspect(s, e, other=True) for s, e in others
+                  if not any(a < e and s < b for a, b in found))]
 
     def _beside_a_name(self, text: str, taken: Sequence[tuple[int, int]]
                        ) -> list[tuple[int, int, bool]]:
@@ -523,6 +575,32 @@ class DenyByDefault:
         return [w.span() for m in lines for w in _WORD.finditer(text, m.start(2), m.end(2))
                 if w.group().casefold() in names]
 
+    def _chat_rare_names(self, text: str) -> list[tuple[int, int]]:
+        """In a chat copied into a note (two or more lines, each with a time or an account
+        name before the speaker), a rare word the dictionary does not know that ends a
+        message after "for", "to", "with" ...: the message is lower-case text, and that is
+        where a name stands ("21:02 gravy.j: u got the stuff for rhod"; issue 11,
+        heldout12 class)."""
+        lines = [m for m in _TIMED_CHAT_LINE.finditer(text)
+                 if m.group(1) or is_handle(m.group(2))]
+        if len(lines) < 2:
+            return []
+        vocab = self.vocab
+        out = []
+        for line in lines:
+            words = list(_WORD.finditer(text, line.start(3), line.end(3)))
+            if len(words) < 2 or text[words[-1].end():line.end(3)].strip(" \t.!?,"):
+                continue
+            last, prev = words[-1], words[-2]
+            f = last.group().casefold()
+            if (last.group().islower() and prev.group().casefold() in _CHAT_NAME_BEFORE
+                    and len(f) >= 3 and f not in STOP_WORDS and f not in self._explained
+                    and f not in self._abbreviations and f not in self._lower_abbreviations
+                    and vocab.zipf(f) < vocab.rules.lower_note_oov_zipf
+                    and not vocab.ordinary(f) and not vocab.dictionary_word(f)):
+                out.append(last.span())
+        return out
+
     def _listed_after_relation(self, text: str, words: list[regex.Match[str]], i: int) -> bool:
         """A later item of a list that follows a relation: "his mates rumi and koa",
         "her cousins tj, ellis and nate"."""
@@ -577,6 +655,13 @@ class DenyByDefault:
             if verb in _PERSON_ONLY_VERBS or (not known and verb in self._name_verbs
                                               and verb not in _ANY_SUBJECT_VERBS):
                 return True
+        # "who" after a bare word a person's preposition takes: "about tinderbox who"
+        if (nxt is not None and nxt.group(1) == "who" and prev is not None
+                and prev.group().casefold() in _WHO_BEFORE
+                and text[prev.end():m.start()] in (" ", "\t")):
+            return True
+        if self._in_bracketed_list(text, m, taken):
+            return True  # "(jakub, zavion)"
         # a list with a name: joined by "and" on one side, or by commas on both ("Amy
         # Cole, overheard" is a name and a clause, not a list)
         names = [(a, b) for a, b in taken if text[a:a + 1].isalpha()]
@@ -593,10 +678,36 @@ class DenyByDefault:
         if rel is not None and (rel.group(1) in self._relations
                                 or rel.group(2) in self._relations):
             return True  # "chalky and her brother lee", "and his older brother"
+        named = _AND_NAMED_RELATION.match(text, m.end())
+        if named is not None and named.group(1) in self._relations:
+            return True  # 'doormat and "cousin" Dmitri'
         bracket = _OPEN_BRACKET.match(text, m.end())
         # a sentence opening with the word, then a bracket opening with a name
         return opens and bracket is not None and any(
             a == bracket.end() for a, _ in names)  # "lolly (Blessing Iwu, 14)"
+
+    def _in_bracketed_list(self, text: str, m: regex.Match[str],
+                           taken: Sequence[tuple[int, int]]) -> bool:
+        """An item of a list in brackets whose other items are names: "(jakub, zavion)".
+        Every item is one or two words, and another item is a name found or a first name."""
+        for b in _BRACKET_AROUND.finditer(text, max(0, m.start() - 60), min(len(text), m.end() + 60)):
+            if not (b.start(1) <= m.start() and m.end() <= b.end(1)):
+                continue
+            items = [x for x in _LIST_ITEM_SPLIT.split(b.group(1).strip()) if x]
+            if len(items) < 2 or any(len(x.split()) > 2 for x in items):
+                return False
+            pos = b.start(1)
+            for x in items:
+                a = text.index(x, pos)
+                pos = a + len(x)
+                if a <= m.start() < pos:
+                    continue
+                first = x.split()[0].casefold()
+                if any(a <= s and e <= pos for s, e in taken) or (
+                        first in self._first_names and first not in self._lower_ordinary):
+                    return True
+            return False
+        return False
 
     def _name_slot(self, text: str, words: list[regex.Match[str]], i: int) -> bool:
         """Where a person's name stands: in brackets after a word ("conor (rafferty)"),
@@ -738,11 +849,26 @@ class DenyByDefault:
             return bool(rest_words & self._roles) and (
                 self.vocab.namey(folded) or self._diminutive(folded)
                 or not self.vocab.ordinary(folded))
-        last = line_end < 0 or not text[line_end:].strip()
+        last = (line_end < 0 or not text[line_end:].strip()
+                or self._signature_lines(text[line_end:]))
         if not last or len(head_words) > 2 or any(c in line for c in ".!?:;()[]"):
             return False
         return (self.vocab.namey(folded) or self._diminutive(folded)
                 or not (self.vocab.ordinary(folded) or self.vocab.dictionary_word(folded)))
+
+    def _signature_lines(self, rest: str) -> bool:
+        """The lines after a name are a signature's: one or two lines of roles, titles,
+        acronyms and numbers only ("PC 2291", "YJ worker"; issue 11, heldout12 class)."""
+        lines = [line for line in rest.split("\n") if line.strip()]
+        if not 0 < len(lines) <= 2:
+            return False
+        for line in lines:
+            tokens = _SIGNATURE_TOKEN.findall(line)
+            if not tokens or not all(
+                    t.isdigit() or t in self._acronyms or t.casefold() in self._roles
+                    for t in tokens):
+                return False
+        return True
 
     # --- one word ----------------------------------------------------------------------------
 
@@ -764,6 +890,9 @@ class DenyByDefault:
                 return False
             if self._owned(text, words, i, folded):
                 return True  # "jordans brother", "tjs mum", "at graces."
+            if self._owns_kin(words, i, text, folded):
+                return True  # "marlow's mum rang": a name, even a word
+
             if i > 0 and words[i - 1].group() in self._lower_titles and (
                     text[words[i - 1].end():m.start()] in (" ", ". ", "\t")):
                 # "ms kettering rang", "mr oduya": a title in lower case, then the surname
@@ -787,7 +916,8 @@ class DenyByDefault:
                     and folded not in self._roles and folded not in self._name_verbs
                     and (folded in self._first_names or (
                         vocab.zipf(folded) < vocab.rules.ordinary_zipf
-                        and not vocab.dictionary_word(folded) and not vocab.ordinary(folded)))):
+                        and not vocab.dictionary_word(folded) and not vocab.ordinary(folded))
+                         or self._surname_next(text, words, i))):
                 return True  # "officer dilys hart", "sw tomos pengelly": a role, then a name
             if (i > 0 and words[i - 1].group().casefold() in self._relations and (
                     text[words[i - 1].end():m.start()] in (" ", "\t", "\n"))) or self._listed_after_relation(
@@ -814,6 +944,8 @@ class DenyByDefault:
                     and not vocab.dictionary_word(folded))
         if len(word) == 1:
             return False  # a lone capital letter: an initial is joined to a name below
+        if word.isupper() and self._caps_after_person(text, m, folded):
+            return True  # "Unknown male NUTMEG (driver)", "Driver BUDGIE (ab12 cde)"
         if folded in self._explained:
             return False
         if word in self._role_titles and _CAP_NEXT.match(text, m.end()):
@@ -923,6 +1055,19 @@ class DenyByDefault:
             return True
         return not all(vocab.ordinary(p) or vocab.dictionary_word(p) for p in parts)
 
+    def _caps_after_person(self, text: str, m: regex.Match[str], folded: str) -> bool:
+        """A word in capitals, alone, straight after a word for a person written in small
+        letters ("Unknown male NUTMEG (driver)", "Driver BUDGIE"): a name, even when it is
+        an ordinary word or a term; not an acronym, a role, a stop word or a verb ("Driver
+        FAILED to stop"; issue 11, heldout12 class)."""
+        word = m.group()
+        if (len(word) < 3 or word in self._acronyms or not has_vowel(word)
+                or folded in STOP_WORDS or folded in self._roles
+                or folded.endswith(("ed", "ing")) or _CAPS_NEXT.match(text, m.end())):
+            return False
+        noun = _PERSON_NOUN_BEFORE.search(text, max(0, m.start() - 20), m.start())
+        return noun is not None and not noun.group(1).isupper()
+
     def _owned(self, text: str, words: list[regex.Match[str]], i: int, folded: str) -> bool:
         """A lower-case possessive without its apostrophe: "jordans brother", "tjs mum",
         "staying at graces." The word less its "s" is a first name or two initials."""
@@ -941,6 +1086,36 @@ class DenyByDefault:
         prev = words[i - 1].group().casefold() if i > 0 else ""
         return (prev in ("at", "to", "from", "round") and text[m.end():m.end() + 1] in ".,;!?\n"
                 and text[words[i - 1].end():m.start()] in (" ", "\t"))
+
+    def _surname_next(self, text: str, words: list[regex.Match[str]], i: int) -> bool:
+        """The next word, on the same line, is a surname: a lower-case word the dictionary
+        does not know, rarer than ordinary ("staff clemency okafor-hale": a first name that
+        is a word, then the surname; issue 11, heldout12 class)."""
+        if i + 1 >= len(words) or text[words[i].end():words[i + 1].start()] != " ":
+            return False
+        nxt = words[i + 1].group()
+        f = nxt.casefold()
+        vocab = self.vocab
+        return (nxt.islower() and len(f) >= 3 and f not in STOP_WORDS
+                and f not in self._explained and f not in self._roles
+                and (vocab.namey(f) or (
+                    vocab.zipf(f) < vocab.rules.ordinary_zipf and not vocab.ordinary(f)
+                    and not all(vocab.dictionary_word(p) for p in f.split("-") if p)))
+                and vocab.zipf(words[i].group().casefold()) < vocab.rules.quoted_nickname_zipf)
+
+    def _owns_kin(self, words: list[regex.Match[str]], i: int, text: str, folded: str) -> bool:
+        """A lower-case word with its possessive before a relative ("marlow's mum", "heath's
+        dad"), not after a determiner or an owner ("the dog's mum", "his friend's mum") and
+        not a relation or role itself (issue 11, heldout12 class)."""
+        kin = _POSSESSIVE_KIN.match(text, words[i].end())
+        if kin is None or kin.group(1) not in _KIN_OWNED or len(folded) < 3:
+            return False
+        if (folded in STOP_WORDS or folded in self._roles or folded in self._relations
+                or folded in self._explained):
+            return False
+        prev = words[i - 1].group().casefold() if i > 0 else ""
+        return not (prev in _DETERMINERS or prev in _OWNERS) or "\n" in text[
+            words[i - 1].end():words[i].start()]
 
     def _saint(self, text: str, start: int) -> bool:
         before = text[max(0, start - 7):start]

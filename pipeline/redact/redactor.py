@@ -472,7 +472,7 @@ class Redactor(NameSpans):
                 continue
             tokens = self._normaliser.tokens(surface) or tuple(
                 w.casefold() for w in surface.split())
-            if keep.keeps(tokens) and self._normaliser.tokens(surface):
+            if keep.keeps(tokens) and self._normaliser.tokens(surface) and not sus.other:
                 continue
             out.append(Span(sus.start, sus.end, person, UNEXPLAINED, tokens, False, True))
         return out

@@ -363,16 +363,24 @@ class NameSpans:
                         # piece ("Rahim Talukdar") only a frequent word is held back
                         held = not piece or self._frequent_token(toks[0])
                     # a two-letter word is spread only as a quoted capitals alias ("TJ")
-                    if (not toks or not self._name_like(word) or toks[0] in kept
+                    # a lower-case word found in quotes is a nickname ('calls him
+                    # "thimble"'), spread into quotes ('met "thimble"'; issue 11, heldout12)
+                    lower_quoted = (quoted and word.islower()
+                                    and text[m.end():m.end() + 1] in _CLOSING_QUOTES)
+                    if (not toks or not (self._name_like(word) or lower_quoted)
+                            or toks[0] in kept
                             or toks[0] in self._not_spread or len(toks[0]) < 2
-                            or (held and not quoted)
+                            or (held and not (quoted or word.isupper()))
                             or (len(toks[0]) == 2 and not (quoted and word.isupper()))):
                         continue
                     if len(s.tokens) < 2 and not (word.isupper() or s.context or quoted
                                                   or toks[0] in self._first_names):
                         continue  # a lone word only spaCy tagged may be an ordinary word
                     singles.add(toks[0])
-                    if ((quoted or s.context) and len(toks[0]) > 2
+                    # a word in capitals deny by default took for a name ("Driver BUDGIE"):
+                    # a nickname, spread like a quoted one (issue 11, heldout12 class)
+                    if ((quoted or s.context or (s.unsure and word.isupper()))
+                            and len(toks[0]) > 2
                             and toks[0] not in STOP_WORDS and toks[0] not in self._word_names
                             and not self._frequent_token(toks[0])):
                         nicknames.add(toks[0])
