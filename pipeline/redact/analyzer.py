@@ -31,6 +31,7 @@ from pipeline.errors import ConfigError
 from pipeline.redact import recognizers as casebundle_recognizers
 from pipeline.redact.names import read_first_names
 from pipeline.redact.patterns import CASE_SENSITIVE
+from pipeline.redact.recognizers.lean import LeanPatternRecognizer, lean
 from pipeline.redact.settings import (
     RecognizerRule,
     RedactionSettings,
@@ -113,7 +114,7 @@ def _build_recognizer(rule: RecognizerRule, settings: RedactionSettings,
     kwargs: dict[str, Any] = {"supported_language": lang}
     if rule.type == "pattern":
         assert rule.entity is not None  # checked by RecognizerRule
-        return PatternRecognizer(
+        return LeanPatternRecognizer(
             supported_entity=rule.entity,
             name=rule.name,
             supported_language=lang,
@@ -136,6 +137,7 @@ def _build_recognizer(rule: RecognizerRule, settings: RedactionSettings,
             raise ConfigError(str(rules_path), f"recognizers: {rule.name!r} names no Presidio "
                               f"predefined recognizer ({cls_name!r}).",
                               "check the spelling against presidio_analyzer.predefined_recognizers.")
+        cls = lean(cls)  # Presidio's own pattern classes, with the cheaper loop
         if cls is SpacyRecognizer:
             kwargs["supported_entities"] = sorted(set(settings.nlp.entity_mapping.values()))
             kwargs["ner_strength"] = settings.nlp.ner_score

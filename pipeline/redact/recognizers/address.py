@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
 from pipeline.redact.patterns import CASE_SENSITIVE, alternation
+from pipeline.redact.recognizers.lean import LeanPatternRecognizer
 from pipeline.redact.settings import AddressRules
 
 #: the pattern name of a street name without a house number ("Tamarisk Court"); redact.py
@@ -17,7 +18,7 @@ _NOT_STREET_START = ("The", "A", "An", "This", "That", "These", "Those", "Our", 
                      "Some", "Same", "Next", "Last", "First", "New", "Old", "Local")
 
 
-class UkAddressRecognizer(PatternRecognizer):
+class UkAddressRecognizer(LeanPatternRecognizer):
     """Street addresses: '14 Crown Street', 'Flat 3, 22 Kings Road', 'no. 12', '5 The Crescent',
     street names without a number ('Tamarisk Court') and Welsh ones ('2 Heol Y Bont')."""
 

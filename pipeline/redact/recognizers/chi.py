@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from pipeline.redact.recognizers.lean import LeanPatternRecognizer
 from pipeline.redact.recognizers.nhs import OWN_LABEL, mod11_ok
 from pipeline.redact.recognizers.phone import part_of_phone
 
 
-class ScottishChiRecognizer(PatternRecognizer):
+class ScottishChiRecognizer(LeanPatternRecognizer):
     """Scottish CHI numbers: date of birth DDMMYY then four digits, mod-11 check digit."""
 
     PATTERNS = [

@@ -5,11 +5,15 @@ from __future__ import annotations
 import tldextract
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
+from pipeline.redact.recognizers.lean import LeanPatternRecognizer
+
 #: tldextract with the Public Suffix List snapshot bundled in the package: no network, no cache
 _OFFLINE_TLD = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
-class OfflineEmailRecognizer(EmailRecognizer):
+class OfflineEmailRecognizer(LeanPatternRecognizer, EmailRecognizer):
     """Email addresses, validated against the bundled suffix list (never fetched)."""
+
+    NEEDS = {"Email (Medium)": "@"}  # noqa: RUF012 - read only
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return bool(_OFFLINE_TLD(pattern_text).fqdn) or None

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
 from pipeline.redact.patterns import CASE_SENSITIVE
+from pipeline.redact.recognizers.lean import LeanPatternRecognizer
 
 _UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 23 letters: no I, O or S
 
@@ -25,7 +26,7 @@ def upn_check_letter(body: str) -> str | None:
     return _UPN_LETTERS[total % 23]
 
 
-class UkUpnRecognizer(PatternRecognizer):
+class UkUpnRecognizer(LeanPatternRecognizer):
     """English unique pupil numbers: check letter, 12 digits (temporary UPNs end in a letter)."""
 
     #: any first letter: a mistyped check letter (even I, O or S) is still a pupil's number
