@@ -25,6 +25,7 @@ _PLAIN_LETTERS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð"
                                 "æ": "ae", "œ": "oe", "þ": "th", "ħ": "h", "ŀ": "l"})
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same words recur in every text; bounded
 def fold_accents(token: str) -> str:
     """A case-folded name token without its accents: "Aydın", "AYDIN" and "aydin" are one
     name; so are "Trần" and "TRAN", "Tomáš" and "Tomas" (issue 11: names are written both
@@ -34,6 +35,8 @@ def fold_accents(token: str) -> str:
 
 
 _VOWEL = re.compile(r"[aeiouy]")
+#: how many names NameNormaliser remembers before it starts again
+_MEMO_SIZE = 1 << 16
 
 
 def has_vowel(word: str) -> bool:
@@ -60,8 +63,19 @@ class NameNormaliser:
         self._roles = frozenset(t for w in rules.role_words for t in w.casefold().split())
         #: ALL-CAPS abbreviations are never part of a name ("FOB Kai DUNMORE" is Kai Dunmore)
         self._acronyms = frozenset(rules.acronyms)
+        #: name -> tokens: the same names and words are normalised again and again
+        self._memo: dict[str, tuple[str, ...]] = {}
 
     def tokens(self, name: str) -> tuple[str, ...]:
+        """The comparable tokens of a name as written (remembered: a pure function of it)."""
+        found = self._memo.get(name)
+        if found is None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[name] = self._tokens(name)
+        return found
+
+    def _tokens(self, name: str) -> tuple[str, ...]:
         # a nickname in quotes inside a name ("Gavin 'Gav' Sloan") is not compared
         bare = _QUOTED.sub(" ", name)
         if bare != name and _WORD.search(bare):
