@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import presidio_analyzer.predefined_recognizers as predefined
@@ -114,7 +115,7 @@ def _build_recognizer(rule: RecognizerRule, settings: RedactionSettings,
     kwargs: dict[str, Any] = {"supported_language": lang}
     if rule.type == "pattern":
         assert rule.entity is not None  # checked by RecognizerRule
-        return LeanPatternRecognizer(
+        pattern_recognizer = LeanPatternRecognizer(
             supported_entity=rule.entity,
             name=rule.name,
             supported_language=lang,
@@ -123,6 +124,9 @@ def _build_recognizer(rule: RecognizerRule, settings: RedactionSettings,
             global_regex_flags=(CASE_SENSITIVE if rule.case_sensitive
                                 else CASE_SENSITIVE | regex.IGNORECASE),
         )
+        pattern_recognizer.needs = MappingProxyType(
+            {p.name: p.needs for p in rule.patterns if p.needs})
+        return pattern_recognizer
     cls_name = rule.python_class
     if rule.type == "casebundle":
         cls = getattr(casebundle_recognizers, cls_name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from presidio_analyzer import Pattern
 
 from pipeline.redact.patterns import CASE_SENSITIVE, alternation
@@ -95,6 +97,13 @@ class UkAddressRecognizer(LeanPatternRecognizer):
         if rules.street_prefixes:
             patterns += [Pattern("welsh-street", rf"\b{number}\s+{welsh}\b", 0.6),
                          Pattern("welsh-bare", rf"\b{welsh}\b", 0.5)]
+        # the words these patterns cannot match without, case as they are matched: a text
+        # with none of them is not searched with the pattern (LeanPatternRecognizer)
+        needs = {BARE_STREET: alternation(rules.bare_street_suffixes),
+                 "dwelling": alternation(rules.dwelling_words),
+                 "welsh-street": alternation(welsh_prefixes),
+                 "welsh-bare": alternation(welsh_prefixes)}
+        self.needs = MappingProxyType({k: v for k, v in needs.items() if v})
         super().__init__(
             supported_entity="UK_ADDRESS",
             patterns=patterns,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import tldextract
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
@@ -13,7 +15,7 @@ _OFFLINE_TLD = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 class OfflineEmailRecognizer(LeanPatternRecognizer, EmailRecognizer):
     """Email addresses, validated against the bundled suffix list (never fetched)."""
 
-    NEEDS = {"Email (Medium)": "@"}  # noqa: RUF012 - read only
+    needs = MappingProxyType({"Email (Medium)": "@"})  # every address has its "@"
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return bool(_OFFLINE_TLD(pattern_text).fqdn) or None

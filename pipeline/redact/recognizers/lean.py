@@ -9,7 +9,10 @@ pattern name `Redactor._kept_street` reads) and metadata, without the timing.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from presidio_analyzer import EntityRecognizer, PatternRecognizer, RecognizerResult
@@ -27,12 +30,13 @@ _ID_KEY = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
 class LeanPatternRecognizer(PatternRecognizer):
     """A PatternRecognizer whose `analyze` returns what Presidio's returns, faster.
 
-    `NEEDS` maps a pattern name to a character every match of that pattern contains (a
-    literal outside any optional part of its regex, e.g. the "@" of an e-mail address): the
-    pattern is not run on a text without that character.
+    `needs` maps a pattern name to a regex that finds something in every text the pattern
+    matches in (the "@" of an e-mail address, the year of a date of birth): a text where it
+    finds nothing is not searched with that pattern. It must follow from the pattern's own
+    regex (a part no alternative can do without); a class sets it for its own patterns.
     """
 
-    NEEDS: dict[str, str] = {}
+    needs: Mapping[str, str] = MappingProxyType({})
 
     def analyze(self, text: str, entities: list[str],
                 nlp_artifacts: NlpArtifacts | None = None,
@@ -43,10 +47,14 @@ class LeanPatternRecognizer(PatternRecognizer):
         name: str = self.name  # type: ignore[has-type]
         flags: Any = regex_flags if regex_flags else self.global_regex_flags
         results: list[RecognizerResult] = []
+        found: dict[str, bool] = {}  # needs regex -> whether it finds something in text
         for pattern in patterns:
-            need = self.NEEDS.get(pattern.name)
-            if need is not None and need not in text:
-                continue
+            need = self.needs.get(pattern.name)
+            if need is not None:
+                if need not in found:
+                    found[need] = _compiled(need).search(text) is not None
+                if not found[need]:
+                    continue
             if not pattern.compiled_regex or pattern.compiled_with_flags != flags:
                 pattern.compiled_with_flags = flags
                 pattern.compiled_regex = presidio_re.compile(pattern.regex, flags=flags)
@@ -79,10 +87,16 @@ class LeanPatternRecognizer(PatternRecognizer):
         return EntityRecognizer.remove_duplicates(results) if results else results
 
 
-#: characters Presidio's predefined patterns cannot match without (see LeanPatternRecognizer)
-_PREDEFINED_NEEDS: dict[str, dict[str, str]] = {
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> Any:
+    return presidio_re.compile(pattern)
+
+
+#: what Presidio's predefined patterns cannot match without (see LeanPatternRecognizer):
+#: every alternative of each has the character literally
+_PREDEFINED_NEEDS: dict[str, Mapping[str, str]] = {
     "EmailRecognizer": {"Email (Medium)": "@"},
-    "IpRecognizer": {"IPv4_mapped": ":", "IPv4_embedded": ":", "IPv4": ".", "IPv6": ":",
+    "IpRecognizer": {"IPv4_mapped": ":", "IPv4_embedded": ":", "IPv4": r"\.", "IPv6": ":",
                      "IPv6_unspecified": ":"},
 }
 
@@ -100,6 +114,6 @@ def lean(cls: type[Any]) -> type[Any]:
     if cls not in _LEAN:
         body = {"__doc__": cls.__doc__, "__module__": cls.__module__,
                 "__qualname__": cls.__qualname__,
-                "NEEDS": _PREDEFINED_NEEDS.get(cls.__name__, {})}
+                "needs": MappingProxyType(dict(_PREDEFINED_NEEDS.get(cls.__name__, {})))}
         _LEAN[cls] = type(cls.__name__, (LeanPatternRecognizer, cls), body)
     return _LEAN[cls]
