@@ -85,7 +85,19 @@ class LocalSpacyNlpEngine(SpacyNlpEngine):
 
 
 class _Analyzer(AnalyzerEngine):
-    """AnalyzerEngine that skips the per-recognizer context pass when enhancement is off."""
+    """AnalyzerEngine that skips the per-recognizer context pass when enhancement is off,
+    and works out the supported entities once (Presidio does it again on every call)."""
+
+    _entities: dict[tuple[str | None, tuple[int, ...]], list[str]]
+
+    def get_supported_entities(self, language: str | None = None) -> list[str]:
+        if not hasattr(self, "_entities"):
+            self._entities = {}
+        # the registry is not changed after load; the answer is kept for its recognizers
+        key = (language, tuple(map(id, self.registry.recognizers)))
+        if key not in self._entities:
+            self._entities[key] = super().get_supported_entities(language)
+        return list(self._entities[key])
 
     def _enhance_using_context(self, text: str, raw_results: list[RecognizerResult],
                                nlp_artifacts: NlpArtifacts, recognizers: list[EntityRecognizer],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from types import MappingProxyType
 
 import tldextract
@@ -18,4 +19,9 @@ class OfflineEmailRecognizer(LeanPatternRecognizer, EmailRecognizer):
     needs = MappingProxyType({"Email (Medium)": "@"})  # every address has its "@"
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        return bool(_OFFLINE_TLD(pattern_text).fqdn) or None
+        return _has_known_suffix(pattern_text) or None
+
+
+@functools.lru_cache(maxsize=4096)  # an address recurs across a family's texts; bounded
+def _has_known_suffix(address: str) -> bool:
+    return bool(_OFFLINE_TLD(address).fqdn)
