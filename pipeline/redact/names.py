@@ -136,6 +136,7 @@ class KeepList:
                 self._parts.append(frozenset(parts))
         self._normaliser = normaliser
         self.surnames = frozenset(surnames)
+        self._memo: dict[tuple[str, ...], bool] = {}
         #: the kept names' words case-folded but with their accents, as a text has them
         self._written = frozenset(
             w.casefold() for name in names_seen for w in _WORD.findall(name)
@@ -161,6 +162,17 @@ class KeepList:
         not compared ("AYDIN" is Rojin Aydın's surname)."""
         if not tokens:
             return True
+        if type(tokens) is not tuple:
+            return self._keeps(tokens)
+        # asked for the same words again and again in a family's texts; the roster is fixed
+        found = self._memo.get(tokens)
+        if found is None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[tokens] = self._keeps(tokens)
+        return found
+
+    def _keeps(self, tokens: Sequence[str]) -> bool:
         wanted = {fold_accents(t) for t in tokens}
         for person, parts in zip(self._people, self._parts, strict=True):
             if wanted <= person:
