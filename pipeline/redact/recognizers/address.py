@@ -102,7 +102,9 @@ class UkAddressRecognizer(LeanPatternRecognizer):
         needs = {BARE_STREET: alternation(rules.bare_street_suffixes),
                  "dwelling": alternation(rules.dwelling_words),
                  "welsh-street": alternation(welsh_prefixes),
-                 "welsh-bare": alternation(welsh_prefixes)}
+                 "welsh-bare": alternation(welsh_prefixes),
+                 "flat-street": prefix, "flat": prefix,
+                 "house-no": r"[Nn]o\.", "house-number": "number", "house-no-at": "[Nn]o"}
         self.needs = MappingProxyType({k: v for k, v in needs.items() if v})
         super().__init__(
             supported_entity="UK_ADDRESS",

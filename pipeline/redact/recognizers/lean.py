@@ -98,6 +98,10 @@ _PREDEFINED_NEEDS: dict[str, Mapping[str, str]] = {
     "EmailRecognizer": {"Email (Medium)": "@"},
     "IpRecognizer": {"IPv4_mapped": ":", "IPv4_embedded": ":", "IPv4": r"\.", "IPv6": ":",
                      "IPv6_unspecified": ":"},
+    # the digits of each, which no part around them can stand in for
+    "UkNinoRecognizer": {"NINO (medium)": "[0-9]{2} ?[0-9]{2} ?[0-9]{2}"},
+    "UkPassportRecognizer": {"UK Passport (weak)": r"\d{7}"},
+    "UkDrivingLicenceRecognizer": {"UK Driving Licence": "[0-9]{6}"},
 }
 
 

@@ -25,6 +25,8 @@ INVENTED = [
     "TUNSTALL, Reggie ('Wasp') 05/12/2006, GORRIE, Shane 7 Jan 1991 / 07-01-1991.",
     "Victim Jo Bell\n4 May 1990. Nowak, Ewa 3 lipca 1988. Ann Lee (March 4, 2001).",
     "Lives at Tamarisk Court, then Rose Cottage, then 2 Heol Y Bont, and Ffordd Las.",
+    "Flat 3, 22 Kings Road; she lives at number 4; caller at no 8 says; no. 12 Hill St.",
+    "NI AB 12 34 56 C, passport AB1234567, licence MORGA753116SM9IJ 35.",
 ]
 
 
@@ -98,6 +100,10 @@ def test_needs_hold(redactor: Redactor, texts: list[str]) -> None:
     assert {("EmailRecognizer", "Email (Medium)"), ("IpRecognizer", "IPv4"),
             ("UkAddressRecognizer", "bare-street"), ("UkAddressRecognizer", "dwelling"),
             ("UkAddressRecognizer", "welsh-bare"), ("SocialHandleRecognizer", "at-handle"),
+            ("UkAddressRecognizer", "flat"), ("UkAddressRecognizer", "house-no"),
+            ("UkAddressRecognizer", "house-number"), ("UkAddressRecognizer", "house-no-at"),
+            ("UkNinoRecognizer", "NINO (medium)"), ("UkPassportRecognizer", "UK Passport (weak)"),
+            ("UkDrivingLicenceRecognizer", "UK Driving Licence"),
             ("NamedBirthDateRecognizer", "name-then-date"),
             ("NamedBirthDateRecognizer", "name-then-date-in-words"),
             ("NamedBirthDateRecognizer", "name-line-then-date")} <= checked
