@@ -71,8 +71,9 @@ class LocalSpacyNlpEngine(SpacyNlpEngine):
         self.nlp = {nlp_cfg.language: nlp}  # type: ignore[assignment]
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
+        ents = list(doc.ents)  # spaCy builds doc.ents anew on every access
         entities, scores = self._get_updated_entities(
-            list(doc.ents), [self._settings.nlp.ner_score] * len(doc.ents))
+            ents, [self._settings.nlp.ner_score] * len(ents))
         if not self._settings.nlp.context_enhancement:
             # nothing reads lemmas or token offsets without context enhancement; skip them
             return NlpArtifacts(entities=entities, tokens=doc, tokens_indices=[], lemmas=[],

@@ -104,7 +104,10 @@ class UkAddressRecognizer(LeanPatternRecognizer):
                  "welsh-street": alternation(welsh_prefixes),
                  "welsh-bare": alternation(welsh_prefixes),
                  "flat-street": prefix, "flat": prefix,
-                 "house-no": r"[Nn]o\.", "house-number": "number", "house-no-at": "[Nn]o"}
+                 "house-no": r"[Nn]o\.", "house-number": "number", "house-no-at": "[Nn]o",
+                 # a house number, then a space
+                 **dict.fromkeys(("street", "the-street", "number-words", "number-postcode",
+                                  "lower-street", "lower-street-after"), r"\d[A-Za-z]?\s")}
         self.needs = MappingProxyType({k: v for k, v in needs.items() if v})
         super().__init__(
             supported_entity="UK_ADDRESS",

@@ -101,12 +101,30 @@ def test_needs_hold(redactor: Redactor, texts: list[str]) -> None:
             ("UkAddressRecognizer", "bare-street"), ("UkAddressRecognizer", "dwelling"),
             ("UkAddressRecognizer", "welsh-bare"), ("SocialHandleRecognizer", "at-handle"),
             ("UkAddressRecognizer", "flat"), ("UkAddressRecognizer", "house-no"),
+            ("UkAddressRecognizer", "street"), ("UkAddressRecognizer", "number-postcode"),
             ("UkAddressRecognizer", "house-number"), ("UkAddressRecognizer", "house-no-at"),
             ("UkNinoRecognizer", "NINO (medium)"), ("UkPassportRecognizer", "UK Passport (weak)"),
             ("UkDrivingLicenceRecognizer", "UK Driving Licence"),
             ("NamedBirthDateRecognizer", "name-then-date"),
             ("NamedBirthDateRecognizer", "name-then-date-in-words"),
             ("NamedBirthDateRecognizer", "name-line-then-date")} <= checked
+
+
+def test_context_name_needs_hold(redactor: Redactor, texts: list[str]) -> None:
+    """ContextNameRecognizer skips a pattern only where it cannot match."""
+    from pipeline.redact.recognizers.context_names import _NEEDS
+
+    recognizers: list[Any] = list(redactor._analyzer.registry.recognizers)
+    rec = next(r for r in recognizers if r.name == "ContextNameRecognizer")
+    patterns = {label: p for label, p, _ in [*rec._patterns, *rec._lower_patterns]}
+    assert set(_NEEDS) <= set(patterns)
+    seen = set()
+    for text in [*texts, "her friend Jo Bell (mum's friend)", "jade's mum rang", "mr oduya"]:
+        for label, needs in _NEEDS.items():
+            if patterns[label].search(text):
+                assert any(n in text for n in needs), (label, text[:80])
+                seen.add(label)
+    assert seen == set(_NEEDS)
 
 
 def test_lean_keeps_a_class_name_and_others_unchanged() -> None:
