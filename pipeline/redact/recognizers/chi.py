@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -16,6 +18,7 @@ class ScottishChiRecognizer(LeanPatternRecognizer):
     PATTERNS = [
         Pattern("CHI", r"\b(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}[ -]?\d{4}\b", 0.45),
     ]
+    needs = MappingProxyType({"CHI": r"\d{6}"})  # the date of birth, six digits
     CONTEXT = ["chi", "community health index", "chi number"]
 
     def __init__(self, context: list[str] | None = None, supported_language: str = "en") -> None:

@@ -102,6 +102,13 @@ _PREDEFINED_NEEDS: dict[str, Mapping[str, str]] = {
     "UkNinoRecognizer": {"NINO (medium)": "[0-9]{2} ?[0-9]{2} ?[0-9]{2}"},
     "UkPassportRecognizer": {"UK Passport (weak)": r"\d{7}"},
     "UkDrivingLicenceRecognizer": {"UK Driving Licence": "[0-9]{6}"},
+    "CreditCardRecognizer": {"All Credit Cards (weak)": r"\d{4}[- ]?\d{3}"},
+    # letters in any case: the recognizer may be configured case-insensitive
+    "UkPostcodeRecognizer": {"UK Postcode": "(?i:[0-9][a-z]{2})"},
+    "UkVehicleRegistrationRecognizer": {
+        "UK Vehicle Registration (current)": "(?i:[a-z]{2}[0-9]{2})",
+        "UK Vehicle Registration (prefix)": r"(?i:\d[- ]?[a-z]{3})",
+        "UK Vehicle Registration (suffix)": r"(?i:[a-z]{3}[- ]?\d)"},
 }
 
 

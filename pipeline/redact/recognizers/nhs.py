@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -27,6 +28,9 @@ def mod11_ok(digits: str) -> bool:
 
 class LenientNhsRecognizer(LeanPatternRecognizer, NhsRecognizer):
     """NHS numbers; a failed checksum lowers confidence instead of discarding the match."""
+
+    #: Presidio's NHS pattern without its word boundaries
+    needs = MappingProxyType({"NHS (medium)": "[0-9]{3}[- ]?[0-9]{3}[- ]?[0-9]{4}"})
 
     def validate_result(self, pattern_text: str) -> bool | None:  # type: ignore[override]
         digits = "".join(c for c in pattern_text if c.isdigit())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from presidio_analyzer import Pattern
 
 from pipeline.redact.patterns import CASE_SENSITIVE
@@ -31,6 +33,7 @@ class UkUpnRecognizer(LeanPatternRecognizer):
 
     #: any first letter: a mistyped check letter (even I, O or S) is still a pupil's number
     PATTERNS = [Pattern("UPN", r"\b[A-Z]\d{11}[0-9A-HJ-NP-RT-Z]\b", 0.5)]
+    needs = MappingProxyType({"UPN": r"\d{11}"})  # its eleven digits in a row
     CONTEXT = ["upn", "pupil", "unique pupil number", "school"]
 
     def __init__(self, context: list[str] | None = None, supported_language: str = "en") -> None:

@@ -27,6 +27,10 @@ INVENTED = [
     "Lives at Tamarisk Court, then Rose Cottage, then 2 Heol Y Bont, and Ffordd Las.",
     "Flat 3, 22 Kings Road; she lives at number 4; caller at no 8 says; no. 12 Hill St.",
     "NI AB 12 34 56 C, passport AB1234567, licence MORGA753116SM9IJ 35.",
+    "Ref CR/12345/26, LOG 1234 23/11, PNC 11/0987654B, CRO 012345/09X, 01/123456/23, OCC "
+    "12345678; reg AB12 CDE, B123 ABC, ABC 123D; www.example.org; (0161) 496 0000.",
+    "UPN A12345678901B, CHI 0101011234, NHS 943 476 5919, card 4111 1111 1111 1111, LU1 9ZZ; "
+    "on Snap, r0x.k",
 ]
 
 
@@ -105,6 +109,15 @@ def test_needs_hold(redactor: Redactor, texts: list[str]) -> None:
             ("UkAddressRecognizer", "house-number"), ("UkAddressRecognizer", "house-no-at"),
             ("UkNinoRecognizer", "NINO (medium)"), ("UkPassportRecognizer", "UK Passport (weak)"),
             ("UkDrivingLicenceRecognizer", "UK Driving Licence"),
+            ("PoliceReferenceRecognizer", "crime-ref"), ("PoliceReferenceRecognizer", "pnc-shape"),
+            ("PoliceReferenceRecognizer", "force-urn"), ("LabelledRegistrationRecognizer", "reg-label"),
+            ("WebLinkRecognizer", "scheme-or-www"), ("UkPhoneRecognizer", "bracketed-area-code"),
+            ("NhsRecognizer", "NHS (medium)"), ("UkUpnRecognizer", "UPN"),
+            ("ScottishChiRecognizer", "CHI"), ("CreditCardRecognizer", "All Credit Cards (weak)"),
+            ("UkPostcodeRecognizer", "UK Postcode"), ("PostcodeFormatRecognizer", "postcode-shape"),
+            ("UkVehicleRegistrationRecognizer", "UK Vehicle Registration (current)"),
+            ("UkVehicleRegistrationRecognizer", "UK Vehicle Registration (prefix)"),
+            ("SocialHandleRecognizer", "platform-handle"),
             ("NamedBirthDateRecognizer", "name-then-date"),
             ("NamedBirthDateRecognizer", "name-then-date-in-words"),
             ("NamedBirthDateRecognizer", "name-line-then-date")} <= checked
