@@ -93,11 +93,11 @@ def _compiled(pattern: str) -> Any:
 
 
 #: what Presidio's predefined patterns cannot match without (see LeanPatternRecognizer):
-#: every alternative of each has the character literally
+#: a part of each that every alternative has
 _PREDEFINED_NEEDS: dict[str, Mapping[str, str]] = {
     "EmailRecognizer": {"Email (Medium)": "@"},
-    "IpRecognizer": {"IPv4_mapped": ":", "IPv4_embedded": ":", "IPv4": r"\.", "IPv6": ":",
-                     "IPv6_unspecified": ":"},
+    "IpRecognizer": {"IPv4_mapped": ":", "IPv4_embedded": ":", "IPv6": ":",
+                     "IPv6_unspecified": ":", "IPv4": r"\d\.\d{1,3}\.\d{1,3}\.\d"},
     # the digits of each, which no part around them can stand in for
     "UkNinoRecognizer": {"NINO (medium)": "[0-9]{2} ?[0-9]{2} ?[0-9]{2}"},
     "UkPassportRecognizer": {"UK Passport (weak)": r"\d{7}"},
@@ -108,7 +108,7 @@ _PREDEFINED_NEEDS: dict[str, Mapping[str, str]] = {
     "UkVehicleRegistrationRecognizer": {
         "UK Vehicle Registration (current)": "(?i:[a-z]{2}[0-9]{2})",
         "UK Vehicle Registration (prefix)": r"(?i:\d[- ]?[a-z]{3})",
-        "UK Vehicle Registration (suffix)": r"(?i:[a-z]{3}[- ]?\d)"},
+        "UK Vehicle Registration (suffix)": r"(?i:[a-z]{3}[- ]?\d{1,3}[- ]?[a-z]\b)"},
 }
 
 

@@ -117,6 +117,7 @@ def test_needs_hold(redactor: Redactor, texts: list[str]) -> None:
             ("UkPostcodeRecognizer", "UK Postcode"), ("PostcodeFormatRecognizer", "postcode-shape"),
             ("UkVehicleRegistrationRecognizer", "UK Vehicle Registration (current)"),
             ("UkVehicleRegistrationRecognizer", "UK Vehicle Registration (prefix)"),
+            ("UkVehicleRegistrationRecognizer", "UK Vehicle Registration (suffix)"),
             ("SocialHandleRecognizer", "platform-handle"),
             ("NamedBirthDateRecognizer", "name-then-date"),
             ("NamedBirthDateRecognizer", "name-then-date-in-words"),
