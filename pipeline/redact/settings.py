@@ -63,7 +63,8 @@ class PatternRule(BaseModel):
     score: float = Field(gt=0, le=1)
     #: a regex that finds something in every text `regex` matches in (a part of it that no
     #: alternative can do without, e.g. the year of a date): a text where it finds nothing
-    #: is not searched with `regex`, which saves time and changes no result
+    #: is not searched with `regex`, which saves time and changes no result. Keep it a plain
+    #: literal or class: it runs without Presidio's regex timeout
     needs: str | None = Field(default=None, min_length=1)
 
     @field_validator("regex", "needs")
