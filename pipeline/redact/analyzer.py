@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import presidio_analyzer.predefined_recognizers as predefined
@@ -31,6 +32,7 @@ from pipeline.errors import ConfigError
 from pipeline.redact import recognizers as casebundle_recognizers
 from pipeline.redact.names import read_first_names
 from pipeline.redact.patterns import CASE_SENSITIVE
+from pipeline.redact.recognizers.lean import LeanPatternRecognizer, lean
 from pipeline.redact.settings import (
     RecognizerRule,
     RedactionSettings,
@@ -69,8 +71,9 @@ class LocalSpacyNlpEngine(SpacyNlpEngine):
         self.nlp = {nlp_cfg.language: nlp}  # type: ignore[assignment]
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
+        ents = list(doc.ents)  # spaCy builds doc.ents anew on every access
         entities, scores = self._get_updated_entities(
-            list(doc.ents), [self._settings.nlp.ner_score] * len(doc.ents))
+            ents, [self._settings.nlp.ner_score] * len(ents))
         if not self._settings.nlp.context_enhancement:
             # nothing reads lemmas or token offsets without context enhancement; skip them
             return NlpArtifacts(entities=entities, tokens=doc, tokens_indices=[], lemmas=[],
@@ -83,7 +86,19 @@ class LocalSpacyNlpEngine(SpacyNlpEngine):
 
 
 class _Analyzer(AnalyzerEngine):
-    """AnalyzerEngine that skips the per-recognizer context pass when enhancement is off."""
+    """AnalyzerEngine that skips the per-recognizer context pass when enhancement is off,
+    and works out the supported entities once (Presidio does it again on every call)."""
+
+    _entities: dict[tuple[str | None, tuple[int, ...]], list[str]]
+
+    def get_supported_entities(self, language: str | None = None) -> list[str]:
+        if not hasattr(self, "_entities"):
+            self._entities = {}
+        # the registry is not changed after load; the answer is kept for its recognizers
+        key = (language, tuple(map(id, self.registry.recognizers)))
+        if key not in self._entities:
+            self._entities[key] = super().get_supported_entities(language)
+        return list(self._entities[key])
 
     def _enhance_using_context(self, text: str, raw_results: list[RecognizerResult],
                                nlp_artifacts: NlpArtifacts, recognizers: list[EntityRecognizer],
@@ -113,7 +128,7 @@ def _build_recognizer(rule: RecognizerRule, settings: RedactionSettings,
     kwargs: dict[str, Any] = {"supported_language": lang}
     if rule.type == "pattern":
         assert rule.entity is not None  # checked by RecognizerRule
-        return PatternRecognizer(
+        pattern_recognizer = LeanPatternRecognizer(
             supported_entity=rule.entity,
             name=rule.name,
             supported_language=lang,
@@ -122,6 +137,9 @@ def _build_recognizer(rule: RecognizerRule, settings: RedactionSettings,
             global_regex_flags=(CASE_SENSITIVE if rule.case_sensitive
                                 else CASE_SENSITIVE | regex.IGNORECASE),
         )
+        pattern_recognizer.needs = MappingProxyType(
+            {p.name: p.needs for p in rule.patterns if p.needs})
+        return pattern_recognizer
     cls_name = rule.python_class
     if rule.type == "casebundle":
         cls = getattr(casebundle_recognizers, cls_name)
@@ -136,6 +154,7 @@ def _build_recognizer(rule: RecognizerRule, settings: RedactionSettings,
             raise ConfigError(str(rules_path), f"recognizers: {rule.name!r} names no Presidio "
                               f"predefined recognizer ({cls_name!r}).",
                               "check the spelling against presidio_analyzer.predefined_recognizers.")
+        cls = lean(cls)  # Presidio's own pattern classes, with the cheaper loop
         if cls is SpacyRecognizer:
             kwargs["supported_entities"] = sorted(set(settings.nlp.entity_mapping.values()))
             kwargs["ner_strength"] = settings.nlp.ner_score

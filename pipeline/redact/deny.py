@@ -300,6 +300,7 @@ class DenyByDefault:
                                         for p in deny.known_phrases)
         self._memo: tuple[str, list[regex.Match[str]], dict[int, bool]] | None = None
         self._lower_memo: tuple[list[regex.Match[str]], bool] | None = None
+        self._phrase_memo: tuple[str, list[tuple[int, int]]] | None = None
         self._phrases = (regex.compile(
             r"(?<![\p{L}\p{N}])(?:" + "|".join(regex.escape(p) for p in sorted(
                 deny.known_phrases, key=len, reverse=True)) + r")(?![\p{L}\p{N}])",
@@ -792,10 +793,13 @@ class DenyByDefault:
         Port"): not a person."""
         if self._phrases is None:
             return []
+        if self._phrase_memo is not None and self._phrase_memo[0] is text:
+            return list(self._phrase_memo[1])  # asked by the redactor, then by `find`
         words, _ = self._words(text)
-        if not any(m.group().casefold() in self._phrase_starts for m in words):
-            return []
-        return [m.span() for m in self._phrases.finditer(text)]
+        spans = ([m.span() for m in self._phrases.finditer(text)]
+                 if any(m.group().casefold() in self._phrase_starts for m in words) else [])
+        self._phrase_memo = (text, spans)
+        return list(spans)
 
     def _words(self, text: str) -> tuple[list[regex.Match[str]], dict[int, bool]]:
         """The words of a text and its capitalised runs, kept for the next call on the

@@ -30,6 +30,7 @@ _PLAIN_LETTERS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð"
                                 "æ": "ae", "œ": "oe", "þ": "th", "ħ": "h", "ŀ": "l"})
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same words recur in every text; bounded
 def fold_accents(token: str) -> str:
     """A case-folded name token without its accents: "Aydın", "AYDIN" and "aydin" are one
     name; so are "Trần" and "TRAN", "Tomáš" and "Tomas" (issue 11: names are written both
@@ -39,6 +40,8 @@ def fold_accents(token: str) -> str:
 
 
 _VOWEL = re.compile(r"[aeiouy]")
+#: how many names NameNormaliser remembers before it starts again
+_MEMO_SIZE = 1 << 16
 
 
 def has_vowel(word: str) -> bool:
@@ -65,8 +68,19 @@ class NameNormaliser:
         self._roles = frozenset(t for w in rules.role_words for t in w.casefold().split())
         #: ALL-CAPS abbreviations are never part of a name ("FOB Kai DUNMORE" is Kai Dunmore)
         self._acronyms = frozenset(rules.acronyms)
+        #: name -> tokens: the same names and words are normalised again and again
+        self._memo: dict[str, tuple[str, ...]] = {}
 
     def tokens(self, name: str) -> tuple[str, ...]:
+        """The comparable tokens of a name as written (remembered: a pure function of it)."""
+        found = self._memo.get(name)
+        if found is None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[name] = self._tokens(name)
+        return found
+
+    def _tokens(self, name: str) -> tuple[str, ...]:
         # a nickname in quotes inside a name ("Gavin 'Gav' Sloan") is not compared
         bare = _QUOTED.sub(" ", name)
         if bare != name and _WORD.search(bare):
@@ -130,6 +144,7 @@ class KeepList:
                           for person, parts in zip(self._people, self._parts, strict=True)]
         self._normaliser = normaliser
         self.surnames = frozenset(surnames)
+        self._memo: dict[tuple[str, ...], bool] = {}
         #: the kept names' words case-folded but with their accents, as a text has them
         self._written = frozenset(
             w.casefold() for name in names_seen for w in _WORD.findall(name)
@@ -170,6 +185,17 @@ class KeepList:
         not compared ("AYDIN" is Rojin Aydın's surname)."""
         if not tokens:
             return True
+        if type(tokens) is not tuple:
+            return self._keeps(tokens)
+        # asked for the same words again and again in a family's texts; the roster is fixed
+        found = self._memo.get(tokens)
+        if found is None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[tokens] = self._keeps(tokens)
+        return found
+
+    def _keeps(self, tokens: Sequence[str]) -> bool:
         wanted = {fold_accents(t) for t in tokens}
         for person, parts in zip(self._people, self._parts, strict=True):
             if wanted <= person:

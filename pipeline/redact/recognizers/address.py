@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from types import MappingProxyType
+
+from presidio_analyzer import Pattern
 
 from pipeline.redact.patterns import CASE_SENSITIVE, alternation
+from pipeline.redact.recognizers.lean import LeanPatternRecognizer
 from pipeline.redact.settings import AddressRules
 
 #: the pattern name of a street name without a house number ("Tamarisk Court"); redact.py
@@ -17,7 +20,7 @@ _NOT_STREET_START = ("The", "A", "An", "This", "That", "These", "Those", "Our", 
                      "Some", "Same", "Next", "Last", "First", "New", "Old", "Local")
 
 
-class UkAddressRecognizer(PatternRecognizer):
+class UkAddressRecognizer(LeanPatternRecognizer):
     """Street addresses: '14 Crown Street', 'Flat 3, 22 Kings Road', 'no. 12', '5 The Crescent',
     street names without a number ('Tamarisk Court') and Welsh ones ('2 Heol Y Bont')."""
 
@@ -94,6 +97,18 @@ class UkAddressRecognizer(PatternRecognizer):
         if rules.street_prefixes:
             patterns += [Pattern("welsh-street", rf"\b{number}\s+{welsh}\b", 0.6),
                          Pattern("welsh-bare", rf"\b{welsh}\b", 0.5)]
+        # the words these patterns cannot match without, case as they are matched: a text
+        # with none of them is not searched with the pattern (LeanPatternRecognizer)
+        needs = {BARE_STREET: alternation(rules.bare_street_suffixes),
+                 "dwelling": alternation(rules.dwelling_words),
+                 "welsh-street": alternation(welsh_prefixes),
+                 "welsh-bare": alternation(welsh_prefixes),
+                 "flat-street": prefix, "flat": prefix,
+                 "house-no": r"[Nn]o\.", "house-number": "number", "house-no-at": "[Nn]o",
+                 # a house number, then a space
+                 **dict.fromkeys(("street", "the-street", "number-words", "number-postcode",
+                                  "lower-street", "lower-street-after"), r"\d[A-Za-z]?\s")}
+        self.needs = MappingProxyType({k: v for k, v in needs.items() if v})
         super().__init__(
             supported_entity="UK_ADDRESS",
             patterns=patterns,

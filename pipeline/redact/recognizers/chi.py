@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from types import MappingProxyType
+
+from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from pipeline.redact.recognizers.lean import LeanPatternRecognizer
 from pipeline.redact.recognizers.nhs import OWN_LABEL, mod11_ok
 from pipeline.redact.recognizers.phone import part_of_phone
 
 
-class ScottishChiRecognizer(PatternRecognizer):
+class ScottishChiRecognizer(LeanPatternRecognizer):
     """Scottish CHI numbers: date of birth DDMMYY then four digits, mod-11 check digit."""
 
     PATTERNS = [
         Pattern("CHI", r"\b(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}[ -]?\d{4}\b", 0.45),
     ]
+    needs = MappingProxyType({"CHI": r"\d{6}"})  # the date of birth, six digits
     CONTEXT = ["chi", "community health index", "chi number"]
 
     def __init__(self, context: list[str] | None = None, supported_language: str = "en") -> None:

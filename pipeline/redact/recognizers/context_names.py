@@ -28,6 +28,10 @@ _COLLECTIVE_ROLES = frozenset({"police", "school", "housing", "probation", "fami
 #: the word before a name, with a form's colon ("carer: Grace Ogunleye")
 _PREV_WORD = regex.compile(r"(?<![\w'’-])([A-Za-z]+):?[ \t]+$")
 _QUOTE_MARKS = ('"', "“", "‘", " '", "('")
+#: patterns that cannot match in a text without one of these strings (each is written
+#: literally in the pattern): they are not run there
+_NEEDS = {"bracket-role": ("(",), "lower-bracket": ("(",), "possessive": ("'s", "’s"),
+          "lower-title": ("mr",)}
 _VOWELS = frozenset("AEIOUYÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜ")
 
 
@@ -166,8 +170,9 @@ class ContextNameRecognizer(LocalRecognizer):
                 found[span] = (score, label)
 
         quoted = any(q in text for q in _QUOTE_MARKS)
+        absent = {label for label, needs in _NEEDS.items() if not any(n in text for n in needs)}
         for label, pattern, score in self._patterns:
-            if label == "nickname-inside" and not quoted:
+            if (label == "nickname-inside" and not quoted) or label in absent:
                 continue
             for m in pattern.finditer(text):
                 for g in range(1, (m.lastindex or 1) + 1):
@@ -184,6 +189,8 @@ class ContextNameRecognizer(LocalRecognizer):
         for span in self._lists.find(text):
             add(span, 0.7, "list")
         for label, pattern, score in self._lower_patterns:
+            if label in absent:
+                continue
             for m in pattern.finditer(text):
                 nxt = m.group(2) if (m.lastindex or 0) >= 2 else None
                 if self._lower_name(m.group(1), nxt, need_verb=label == "speech"):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import NhsRecognizer
 
+from pipeline.redact.recognizers.lean import LeanPatternRecognizer
 from pipeline.redact.recognizers.phone import part_of_phone
 
 #: digits joined to the match by a space or a dash: the match is part of a longer number
@@ -24,8 +26,11 @@ def mod11_ok(digits: str) -> bool:
     return sum(int(c) * w for c, w in zip(digits, range(10, 0, -1), strict=True)) % 11 == 0
 
 
-class LenientNhsRecognizer(NhsRecognizer):
+class LenientNhsRecognizer(LeanPatternRecognizer, NhsRecognizer):
     """NHS numbers; a failed checksum lowers confidence instead of discarding the match."""
+
+    #: Presidio's NHS pattern without its word boundaries
+    needs = MappingProxyType({"NHS (medium)": "[0-9]{3}[- ]?[0-9]{3}[- ]?[0-9]{4}"})
 
     def validate_result(self, pattern_text: str) -> bool | None:  # type: ignore[override]
         digits = "".join(c for c in pattern_text if c.isdigit())

@@ -9,10 +9,11 @@ recognizer (UkPhoneRecognizer in redaction.yaml); this one catches the rest.
 from __future__ import annotations
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from pipeline.redact.patterns import CASE_SENSITIVE
+from pipeline.redact.recognizers.lean import LeanPatternRecognizer
 
 _SHAPE = (
     r"(?<![\w+/.,£$€¥-])(?<!\d:)"
@@ -97,7 +98,7 @@ def _digits(number: str) -> int:
     return sum(c.isdigit() for c in _EXTENSION.sub("", number))
 
 
-class PhoneShapeRecognizer(PatternRecognizer):
+class PhoneShapeRecognizer(LeanPatternRecognizer):
     """Any phone-shaped number: 7 to 15 digits in groups, with an optional country code,
     area code in brackets and extension; not a date, a time range or a year range. An
     unlabelled number scores below every other identifier, so an NHS number or a reference

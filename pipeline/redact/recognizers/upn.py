@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from types import MappingProxyType
+
+from presidio_analyzer import Pattern
 
 from pipeline.redact.patterns import CASE_SENSITIVE
+from pipeline.redact.recognizers.lean import LeanPatternRecognizer
 
 _UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 23 letters: no I, O or S
 
@@ -25,11 +28,12 @@ def upn_check_letter(body: str) -> str | None:
     return _UPN_LETTERS[total % 23]
 
 
-class UkUpnRecognizer(PatternRecognizer):
+class UkUpnRecognizer(LeanPatternRecognizer):
     """English unique pupil numbers: check letter, 12 digits (temporary UPNs end in a letter)."""
 
     #: any first letter: a mistyped check letter (even I, O or S) is still a pupil's number
     PATTERNS = [Pattern("UPN", r"\b[A-Z]\d{11}[0-9A-HJ-NP-RT-Z]\b", 0.5)]
+    needs = MappingProxyType({"UPN": r"\d{11}"})  # its eleven digits in a row
     CONTEXT = ["upn", "pupil", "unique pupil number", "school"]
 
     def __init__(self, context: list[str] | None = None, supported_language: str = "en") -> None:

@@ -292,6 +292,7 @@ def test_email_validation_never_touches_network(monkeypatch: pytest.MonkeyPatch)
     # a fresh extractor, so nothing is already loaded
     monkeypatch.setattr(email_recognizer, "_OFFLINE_TLD",
                         tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None))
+    email_recognizer._has_known_suffix.cache_clear()  # no answer remembered from before
     rec = OfflineEmailRecognizer()
     results = rec.analyze("write to jo.bloggs@example.org.uk", entities=["EMAIL_ADDRESS"])
     assert [r.score for r in results] == [1.0]
