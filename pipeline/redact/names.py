@@ -230,6 +230,9 @@ class Mention:
     kin: bool = False
     #: the text says right after it that this is no relative ("mr beevers -- no relation")
     unrelated: bool = False
+    #: a one-word name and the one-word name written beside it in brackets, in the order
+    #: written ("Kerry (Dunmore)": both mentions carry ("kerry", "dunmore"))
+    pair: tuple[str, str] | None = None
 
 
 @dataclass
@@ -237,6 +240,9 @@ class _Person:
     first_seen: tuple[str, int]
     full: tuple[str, str] | None = None
     mentions: list[Mention] = field(default_factory=list)
+    #: (first, last) of every full name of this person: more than one when one name was
+    #: written longer or in another order ("Rodrigo Almeida" and "Rodrigo Almeida Santos")
+    fulls: set[tuple[str, str]] = field(default_factory=set)
 
 
 def letters(index: int) -> str:
@@ -249,7 +255,8 @@ def letters(index: int) -> str:
     return out
 
 
-def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
+def cluster(mentions: Sequence[Mention],
+            particles: frozenset[str] = frozenset()) -> list[list[Mention]]:
     """Group mentions of the same person; ordered by first appearance (key, position).
 
     Full names match on (first, last) token. A single-word mention joins the one full name
@@ -258,6 +265,12 @@ def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
     has a relative mentioned ("Mads's dad": another Sørensen), and a lone name the text
     says is no relation ("mr beevers -- no relation"); a first name with a surname's initial
     ("Connor V") joins only a full name with that initial.
+
+    Two full names are one person when one is the other written longer or in another order,
+    and it fits no other full name (`_same_full_name`: "Rodrigo Almeida" and "Rodrigo Almeida
+    Santos", "PHAM, Van Long" and "Phạm Văn Long", "van Rooyen" and "Pieter van Rooyen"); a
+    one-word name with the other half of a full name in brackets beside it ("Kerry
+    (Dunmore)") is that person even when the first name alone is ambiguous.
     """
     ordered = sorted(mentions, key=lambda m: (m.key, m.start, m.end))
     people: dict[tuple[str, ...], _Person] = {}
@@ -268,9 +281,11 @@ def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
             if full not in people and full[::-1] in people:
                 full = full[::-1]  # "ELLIS SONNY" in a police log is "Sonny Ellis"
             person = people.setdefault(full, _Person(first_seen=(m.key, m.start), full=full))
+            person.fulls.add(full)
             person.mentions.append(m)
         else:
             singles.append(m)
+    _merge_full_names(people, particles)
     fulls = list(people.values())
     # a person whose relative is mentioned ("Mads's dad") shares a surname with someone
     # unnamed: a lone surname may be either of them, so it does not join that person
@@ -299,8 +314,15 @@ def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
                                            _Person(first_seen=(m.key, m.start)))
                 person.mentions.append(m)
             continue
-        by_surname = [p for p in fulls if p.full and p.full[1] == word]
-        by_first = [p for p in fulls if p.full and p.full[0] == word]
+        if m.pair is not None:
+            # "Kerry (Dunmore)": the two words name one full name; the text says which Kerry
+            pair = [p for p in fulls if m.pair in p.fulls or m.pair[::-1] in p.fulls]
+            if len(pair) == 1:
+                pair[0].mentions.append(m)
+                pair[0].first_seen = min(pair[0].first_seen, (m.key, m.start))
+                continue
+        by_surname = [p for p in fulls if any(f[1] == word for f in p.fulls)]
+        by_first = [p for p in fulls if any(f[0] == word for f in p.fulls)]
         match = by_surname if by_surname else by_first
         if by_surname and any(id(p) in shared for p in by_surname):
             match = []  # "Sørensen" may be Mads Sørensen or his dad
@@ -314,6 +336,52 @@ def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
             person.mentions.append(m)
     groups = sorted(people.values(), key=lambda p: p.first_seen)
     return [sorted(p.mentions, key=lambda m: (m.key, m.start)) for p in groups]
+
+
+def _same_full_name(short: tuple[str, ...], long: tuple[str, ...],
+                    particles: frozenset[str]) -> bool:
+    """Whether two full names can be one person's name written two ways: the same words in
+    another order ("PHAM, Van Long" and "Phạm Văn Long"), the shorter the start of the longer
+    ("Rodrigo Almeida" of "Rodrigo Almeida Santos", "João Vitor" of "SOUZA, João Vitor"), or a
+    surname with its particle, the end of the longer ("van Rooyen" of "Pieter van Rooyen").
+    A shorter name at the end without a particle ("Ali Hassan" of "Mohamed Ali Hassan") is
+    not enough: in some naming systems that is the father's name."""
+    if short == long:
+        return False
+    if set(short) == set(long) and len(short) == len(long):
+        return True
+    n = len(short)
+    if n >= len(long):
+        return False
+    return long[:n] == short or (short[0] in particles and long[-n:] == short)
+
+
+def _merge_full_names(people: dict[tuple[str, ...], _Person],
+                      particles: frozenset[str]) -> None:
+    """Join each full-name person into the one other full-name person whose name is theirs
+    written longer or in another order (`_same_full_name`); when two could be, keep apart."""
+    ordered = sorted(people.items(), key=lambda kv: len(max(
+        (m.tokens for m in kv[1].mentions), key=len)))
+    for key, person in ordered:
+        if people.get(key) is not person:
+            continue
+        own = {m.tokens for m in person.mentions}
+        targets = [(k, p) for k, p in people.items() if p is not person and any(
+            _same_full_name(a, b, particles) for a in own for b in {m.tokens for m in p.mentions}
+            if len(a) <= len(b))]
+        if len(targets) != 1:
+            continue
+        target_key, target = targets[0]
+        # the target must not be the longer form of another person too ("Rodrigo" both ways)
+        rivals = [p for k, p in people.items() if p is not person and p is not target and any(
+            _same_full_name(a, b, particles) or _same_full_name(b, a, particles)
+            for a in {m.tokens for m in target.mentions} for b in {m.tokens for m in p.mentions})]
+        if rivals:
+            continue
+        target.mentions.extend(person.mentions)
+        target.fulls |= person.fulls
+        target.first_seen = min(target.first_seen, person.first_seen)
+        del people[key]
 
 
 def _surname_initial(surface: str) -> str:

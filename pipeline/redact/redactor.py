@@ -14,6 +14,7 @@ from __future__ import annotations
 import atexit
 import functools
 import hashlib
+import itertools
 import logging
 import multiprocessing
 import multiprocessing.pool
@@ -95,6 +96,10 @@ _KIN_AFTER = regex.compile(r"['’]s?[ \t]+(?:dad|father|mum|mother|brother|sist
 _WORD_AFTER = regex.compile(r"[ \t]+(\p{L}[\p{L}\p{M}'’-]*)(?![\p{L}\p{M}])")
 _CAPS_BEFORE = regex.compile(
     r"(?<![\p{L}\p{M}'’-])((?:Mac|Mc|O['’])?\p{Lu}[\p{Lu}\p{M}'’-]+),[ \t]+\Z")
+#: between a one-word name and another in brackets ("Kerry (Dunmore)", "Ayo's (Fashola)"),
+#: and the bracket closing straight after the second
+_BRACKET_GAP = regex.compile(r"(?:['’]s)?[ \t]*\([ \t]*")
+_BRACKET_CLOSE = regex.compile(r"[ \t]*\)")
 #: a size or age word written before a name as street nicknames go ("Big Harry", "Lil Kai")
 _SIZE_BEFORE = regex.compile(r"(?<![\p{L}\p{N}-])(Big|Little|Lil|Lil'|Young|Yung|Lickle)[ \t]+\Z")
 
@@ -560,6 +565,7 @@ class Redactor(NameSpans):
     ) -> tuple[dict[tuple[str, int], str], tuple[ThirdPartyMention, ...], dict[str, str]]:
         scopes: dict[str, list[Mention]] = {}
         for item in items:
+            pairs = self._bracket_pairs(item.text, spans.get(item.key, ()))
             for s in spans.get(item.key, ()):
                 if s.entity != self.settings.person_entity:
                     continue
@@ -569,13 +575,15 @@ class Redactor(NameSpans):
                     end=s.end, surface=item.text[s.start:s.end],
                     tokens=self._with_family_surname(item.text, s, keep),
                     kin=_KIN_AFTER.match(item.text, s.end) is not None,
-                    unrelated=_NO_RELATION.match(item.text, s.end) is not None))
+                    unrelated=_NO_RELATION.match(item.text, s.end) is not None,
+                    pair=pairs.get(s.start)))
+        particles = frozenset(w.casefold() for w in self.settings.names.particles)
         fmt = self.settings.pseudonyms
         by_span: dict[tuple[str, int], str] = {}
         mentions: list[ThirdPartyMention] = []
         escrow: dict[str, str] = {}
         for scope in sorted(scopes):
-            for index, group in enumerate(cluster(scopes[scope])):
+            for index, group in enumerate(cluster(scopes[scope], particles)):
                 pseudonym = (fmt.linked.format(letter=letters(index)) if linked
                              else fmt.per_agency.format(letter=letters(index), agency=scope))
                 for m in group:
@@ -587,6 +595,20 @@ class Redactor(NameSpans):
                 ))
                 escrow[pseudonym] = escrow_value(group)
         return by_span, tuple(mentions), escrow
+
+    def _bracket_pairs(self, text: str, spans: Sequence[Span]) -> dict[int, tuple[str, str]]:
+        """One-word names with another one-word name in brackets just after them ("Kerry
+        (Dunmore)", "Ayo's (Fashola)", "conor (rafferty)"): span start -> the two words, for
+        both spans. `cluster` joins them to the full name they make, if the family has it."""
+        person = self.settings.person_entity
+        names = [s for s in spans if s.entity == person and s.recognizer != HANDLE
+                 and len(s.tokens) == 1]
+        out: dict[int, tuple[str, str]] = {}
+        for a, b in itertools.pairwise(names):
+            if (_BRACKET_GAP.fullmatch(text, a.end, b.start)
+                    and _BRACKET_CLOSE.match(text, b.end) and a.tokens[0] != b.tokens[0]):
+                out[a.start] = out[b.start] = (a.tokens[0], b.tokens[0])
+        return out
 
     def _with_family_surname(self, text: str, span: Span, keep: KeepList | None,
                              ) -> tuple[str, ...]:
