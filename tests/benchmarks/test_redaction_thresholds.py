@@ -7,7 +7,8 @@ through. Thresholds are asserted on the tuned corpora only (`corpus`, `heldout`,
 `heldout4`, `heldout5`/`heldout6`, `heldout7`, `heldout8`, `heldout9`, `heldout10`,
 `heldout11` and `heldout12` since their misses were read for tuning): `heldout3` is for
 honest measurement, not for tuning against (see benchmarks/README.md). Pseudonym collisions
-are checked on every set, and on heldout4-12 also by the set author's same_person key.
+are checked on every set, and on heldout4-12 also by the set author's same_person key, which
+also pins how many people are split over several pseudonyms.
 """
 
 from __future__ import annotations
@@ -73,6 +74,18 @@ KNOWN_KEY_COLLISIONS = {"heldout4.jsonl": 0, "heldout5.jsonl": 3, "heldout6.json
                         "heldout10.jsonl": 3, "heldout11.jsonl": 0, "heldout12.jsonl": 4}
 
 
+#: People named twice or more whom the set author's key says are one person but who get more
+#: than one pseudonym: pinned, so a change that splits more people fails here. Issue 11's
+#: splits pass lowered heldout5 (33 to 30), heldout6 (41 to 37), heldout8 (24 to 22), heldout10
+#: (21 to 20) and heldout11 (29 to 28): a full name written longer, in another order or as a
+#: surname with its particle is one person, and "Kerry (Dunmore)" says which Kerry. Most of
+#: the rest are nicknames, short forms, account names and other scripts, which the word rule
+#: above reads as other people, and lone names two people in the family share.
+KNOWN_SPLITS = {"heldout4.jsonl": 16, "heldout5.jsonl": 30, "heldout6.jsonl": 37,
+                "heldout7.jsonl": 47, "heldout8.jsonl": 22, "heldout9.jsonl": 38,
+                "heldout10.jsonl": 20, "heldout11.jsonl": 28, "heldout12.jsonl": 11}
+
+
 @functools.cache
 def scores(corpus: str) -> Any:
     notes = ev.load_corpus(CASES / corpus)
@@ -111,6 +124,13 @@ def test_collisions_by_the_set_authors_key_do_not_grow(corpus: str) -> None:
     s = scores(corpus)
     assert s.key_consistency is not None, f"{corpus} has a same_person key"
     assert len(s.key_collisions) <= KNOWN_KEY_COLLISIONS[corpus], s.key_collisions
+
+
+@pytest.mark.parametrize("corpus", sorted(KNOWN_SPLITS))
+def test_people_split_by_the_set_authors_key_do_not_grow(corpus: str) -> None:
+    s = scores(corpus)
+    assert s.key_consistency is not None, f"{corpus} has a same_person key"
+    assert len(s.key_split) <= KNOWN_SPLITS[corpus], s.key_split
 
 
 def test_no_two_people_share_a_pseudonym_by_the_set_authors_key() -> None:
