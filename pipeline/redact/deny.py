@@ -151,6 +151,13 @@ _SIGNED_BY = regex.compile(
     r"submitted|compiled|authored)[ \t]+(?i:by):?[ \t]+"
     r"((?:\p{L}\.[ \t]*){0,2}\p{L}[\p{L}\p{M}'’-]+(?:[ \t]+\p{L}[\p{L}\p{M}'’-]+)?)"
     r"(?=[ \t]*(?:[,.;:()\n]|$))")
+#: "logged owain pritchard-lloyd, head of year": the writer's full name without "by", then
+#: a comma and their role (issue 11, heldout13 class)
+_SIGNED_ROLE = regex.compile(
+    r"(?<![\p{L}])(?i:logged|signed|completed|written|recorded|entered|updated|typed|"
+    r"submitted|compiled|authored)[ \t]+"
+    r"((?:\p{L}\.[ \t]*){0,2}\p{L}[\p{L}\p{M}'’-]+[ \t]+\p{L}[\p{L}\p{M}'’-]+)"
+    r",[ \t]*(?:(?i:head|deputy|assistant)[ \t]+of\b|(\p{L}+))")
 _SLOT_BEFORE = frozenset({"with", "and", "of", "to", "from", "by", "called", "named", "re"})
 #: verbs only a person is the subject of: a rare word before one at the start of a clause is
 #: a name ("crumpet told her", "chalky texted"), as "mould is back" is not (issue 11)
@@ -426,17 +433,21 @@ class DenyByDefault:
                     or (self.vocab.ordinary(f) and len(f) > 3)):
                 continue
             found.append(m.span())
-        # a nickname after "they call", and a name after "logged by" (issue 11): "one they
-        # call smudge", "the lad they call him rocket", "logged by j. moss-ward"
-        for pattern in (_THEY_CALL, _SIGNED_BY, _IS_NICKNAME):
+        # a nickname after "they call", and a name after "logged by" or before the writer's
+        # role (issue 11): "one they call smudge", "the lad they call him rocket", "logged by
+        # j. moss-ward", "logged bryn tallis-hope, deputy head"
+        for pattern in (_THEY_CALL, _SIGNED_BY, _IS_NICKNAME, _SIGNED_ROLE):
             for m in pattern.finditer(text):
+                if (pattern is _SIGNED_ROLE and m.group(2) is not None
+                        and m.group(2).casefold() not in self._roles):
+                    continue
                 s, e = m.span(1)
                 names = [w.casefold() for w in _WORD.findall(m.group(1))]
                 if (not names or not free(s, e)
                         or any(a < e and s < b for a, b in found)
                         or any(f in STOP_WORDS or f in self._roles or f in self._explained
                                or explained(f) for f in names if len(f) > 1)
-                        or (pattern is _SIGNED_BY and all(
+                        or (pattern in (_SIGNED_BY, _SIGNED_ROLE) and all(
                             self.vocab.ordinary(f) and not self.vocab.namey(f)
                             for f in names if len(f) > 1))):
                     continue
