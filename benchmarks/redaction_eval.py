@@ -426,7 +426,7 @@ def _kind(placeholder: str) -> str:
 
 #: how a removed date of birth starts: "17/01/2008", "fourteenth of June", "June 3rd"
 _DATE_START = (r"(?=\d|[A-Za-z]+(?:st|nd|rd|th)\b|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|"
-               r"oct|nov|dec))")
+               r"oct|nov|dec|b\.|born\b|d\.?o\.?b\b))")
 
 
 def align(original: str, redacted: str) -> list[Pred] | None:
@@ -440,8 +440,8 @@ def align(original: str, redacted: str) -> list[Pred] | None:
         return [] if original == redacted else None
     m2 = None
     # A replaced span never ends in a comma or a semicolon, and a date of birth starts with
-    # a digit, an ordinal or a month, so where the literal between two
-    # placeholders is only a space ("[Third party A] [date of birth]" for "DRAYCOTT, Lewis
+    # a digit, an ordinal, a month or its label ("b. 2nd Feb 2010"), so where the literal
+    # between two placeholders is only a space ("[Third party A] [date of birth]" for "DRAYCOTT, Lewis
     # 17/01/2008") the first reading that respects this is tried first; the plain shortest
     # match when there is none (it once gave "Lewis" to the date's placeholder).
     for group, dated in ((r"(.+?)(?<![,;])", _DATE_START), ("(.+?)", "")):
