@@ -5,10 +5,10 @@ Uses the scoring and the one list of thresholds in `benchmarks/redaction_eval.py
 (casebundle only, no vanilla Presidio), so CI catches a rule change that lets identifiers
 through. Thresholds are asserted on the tuned corpora only (`corpus`, `heldout`, `heldout2`,
 `heldout4`, `heldout5`/`heldout6`, `heldout7`, `heldout8`, `heldout9`, `heldout10`,
-`heldout11` and `heldout12` since their misses were read for tuning): `heldout3` is for
-honest measurement, not for tuning against (see benchmarks/README.md). Pseudonym collisions
-are checked on every set, and on heldout4-12 also by the set author's same_person key, which
-also pins how many people are split over several pseudonyms.
+`heldout11`, `heldout12` and `heldout13` since their misses were read for tuning): `heldout3`
+is for honest measurement, not for tuning against (see benchmarks/README.md). Pseudonym
+collisions are checked on every set, and on heldout4-13 also by the set author's same_person
+key, which also pins how many people are split over several pseudonyms.
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ ev = _load_eval()
 
 TUNED = ("corpus.jsonl", "heldout.jsonl", "heldout2.jsonl", "heldout4.jsonl",
          "heldout5.jsonl", "heldout6.jsonl", "heldout7.jsonl", "heldout8.jsonl",
-         "heldout9.jsonl", "heldout10.jsonl", "heldout11.jsonl", "heldout12.jsonl")
+         "heldout9.jsonl", "heldout10.jsonl", "heldout11.jsonl", "heldout12.jsonl",
+         "heldout13.jsonl")
 SETS = (*TUNED, "heldout3.jsonl")
 
 #: Pairs of different people given one pseudonym: none on any set since issue 11 (the
@@ -52,7 +53,7 @@ KNOWN_COLLISIONS = {"corpus.jsonl": 0, "heldout.jsonl": 0, "heldout2.jsonl": 0,
                     "heldout3.jsonl": 0, "heldout4.jsonl": 0, "heldout5.jsonl": 0,
                     "heldout6.jsonl": 0, "heldout7.jsonl": 0, "heldout8.jsonl": 0,
                     "heldout9.jsonl": 0, "heldout10.jsonl": 0, "heldout11.jsonl": 0,
-                    "heldout12.jsonl": 1}
+                    "heldout12.jsonl": 1, "heldout13.jsonl": 0}
 
 #: Pairs of different people given one pseudonym by the set author's same_person key (a
 #: lone first name or surname linked to the one full name with it, which the author says is
@@ -68,10 +69,13 @@ KNOWN_COLLISIONS = {"corpus.jsonl": 0, "heldout.jsonl": 0, "heldout2.jsonl": 0,
 #: the church elder Hortense Quarshie) and one the scorer's reading: "Associates: WATERBUTT,
 #: Jasper Tillotson-Reid, Obadiah Venn" comes out as two pseudonyms, the first for WATERBUTT
 #: and Jasper Tillotson-Reid (one person by the key), and the scorer, aligning by the
-#: shortest text, gives the second to "Jasper Tillotson-Reid, Obadiah Venn".
+#: shortest text, gives the second to "Jasper Tillotson-Reid, Obadiah Venn". heldout13 had 1
+#: and has 1, the key's own omission: "SW Koç-Ellison" is the social worker Nadira
+#: Koç-Ellison named in full in the same meeting, whom the key does not group.
 KNOWN_KEY_COLLISIONS = {"heldout4.jsonl": 0, "heldout5.jsonl": 3, "heldout6.jsonl": 2,
                         "heldout7.jsonl": 3, "heldout8.jsonl": 0, "heldout9.jsonl": 0,
-                        "heldout10.jsonl": 3, "heldout11.jsonl": 0, "heldout12.jsonl": 4}
+                        "heldout10.jsonl": 3, "heldout11.jsonl": 0, "heldout12.jsonl": 4,
+                        "heldout13.jsonl": 1}
 
 
 #: People named twice or more whom the set author's key says are one person but who get more
@@ -83,7 +87,8 @@ KNOWN_KEY_COLLISIONS = {"heldout4.jsonl": 0, "heldout5.jsonl": 3, "heldout6.json
 #: above reads as other people, and lone names two people in the family share.
 KNOWN_SPLITS = {"heldout4.jsonl": 16, "heldout5.jsonl": 30, "heldout6.jsonl": 37,
                 "heldout7.jsonl": 47, "heldout8.jsonl": 22, "heldout9.jsonl": 38,
-                "heldout10.jsonl": 20, "heldout11.jsonl": 28, "heldout12.jsonl": 11}
+                "heldout10.jsonl": 20, "heldout11.jsonl": 28, "heldout12.jsonl": 11,
+                "heldout13.jsonl": 12}
 
 
 @functools.cache
@@ -92,6 +97,17 @@ def scores(corpus: str) -> Any:
     run = ev.run_casebundle(notes)
     assert run.name == "casebundle", "the real engine must load (not the stand-in)"
     return ev.score(notes, run, ev.load_same_person(CASES / corpus))
+
+
+def test_a_date_placeholder_may_start_with_its_label() -> None:
+    """'b. 2nd Feb 2010' removed whole does not send the note to the shortest reading, which
+    gave the forename of 'SURNAME, Forename 07-Mar-1986' to the date (heldout13)."""
+    original = "KELLAWAY-ROSS, Bryn 02-Apr-1985 - suspect.\nNERYS, Cai 15 (b. 4th May 2010)."
+    redacted = "[Third party A] [date of birth] - suspect.\nNERYS, Cai 15 ([date of birth])."
+    preds = ev.align(original, redacted)
+    assert preds is not None
+    assert [original[p.start:p.end] for p in preds] == [
+        "KELLAWAY-ROSS, Bryn", "02-Apr-1985", "b. 4th May 2010"]
 
 
 def test_thresholds_cover_every_label_and_retention() -> None:
