@@ -141,7 +141,7 @@ def main(argv: list[str]) -> int:
         apart = h4.unjoinable_by_words(groups)
         print(f"  {'same_person groups (one person, several forms)':<60}"
               f"{sum(map(len, groups.values())):>5}")  # fmt: skip
-        print(f"  {'  of which share no full name (Teapot / DERVISHAJ ...)':<60}{len(apart):>5}")
+        print(f"  {'  of which share no full name (Skip / KRAVETS ...)':<60}{len(apart):>5}")
         if show:
             for what in apart:
                 print(f"      {what}")
