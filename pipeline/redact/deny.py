@@ -1204,12 +1204,18 @@ class DenyByDefault:
             f = word.casefold()
             if len(word) == 1 or f in self._particles:
                 # an initial or a particle joins only with the name after it
+                last = m
                 m2 = _NEXT.match(text, m.end())
+                while (f in self._particles and m2 is not None
+                       and m2.group(1).casefold() in self._particles
+                       and free(m2.start(1), m2.end(1))):
+                    # particles one after another: "Lucía de la Fuente-Arancibia"
+                    last, m2 = m2, _NEXT.match(text, m2.end())
                 if m2 is None or (len(word) == 1 and not word.isalpha()):
                     break
                 if not free(m2.start(1), m2.end(1)):
                     # another name follows: "Juliusz A [Kwiatkowski]" becomes one name
-                    end = m.end(1)
+                    end = last.end(1)
                     break
                 after = m2.group(1).rstrip(".")
                 if not (after[:1].isupper() or (lower_name and after.islower())):

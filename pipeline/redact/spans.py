@@ -290,6 +290,10 @@ class NameSpans:
                     out.append(s)
                     continue
                 tokens = s.tokens + prev.tokens
+            elif "," in text[prev.end:s.end]:
+                # a particle found apart before a police-style name ("MAC" + "GIOLLARNÁTH,
+                # Fiachra"): the forename comes first, as for the name written whole
+                tokens = self._normaliser.tokens(text[prev.start:s.end]) or tokens
             recognizer = prev.recognizer if not prev.unsure else s.recognizer
             out[-1] = Span(prev.start, s.end, person, recognizer, tokens,
                            prev.context or s.context, prev.unsure and s.unsure)
