@@ -124,6 +124,7 @@ class NameSpans:
         #: one-word relations, never the first word of a name ("Twin Taiwo", "Cousin Lee")
         self._relations = frozenset(w.casefold() for w in names.relation_words if " " not in w)
         self._speech_verbs = frozenset(w.casefold() for w in names.speech_verbs)
+        self._particles = frozenset(w.casefold() for w in names.particles)
         self._months = frozenset({"may", "june", "april", "august"})
         #: tokens never spread to other mentions: they are places or ordinary words
         self._not_spread = (frozenset(w.casefold() for w in names.not_names)
@@ -476,9 +477,16 @@ class NameSpans:
                     continue
                 if any(s.start < m.end() and m.start() < s.end for s in found):
                     continue
-                near = [words[j] for j in (i - 1, i + 1) if 0 <= j < len(words)
-                        and text[min(words[j].end(), m.end()):max(words[j].start(),
-                                                                  m.start())] in (" ", ", ")]
+                # the word before, over a particle: "Oisín Ó Cathasaigh", "Aoife Ní Bhriain"
+                j = i - 1
+                while (j > 0 and words[j].group().casefold() in self._particles
+                       and text[words[j].end():words[j + 1].start()] == " "):
+                    j -= 1
+                near = []
+                if j >= 0 and text[words[j].end():words[j + 1].start()] in (" ", ", "):
+                    near.append(words[j])
+                if i + 1 < len(words) and text[m.end():words[i + 1].start()] in (" ", ", "):
+                    near.append(words[i + 1])
                 near_tokens = [self._normaliser.tokens(n.group()) for n in near]
                 if any(t and t[0] in kept and t[0] != toks[0] for t in near_tokens):
                     before.append((m.start(), None))  # "Mason PRITCHARD": the family
