@@ -37,6 +37,28 @@ _PERSON_BEFORE = frozenset({"with", "and", "from", "by", "incl", "including", "r
 #: verbs a nickname is the subject of besides the rules' subject verbs ("noodle will come")
 _PERSON_AUXILIARIES = frozenset({"will", "would", "can", "could", "might", "should", "must",
                                  "wont", "cant", "doesnt", "didnt", "isnt", "wasnt"})
+#: verbs only a person (or an animal) is the subject of: a nickname that is a frequent word
+#: is a person before them ("that scissors waited by the gate", "and lobster laughed")
+_PERSON_ONLY_VERBS = frozenset({
+    "waited", "waits", "laughed", "laughs", "cried", "cries", "smiled", "smiles", "shouted",
+    "shouts", "screamed", "screams", "whispered", "whispers", "swore", "swears", "giggled",
+    "sniggered", "grinned", "said", "says", "told", "tells", "texted", "texts", "rang",
+    "phoned", "threatened", "threatens", "lied", "lies", "asked", "asks", "promised",
+    "promises", "winked", "stared", "stares", "sleeps", "slept"})
+#: a nickname that is a frequent word after these is a person when a bare verb follows
+#: ("plamen lets trombone sleep on the sofa")
+_LET_BEFORE = re.compile(r"(?<![\w'’-])(?:lets|let|letting|makes|made|helps|helped)[ \t]+\Z")
+_BARE_VERBS = frozenset({"sleep", "stay", "live", "come", "go", "wait", "sit", "use", "borrow",
+                         "keep", "hold", "drive", "ride", "play", "have", "take", "watch"})
+#: not a name after these: a thing ("the scissors waited" is not said of a person)
+_THING_BEFORE = frozenset({"a", "an", "the", "my", "your", "his", "her", "its", "our", "their",
+                           "this", "these", "those", "some", "any", "no", "every", "each"})
+#: what a note says of a person it has nothing on ("jade not known.", "paintpot not
+#: discussed.")
+_NOT_KNOWN = re.compile(r"[ \t]+not[ \t]+(?:known|discussed|seen|mentioned|present|traced)\b")
+#: a nickname inside a quoted description ('"the scarecrow man"')
+_QUOTED_THE = re.compile(r"[\"“‘']the[ \t]+\Z")
+_QUOTED_MAN = re.compile(r"[ \t]+(?:man|woman|lad|boy|girl|bloke|guy|kid|fella)[\"”’']")
 _QUOTES = frozenset("\"“‘'")
 _CLOSING_QUOTES = frozenset("\"”’'")
 #: the words inside a quote, from where it opens up to its closing quote
@@ -324,6 +346,9 @@ class NameSpans:
         #: and the same for a quoted nickname of two or three words, taken whole ("'CHIP
         #: MAN'" -> "the 'chip man'")
         quoted_phrases: set[str] = set()
+        #: nicknames that are frequent words ("SCISSORS", "'Trombone'"): spread in lower case
+        #: only where the word cannot be the thing (`_person_subject`; issue 11, heldout14)
+        common_nicknames: set[str] = set()
         #: third parties' surnames: spread in lower case only into a note written in lower
         #: case ("cannon not in" after "Dean Cannon" elsewhere; issue 11)
         surnames: set[str] = set()
@@ -389,6 +414,10 @@ class NameSpans:
                             and toks[0] not in STOP_WORDS and toks[0] not in self._word_names
                             and not self._frequent_token(toks[0])):
                         nicknames.add(toks[0])
+                    elif ((quoted or s.context or (s.unsure and word.isupper()))
+                            and len(toks[0]) > 2 and toks[0] not in STOP_WORDS
+                            and toks[0] not in self._word_names):
+                        common_nicknames.add(toks[0])
                     if quoted and len(toks[0]) > 2 and toks[0] not in STOP_WORDS:
                         quoted_nicknames.add(toks[0])
                     if (toks[0] not in self._word_names and toks[0] not in STOP_WORDS
@@ -424,7 +453,7 @@ class NameSpans:
                     lower_note = _lower_case_note(item.text, [(x.start, x.end) for x in current])
                 if not self._spread_ok(item.text, start, end, lower,
                                        surnames if lower_note else frozenset(), nicknames,
-                                       quoted_nicknames):
+                                       quoted_nicknames, common_nicknames, singles):
                     continue
                 tokens = self._normaliser.tokens(item.text[start:end])
                 if not tokens or keep.keeps(tokens):
@@ -544,7 +573,9 @@ class NameSpans:
     def _spread_ok(self, text: str, start: int, end: int, lower: set[str],
                    surnames: set[str] | frozenset[str] = frozenset(),
                    nicknames: set[str] | frozenset[str] = frozenset(),
-                   quoted_nicknames: set[str] | frozenset[str] = frozenset()) -> bool:
+                   quoted_nicknames: set[str] | frozenset[str] = frozenset(),
+                   common_nicknames: set[str] | frozenset[str] = frozenset(),
+                   singles: set[str] | frozenset[str] = frozenset()) -> bool:
         word = text[start:end]
         if " " in word or "\t" in word:
             return True  # a whole name
@@ -559,6 +590,14 @@ class NameSpans:
                     bare in self._word_names and _lower_case_note(text)):
                 return True
             if bare in nicknames and self._person_place(text, start, end):
+                return True
+            if (bare in nicknames or bare in common_nicknames or bare in quoted_nicknames) and (
+                    self._person_subject(text, start, end)):
+                return True
+            if bare in singles and _NOT_KNOWN.match(text, end) and _lower_sentence_start(
+                    text, start):
+                # a name written in lower case to open a sentence, then that the note has
+                # nothing on them ("jade not known."): an ordinary word there is capitalised
                 return True
             # a nickname the family's texts put in quotes, alone in quotes again: the writer
             # quotes the name, not the word ("known as 'Biscuit'" -> "about 'biscuit'")
@@ -585,6 +624,24 @@ class NameSpans:
                                                    and folded not in self._months))
         return not start_of_sentence or verb
 
+
+    def _person_subject(self, text: str, start: int, end: int) -> bool:
+        """Whether the lower-case nickname at [start, end), a frequent word, can only be the
+        person: the subject of a verb only a person takes, not after an article or a
+        possessive ("that scissors waited", "and lobster laughed"), after "lets" and before
+        a bare verb ("lets trombone sleep"), or in a quoted description ('"the scarecrow
+        man"')."""
+        prev = _BEFORE_QUOTE.search(text, max(0, start - 30), start)
+        if prev is not None and prev.group(1) in _THING_BEFORE:
+            return (prev.group(1) == "the" and _QUOTED_THE.search(text, max(0, start - 6), start)
+                    is not None and _QUOTED_MAN.match(text, end) is not None)
+        nxt = _AFTER_QUOTE.match(text, end)
+        if nxt is None:
+            return False
+        if nxt.group(1) in _PERSON_ONLY_VERBS:
+            return True
+        return (nxt.group(1) in _BARE_VERBS
+                and _LET_BEFORE.search(text, max(0, start - 12), start) is not None)
 
     def _person_place(self, text: str, start: int, end: int) -> bool:
         """Whether the lower-case word at [start, end) stands where a person does: the
@@ -639,6 +696,13 @@ def _name_hits(text: str, singles: set[str], fulls: set[tuple[str, str]],
             out.append((start, end))
         i += 1
     return out
+
+
+def _lower_sentence_start(text: str, start: int) -> bool:
+    """The word at `start` opens a sentence after a full stop or a line ("... protective.
+    jade not known."): not the start of the text, which a note in lower case begins with."""
+    before = text[max(0, start - 3):start]
+    return before.endswith(("\n", ". ", "! ", "? ")) and start > 2
 
 
 def _lower_case_note(text: str, skip: list[tuple[int, int]] | None = None) -> bool:
