@@ -53,6 +53,9 @@ _BARE_VERBS = frozenset({"sleep", "stay", "live", "come", "go", "wait", "sit", "
 #: not a name after these: a thing ("the scissors waited" is not said of a person)
 _THING_BEFORE = frozenset({"a", "an", "the", "my", "your", "his", "her", "its", "our", "their",
                            "this", "these", "those", "some", "any", "no", "every", "each"})
+#: a word-name after these is the word ("a robin on the sill", "we hope", "good faith")
+_WORD_BEFORE = _THING_BEFORE | {"i", "we", "you", "they", "it", "good", "bad", "very", "so",
+                                "too", "more", "most", "much", "such"}
 #: what a note says of a person it has nothing on ("jade not known.", "paintpot not
 #: discussed.")
 _NOT_KNOWN = re.compile(r"[ \t]+not[ \t]+(?:known|discussed|seen|mentioned|present|traced)\b")
@@ -586,9 +589,13 @@ class NameSpans:
             bare = folded.removesuffix("'s").removesuffix("’s")
             # in a note written in lower case, a third party's word-name is their name too
             # ("told her jordan shouldnt", after "Jordan Pike" elsewhere)
-            if bare in lower or bare in surnames or (
-                    bare in self._word_names and _lower_case_note(text)):
+            if bare in lower or bare in surnames:
                 return True
+            if bare in self._word_names and _lower_case_note(text):
+                # but not the word after an article, a pronoun or "good" ("over the summer
+                # holidays", "we hope to review", "acting in good faith"; heldout14)
+                prev = _BEFORE_QUOTE.search(text, max(0, start - 30), start)
+                return prev is None or prev.group(1) not in _WORD_BEFORE
             if bare in nicknames and self._person_place(text, start, end):
                 return True
             if (bare in nicknames or bare in common_nicknames or bare in quoted_nicknames) and (
