@@ -297,6 +297,15 @@ class DenyByDefault:
         #: words after which a place name is a person's name ("friend Mali", "Mrs Kent")
         self._person_before = (self._relations | fold(names.titles) | fold(names.role_titles)
                                | {t for w in names.naming_words for t in w.casefold().split()})
+        #: a naming phrase just before, an adverb allowed before its last word ("known as",
+        #: "known only as", "also called")
+        naming = "|".join(
+            r"[ \t]+".join(regex.escape(w) for w in phrase.split()[:-1])
+            + (r"(?:[ \t]+(?:only|just|simply|locally))?[ \t]+" if " " in phrase else "")
+            + regex.escape(phrase.split()[-1])
+            for phrase in sorted(names.naming_words, key=len, reverse=True) if phrase.split())
+        self._naming_before = (regex.compile(rf"(?<![\p{{L}}])(?:{naming})[ \t]+\Z",
+                                             regex.IGNORECASE) if naming else None)
         self._role_titles = frozenset(names.role_titles)
         #: titles before a surname, as a lower-case note writes them ("ms kettering")
         self._lower_titles = frozenset(t.casefold().rstrip(".") for t in names.titles
@@ -961,6 +970,8 @@ class DenyByDefault:
             return False  # a lone capital letter: an initial is joined to a name below
         if word.isupper() and self._caps_after_person(text, m, folded):
             return True  # "Unknown male NUTMEG (driver)", "Driver BUDGIE (ab12 cde)"
+        if word.isupper() and self._caps_after_naming(text, m, folded):
+            return True  # "a male known only as SAUCEPAN", "called KETTLE"
         if folded in self._explained:
             return False
         if word in self._role_titles and _CAP_NEXT.match(text, m.end()):
@@ -1083,6 +1094,16 @@ class DenyByDefault:
         noun = _PERSON_NOUN_BEFORE.search(text, max(0, m.start() - 20), m.start())
         return noun is not None and not noun.group(1).isupper()
 
+    def _caps_after_naming(self, text: str, m: regex.Match[str], folded: str) -> bool:
+        """A word in capitals straight after a naming phrase ("known only as SAUCEPAN",
+        "nicknamed KETTLE"): a name, even when it is an ordinary word; not an acronym, a stop
+        word or a role (issue 11, heldout13 class)."""
+        word = m.group()
+        if (self._naming_before is None or len(word) < 3 or word in self._acronyms
+                or not has_vowel(word) or folded in STOP_WORDS or folded in self._roles):
+            return False
+        return self._naming_before.search(text, max(0, m.start() - 30), m.start()) is not None
+
     def _owned(self, text: str, words: list[regex.Match[str]], i: int, folded: str) -> bool:
         """A lower-case possessive without its apostrophe: "jordans brother", "tjs mum",
         "staying at graces." The word less its "s" is a first name or two initials."""
@@ -1204,12 +1225,18 @@ class DenyByDefault:
             f = word.casefold()
             if len(word) == 1 or f in self._particles:
                 # an initial or a particle joins only with the name after it
+                last = m
                 m2 = _NEXT.match(text, m.end())
+                while (f in self._particles and m2 is not None
+                       and m2.group(1).casefold() in self._particles
+                       and free(m2.start(1), m2.end(1))):
+                    # particles one after another: "Lucía de la Fuente-Arancibia"
+                    last, m2 = m2, _NEXT.match(text, m2.end())
                 if m2 is None or (len(word) == 1 and not word.isalpha()):
                     break
                 if not free(m2.start(1), m2.end(1)):
                     # another name follows: "Juliusz A [Kwiatkowski]" becomes one name
-                    end = m.end(1)
+                    end = last.end(1)
                     break
                 after = m2.group(1).rstrip(".")
                 if not (after[:1].isupper() or (lower_name and after.islower())):

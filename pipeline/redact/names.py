@@ -60,6 +60,9 @@ class NameNormaliser:
             {t.casefold().rstrip(".") for t in rules.titles}
             | {t for w in rules.role_words for t in w.casefold().split()}
             | {t.casefold() for t in rules.label_words}
+            # a role written like a title before a name, in lower case too ("dsl kenneth
+            # omand" is Kenneth Omand); not two-letter ones ("Ta", "Po" are names too)
+            | {t.casefold() for t in rules.role_titles if t.isupper() and len(t) > 2}
             | ((verbs | set(STOP_WORDS)) - word_names)
         )
         #: a word-name written in lower case next to a capitalised word is the ordinary word
@@ -270,7 +273,10 @@ def cluster(mentions: Sequence[Mention],
     and it fits no other full name (`_same_full_name`: "Rodrigo Almeida" and "Rodrigo Almeida
     Santos", "PHAM, Van Long" and "Phạm Văn Long", "van Rooyen" and "Pieter van Rooyen"); a
     one-word name with the other half of a full name in brackets beside it ("Kerry
-    (Dunmore)") is that person even when the first name alone is ambiguous.
+    (Dunmore)") is that person even when the first name alone is ambiguous. A surname alone
+    in capitals, of one word or more ("DERVISHAJ's car", "ULLOA RETAMAL"), is the one person
+    the texts wrote police-style with it ("DERVISHAJ, Gëzim"), even when a relative has the
+    surname too; with two such people it stays apart.
     """
     ordered = sorted(mentions, key=lambda m: (m.key, m.start, m.end))
     people: dict[tuple[str, ...], _Person] = {}
@@ -286,6 +292,7 @@ def cluster(mentions: Sequence[Mention],
         else:
             singles.append(m)
     _merge_full_names(people, particles)
+    _join_police_surnames(people)
     fulls = list(people.values())
     # a person whose relative is mentioned ("Mads's dad") shares a surname with someone
     # unnamed: a lone surname may be either of them, so it does not join that person
@@ -324,8 +331,13 @@ def cluster(mentions: Sequence[Mention],
         by_surname = [p for p in fulls if any(f[1] == word for f in p.fulls)]
         by_first = [p for p in fulls if any(f[0] == word for f in p.fulls)]
         match = by_surname if by_surname else by_first
+        police = _police_owners(m, fulls)
         if by_surname and any(id(p) in shared for p in by_surname):
             match = []  # "Sørensen" may be Mads Sørensen or his dad
+        if len(police) == 1 and police[0] in by_surname:
+            # "DERVISHAJ's car" after "DERVISHAJ, Gëzim" and his sister Faith Dervishaj: the
+            # surname in capitals is the one person the texts wrote police-style with it
+            match = police
         if m.unrelated:
             match = []  # "mr beevers -- no relation": not the one Beevers named in full
         if len(match) == 1:
@@ -380,6 +392,52 @@ def _merge_full_names(people: dict[tuple[str, ...], _Person],
             continue
         target.mentions.extend(person.mentions)
         target.fulls |= person.fulls
+        target.first_seen = min(target.first_seen, person.first_seen)
+        del people[key]
+
+
+def _police_surname(surface: str) -> tuple[str, ...] | None:
+    """The surname's words of a name written police-style ("ULLOA RETAMAL, Matías" ->
+    ("ulloa", "retamal")): the words before the comma, in capitals; else None."""
+    surname, comma, rest = surface.partition(",")
+    if not comma or not rest.strip() or "," in rest or not _caps_only(surname):
+        return None
+    words = tuple(fold_accents(w) for w in _WORD.findall(surname) if len(w) > 1)
+    return words or None
+
+
+def _caps_only(text: str) -> bool:
+    """Written in capitals ("DERVISHAJ's", "McATEER"): letters, no lower-case letter but a
+    possessive's s or a Mc prefix's c."""
+    bare = regex.sub(r"['’]s\Z", "", text.strip())
+    bare = regex.sub(r"(?<![\p{L}\p{M}])Ma?c(?=\p{Lu})", "", bare)
+    return (regex.search(r"\p{Lu}", bare) is not None
+            and regex.search(r"\p{Ll}", bare) is None)
+
+
+def _police_owners(m: Mention, people: Iterable[_Person]) -> list[_Person]:
+    """The people written police-style with this mention's words as their surname, when the
+    mention is that surname alone in capitals ("DERVISHAJ's car", "ULLOA RETAMAL")."""
+    if "," in m.surface or not _caps_only(m.surface):
+        return []
+    return [p for p in people
+            if any(_police_surname(x.surface) == m.tokens for x in p.mentions)]
+
+
+def _join_police_surnames(people: dict[tuple[str, ...], _Person]) -> None:
+    """A surname of two or more words alone in capitals ("ULLOA RETAMAL's car") is clustered
+    as a full name of its own: it joins the one person written police-style with it
+    ("ULLOA RETAMAL, Matías"), even when a relative has the same surname."""
+    for key, person in list(people.items()):
+        if any(len(m.tokens) < 2 for m in person.mentions):
+            continue
+        owners = {id(p): p for m in person.mentions
+                  for p in _police_owners(m, people.values()) if p is not person}
+        if len(owners) != 1 or not all(_police_owners(m, people.values())
+                                       for m in person.mentions):
+            continue
+        target = next(iter(owners.values()))
+        target.mentions.extend(person.mentions)
         target.first_seen = min(target.first_seen, person.first_seen)
         del people[key]
 

@@ -37,6 +37,31 @@ _PERSON_BEFORE = frozenset({"with", "and", "from", "by", "incl", "including", "r
 #: verbs a nickname is the subject of besides the rules' subject verbs ("noodle will come")
 _PERSON_AUXILIARIES = frozenset({"will", "would", "can", "could", "might", "should", "must",
                                  "wont", "cant", "doesnt", "didnt", "isnt", "wasnt"})
+#: verbs only a person (or an animal) is the subject of: a nickname that is a frequent word
+#: is a person before them ("that scissors waited by the gate", "and lobster laughed")
+_PERSON_ONLY_VERBS = frozenset({
+    "waited", "waits", "laughed", "laughs", "cried", "cries", "smiled", "smiles", "shouted",
+    "shouts", "screamed", "screams", "whispered", "whispers", "swore", "swears", "giggled",
+    "sniggered", "grinned", "said", "says", "told", "tells", "texted", "texts", "rang",
+    "phoned", "threatened", "threatens", "lied", "lies", "asked", "asks", "promised",
+    "promises", "winked", "stared", "stares", "sleeps", "slept"})
+#: a nickname that is a frequent word after these is a person when a bare verb follows
+#: ("plamen lets trombone sleep on the sofa")
+_LET_BEFORE = re.compile(r"(?<![\w'’-])(?:lets|let|letting|makes|made|helps|helped)[ \t]+\Z")
+_BARE_VERBS = frozenset({"sleep", "stay", "live", "come", "go", "wait", "sit", "use", "borrow",
+                         "keep", "hold", "drive", "ride", "play", "have", "take", "watch"})
+#: not a name after these: a thing ("the scissors waited" is not said of a person)
+_THING_BEFORE = frozenset({"a", "an", "the", "my", "your", "his", "her", "its", "our", "their",
+                           "this", "these", "those", "some", "any", "no", "every", "each"})
+#: a word-name after these is the word ("a robin on the sill", "we hope", "good faith")
+_WORD_BEFORE = _THING_BEFORE | {"i", "we", "you", "they", "it", "good", "bad", "very", "so",
+                                "too", "more", "most", "much", "such"}
+#: what a note says of a person it has nothing on ("jade not known.", "paintpot not
+#: discussed.")
+_NOT_KNOWN = re.compile(r"[ \t]+not[ \t]+(?:known|discussed|seen|mentioned|present|traced)\b")
+#: a nickname inside a quoted description ('"the scarecrow man"')
+_QUOTED_THE = re.compile(r"[\"“‘']the[ \t]+\Z")
+_QUOTED_MAN = re.compile(r"[ \t]+(?:man|woman|lad|boy|girl|bloke|guy|kid|fella)[\"”’']")
 _QUOTES = frozenset("\"“‘'")
 _CLOSING_QUOTES = frozenset("\"”’'")
 #: the words inside a quote, from where it opens up to its closing quote
@@ -124,6 +149,7 @@ class NameSpans:
         #: one-word relations, never the first word of a name ("Twin Taiwo", "Cousin Lee")
         self._relations = frozenset(w.casefold() for w in names.relation_words if " " not in w)
         self._speech_verbs = frozenset(w.casefold() for w in names.speech_verbs)
+        self._particles = frozenset(w.casefold() for w in names.particles)
         self._months = frozenset({"may", "june", "april", "august"})
         #: tokens never spread to other mentions: they are places or ordinary words
         self._not_spread = (frozenset(w.casefold() for w in names.not_names)
@@ -290,6 +316,10 @@ class NameSpans:
                     out.append(s)
                     continue
                 tokens = s.tokens + prev.tokens
+            elif "," in text[prev.end:s.end]:
+                # a particle found apart before a police-style name ("MAC" + "GIOLLARNÁTH,
+                # Fiachra"): the forename comes first, as for the name written whole
+                tokens = self._normaliser.tokens(text[prev.start:s.end]) or tokens
             recognizer = prev.recognizer if not prev.unsure else s.recognizer
             out[-1] = Span(prev.start, s.end, person, recognizer, tokens,
                            prev.context or s.context, prev.unsure and s.unsure)
@@ -319,6 +349,9 @@ class NameSpans:
         #: and the same for a quoted nickname of two or three words, taken whole ("'CHIP
         #: MAN'" -> "the 'chip man'")
         quoted_phrases: set[str] = set()
+        #: nicknames that are frequent words ("SCISSORS", "'Trombone'"): spread in lower case
+        #: only where the word cannot be the thing (`_person_subject`; issue 11, heldout14)
+        common_nicknames: set[str] = set()
         #: third parties' surnames: spread in lower case only into a note written in lower
         #: case ("cannon not in" after "Dean Cannon" elsewhere; issue 11)
         surnames: set[str] = set()
@@ -384,6 +417,10 @@ class NameSpans:
                             and toks[0] not in STOP_WORDS and toks[0] not in self._word_names
                             and not self._frequent_token(toks[0])):
                         nicknames.add(toks[0])
+                    elif ((quoted or s.context or (s.unsure and word.isupper()))
+                            and len(toks[0]) > 2 and toks[0] not in STOP_WORDS
+                            and toks[0] not in self._word_names):
+                        common_nicknames.add(toks[0])
                     if quoted and len(toks[0]) > 2 and toks[0] not in STOP_WORDS:
                         quoted_nicknames.add(toks[0])
                     if (toks[0] not in self._word_names and toks[0] not in STOP_WORDS
@@ -419,7 +456,7 @@ class NameSpans:
                     lower_note = _lower_case_note(item.text, [(x.start, x.end) for x in current])
                 if not self._spread_ok(item.text, start, end, lower,
                                        surnames if lower_note else frozenset(), nicknames,
-                                       quoted_nicknames):
+                                       quoted_nicknames, common_nicknames, singles):
                     continue
                 tokens = self._normaliser.tokens(item.text[start:end])
                 if not tokens or keep.keeps(tokens):
@@ -472,9 +509,16 @@ class NameSpans:
                     continue
                 if any(s.start < m.end() and m.start() < s.end for s in found):
                     continue
-                near = [words[j] for j in (i - 1, i + 1) if 0 <= j < len(words)
-                        and text[min(words[j].end(), m.end()):max(words[j].start(),
-                                                                  m.start())] in (" ", ", ")]
+                # the word before, over a particle: "Oisín Ó Cathasaigh", "Aoife Ní Bhriain"
+                j = i - 1
+                while (j > 0 and words[j].group().casefold() in self._particles
+                       and text[words[j].end():words[j + 1].start()] == " "):
+                    j -= 1
+                near = []
+                if j >= 0 and text[words[j].end():words[j + 1].start()] in (" ", ", "):
+                    near.append(words[j])
+                if i + 1 < len(words) and text[m.end():words[i + 1].start()] in (" ", ", "):
+                    near.append(words[i + 1])
                 near_tokens = [self._normaliser.tokens(n.group()) for n in near]
                 if any(t and t[0] in kept and t[0] != toks[0] for t in near_tokens):
                     before.append((m.start(), None))  # "Mason PRITCHARD": the family
@@ -532,7 +576,9 @@ class NameSpans:
     def _spread_ok(self, text: str, start: int, end: int, lower: set[str],
                    surnames: set[str] | frozenset[str] = frozenset(),
                    nicknames: set[str] | frozenset[str] = frozenset(),
-                   quoted_nicknames: set[str] | frozenset[str] = frozenset()) -> bool:
+                   quoted_nicknames: set[str] | frozenset[str] = frozenset(),
+                   common_nicknames: set[str] | frozenset[str] = frozenset(),
+                   singles: set[str] | frozenset[str] = frozenset()) -> bool:
         word = text[start:end]
         if " " in word or "\t" in word:
             return True  # a whole name
@@ -543,10 +589,22 @@ class NameSpans:
             bare = folded.removesuffix("'s").removesuffix("’s")
             # in a note written in lower case, a third party's word-name is their name too
             # ("told her jordan shouldnt", after "Jordan Pike" elsewhere)
-            if bare in lower or bare in surnames or (
-                    bare in self._word_names and _lower_case_note(text)):
+            if bare in lower or bare in surnames:
                 return True
+            if bare in self._word_names and _lower_case_note(text):
+                # but not the word after an article, a pronoun or "good" ("over the summer
+                # holidays", "we hope to review", "acting in good faith"; heldout14)
+                prev = _BEFORE_QUOTE.search(text, max(0, start - 30), start)
+                return prev is None or prev.group(1) not in _WORD_BEFORE
             if bare in nicknames and self._person_place(text, start, end):
+                return True
+            if (bare in nicknames or bare in common_nicknames or bare in quoted_nicknames) and (
+                    self._person_subject(text, start, end)):
+                return True
+            if bare in singles and _NOT_KNOWN.match(text, end) and _lower_sentence_start(
+                    text, start):
+                # a name written in lower case to open a sentence, then that the note has
+                # nothing on them ("jade not known."): an ordinary word there is capitalised
                 return True
             # a nickname the family's texts put in quotes, alone in quotes again: the writer
             # quotes the name, not the word ("known as 'Biscuit'" -> "about 'biscuit'")
@@ -573,6 +631,24 @@ class NameSpans:
                                                    and folded not in self._months))
         return not start_of_sentence or verb
 
+
+    def _person_subject(self, text: str, start: int, end: int) -> bool:
+        """Whether the lower-case nickname at [start, end), a frequent word, can only be the
+        person: the subject of a verb only a person takes, not after an article or a
+        possessive ("that scissors waited", "and lobster laughed"), after "lets" and before
+        a bare verb ("lets trombone sleep"), or in a quoted description ('"the scarecrow
+        man"')."""
+        prev = _BEFORE_QUOTE.search(text, max(0, start - 30), start)
+        if prev is not None and prev.group(1) in _THING_BEFORE:
+            return (prev.group(1) == "the" and _QUOTED_THE.search(text, max(0, start - 6), start)
+                    is not None and _QUOTED_MAN.match(text, end) is not None)
+        nxt = _AFTER_QUOTE.match(text, end)
+        if nxt is None:
+            return False
+        if nxt.group(1) in _PERSON_ONLY_VERBS:
+            return True
+        return (nxt.group(1) in _BARE_VERBS
+                and _LET_BEFORE.search(text, max(0, start - 12), start) is not None)
 
     def _person_place(self, text: str, start: int, end: int) -> bool:
         """Whether the lower-case word at [start, end) stands where a person does: the
@@ -627,6 +703,13 @@ def _name_hits(text: str, singles: set[str], fulls: set[tuple[str, str]],
             out.append((start, end))
         i += 1
     return out
+
+
+def _lower_sentence_start(text: str, start: int) -> bool:
+    """The word at `start` opens a sentence after a full stop or a line ("... protective.
+    jade not known."): not the start of the text, which a note in lower case begins with."""
+    before = text[max(0, start - 3):start]
+    return before.endswith(("\n", ". ", "! ", "? ")) and start > 2
 
 
 def _lower_case_note(text: str, skip: list[tuple[int, int]] | None = None) -> bool:

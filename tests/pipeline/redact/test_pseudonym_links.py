@@ -103,6 +103,59 @@ def test_a_bracketed_word_that_makes_no_known_full_name_changes_nothing(redactor
     assert found[1] and found[1][0] not in found[0], outs
 
 
+# --- police style: 'SURNAME, Forename' and the surname alone in capitals ------------------------
+def test_a_surname_alone_in_capitals_is_the_person_written_police_style(redactor):
+    """"VASQUEZ-TIRADO's van" after "VASQUEZ-TIRADO, Benedikt" is Benedikt, though his sister
+    has the same surname (the lone surname in small letters would stay apart)."""
+    found, outs = _pseudonyms(redactor, [
+        "Suspect VASQUEZ-TIRADO, Benedikt b. 3rd Mar 1988 left in a van. His sister Greta "
+        "Vasquez-Tirado rang from 07700 900481.",
+        "Strategy meeting: VASQUEZ-TIRADO's van seen twice near the school.",
+        "Mum says Benedikt Vasquez-Tirado is not to be told where they are.",
+    ])
+    assert len(set(found[0])) == 2 and found[1] and found[2], outs
+    assert found[1][0] == found[2][0] == found[0][0], outs
+
+
+def test_a_two_word_surname_alone_in_capitals_joins_the_police_style_name(redactor):
+    found, outs = _pseudonyms(redactor, [
+        "Suspect ORTEGA LLANOS, Ramiro b. 4th Jan 1983 drove off. His sister Pilar Ortega "
+        "Llanos came round.",
+        "PC update: ORTEGA LLANOS's car parked outside the flats again.",
+    ])
+    assert found[1] and found[1][0] == found[0][0], outs
+    assert len(set(found[0])) == 2, outs
+
+
+def test_police_style_with_particles_is_the_name_written_in_order(redactor):
+    """Particles in a run ("de la") and "binti" join the name written in order to the
+    police-style one."""
+    found, outs = _pseudonyms(redactor, [
+        "Nominal checked: DE LA PEÑA-ROCA, Inés, interpreter. Also BINTI OSMAN, Nurul, "
+        "neighbour.",
+        "Inés de la Peña-Roca and Nurul binti Osman to be asked for statements.",
+    ])
+    assert len(set(found[0])) == 2 and set(found[0]) == set(found[1]), outs
+    assert " de la " not in outs[1] and " binti " not in outs[1], outs
+
+
+def test_a_role_in_lower_case_before_a_name_is_not_part_of_it(redactor):
+    found, outs = _pseudonyms(redactor, [
+        "pip told donald at lunch. passed to dsl donald sandison.\ndonald sandison, dsl",
+        "Present: Donald Sandison (DSL), Morwen Staithe.",
+    ])
+    assert len(set(found[0])) == 1 and set(found[0]) == set(found[1]), outs
+    assert "dsl [Third party" in outs[0], outs
+
+
+def test_two_people_police_style_with_one_surname_keep_a_lone_one_apart(redactor):
+    found, outs = _pseudonyms(redactor, [
+        "Suspects: KITTERIDGE, Dorian and KITTERIDGE, Selwyn seen at the door.",
+        "KITTERIDGE's car seen again.",
+    ])
+    assert found[1] and found[1][0] not in found[0], outs
+
+
 # --- the clustering rules alone -----------------------------------------------------------------
 def _m(key: str, start: int, surface: str, tokens: tuple[str, ...],
        pair: tuple[str, str] | None = None) -> Mention:
@@ -132,6 +185,17 @@ def _groups(mentions: list[Mention]) -> list[set[str]]:
     ([_m("a", 0, "Dawn Tipping", ("dawn", "tipping")),
       _m("b", 0, "Dawn Tipping childminds", ("dawn", "tipping", "childminds"))],
      {"Dawn Tipping", "Dawn Tipping childminds"}),
+    # a lone surname in capitals: the one person written police-style with it, though a
+    # relative has the same surname
+    ([_m("a", 0, "HOLLOWAY-RENN, Gideon", ("gideon", "holloway-renn")),
+      _m("a", 40, "Jess Holloway-Renn", ("jess", "holloway-renn")),
+      _m("b", 0, "HOLLOWAY-RENN's", ("holloway-renn",))],
+     {"HOLLOWAY-RENN, Gideon", "HOLLOWAY-RENN's"}),
+    # and a surname of two words, clustered as a full name of its own
+    ([_m("a", 0, "PRADO MELO, Tiago", ("tiago", "prado", "melo")),
+      _m("a", 40, "Rita Prado Melo", ("rita", "prado", "melo")),
+      _m("b", 0, "PRADO MELO", ("prado", "melo"))],
+     {"PRADO MELO, Tiago", "PRADO MELO"}),
     # a first name with its surname in brackets
     ([_m("a", 0, "Kerry Dunmore", ("kerry", "dunmore")),
       _m("a", 30, "Kerry Hatch", ("kerry", "hatch")),
@@ -158,6 +222,22 @@ def test_cluster_links(mentions, together):
       _m("a", 30, "Kerry Hatch", ("kerry", "hatch")),
       _m("b", 0, "Kerry", ("kerry",))],
      {"Kerry"}),
+    # ... nor when one of them is named in full in its own text: another person with the
+    # first name is often named beside the one the text is about ("Ashley" of two Ashleys)
+    ([_m("a", 0, "Kerry Dunmore", ("kerry", "dunmore")),
+      _m("b", 0, "Kerry Hatch", ("kerry", "hatch")),
+      _m("b", 30, "Kerry", ("kerry",))],
+     {"Kerry"}),
+    # a lone surname in small letters that a relative shares stays apart
+    ([_m("a", 0, "HOLLOWAY-RENN, Gideon", ("gideon", "holloway-renn")),
+      _m("a", 40, "Jess Holloway-Renn", ("jess", "holloway-renn")),
+      _m("b", 0, "Holloway-Renn", ("holloway-renn",))],
+     {"Holloway-Renn"}),
+    # two people written police-style with the surname: the capitals do not say which
+    ([_m("a", 0, "KITTERIDGE, Dorian", ("dorian", "kitteridge")),
+      _m("a", 30, "KITTERIDGE, Selwyn", ("selwyn", "kitteridge")),
+      _m("b", 0, "KITTERIDGE", ("kitteridge",))],
+     {"KITTERIDGE"}),
 ])
 def test_cluster_keeps_apart(mentions, apart):
     assert apart in _groups(mentions)
