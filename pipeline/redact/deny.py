@@ -144,7 +144,14 @@ _IS_NICKNAME = regex.compile(
     r"(?|(?<![\p{L}'’-])(\p{L}[\p{L}'’-]*)[ \t]+(?:is|was|'s)[ \t]+(?i:his|her|their)[ \t]+"
     r"(?i:nick[ \t-]?name|street[ \t]+name|name[ \t]+on[ \t]+the[ \t]+street|alias)\b"
     r"|(?<![\p{L}])(?i:nick[ \t-]?name|street[ \t]+name|alias)[ \t]+(?:is|was)[ \t]+"
-    r"[\"'‘“]?(\p{L}[\p{L}'’-]*)(?![\p{L}]))")
+    r"[\"'‘“]?(\p{L}[\p{L}'’-]*)(?![\p{L}])"
+    # "sleepy is what everyone calls him" (issue 11, heldout15 class)
+    r"|(?<![\p{L}'’-])(\p{L}[\p{L}'’-]*)[ \t]+(?:is|was|'s)[ \t]+what[ \t]+(?:\p{L}+[ \t]+){1,2}"
+    r"(?i:call|calls|called)[ \t]+(?i:him|her|them)\b"
+    # a word in capitals opening a line, then who he is thought to be ("SNEAKY - believed
+    # to be VUKOVIĆ"; issue 11, heldout15 class)
+    r"|(?m:^)[ \t]*(\p{Lu}{3,}[\p{Lu}'’-]*)[ \t]*[\-\u2013\u2014:]?[ \t]*"
+    r"(?i:believed|thought|suspected|understood|possibly|probably)[ \t]+(?:to[ \t]+be|is)\b)")
 #: "logged by j. moss-ward", "Completed by: Tomos Pengelly": who wrote the record
 _SIGNED_BY = regex.compile(
     r"(?<![\p{L}])(?i:logged|signed|completed|written|recorded|entered|updated|typed|"
@@ -157,6 +164,16 @@ _SIGNED_ROLE = regex.compile(
     r"(?<![\p{L}])(?i:logged|signed|completed|written|recorded|entered|updated|typed|"
     r"submitted|compiled|authored)[ \t]+"
     r"((?:\p{L}\.[ \t]*){0,2}\p{L}[\p{L}\p{M}'’-]+[ \t]+\p{L}[\p{L}\p{M}'’-]+)"
+    r",[ \t]*(?:(?i:head|deputy|assistant)[ \t]+of\b|(\p{L}+))")
+#: the naming phrases after which a capitalised word is a name even when it is a word:
+#: "known only as Skip", "aka Tumble", "goes by Lucky" (not "called Police")
+_KNOWN_AS = regex.compile(
+    r"(?<![\p{L}])(?i:known(?:[ \t]+(?:only|just|simply|locally|mainly))?[ \t]+as|aka|a\.k\.a\.|"
+    r"nicknamed|goes[ \t]+by)[ \t]+[\"'‘“]?\Z")
+#: a line that is the writer's name in lower case, a comma and their role ("ravinder
+#: sethi-wood, head of year 9"; issue 11, heldout15 class)
+_SIGNED_LINE = regex.compile(
+    r"(?m:^)[ \t]*((?:\p{L}\.[ \t]*){0,2}\p{Ll}[\p{L}\p{M}'’-]+[ \t]+\p{Ll}[\p{L}\p{M}'’-]+)"
     r",[ \t]*(?:(?i:head|deputy|assistant)[ \t]+of\b|(\p{L}+))")
 _SLOT_BEFORE = frozenset({"with", "and", "of", "to", "from", "by", "called", "named", "re"})
 #: verbs only a person is the subject of: a rare word before one at the start of a clause is
@@ -445,9 +462,9 @@ class DenyByDefault:
         # a nickname after "they call", and a name after "logged by" or before the writer's
         # role (issue 11): "one they call smudge", "the lad they call him rocket", "logged by
         # j. moss-ward", "logged bryn tallis-hope, deputy head"
-        for pattern in (_THEY_CALL, _SIGNED_BY, _IS_NICKNAME, _SIGNED_ROLE):
+        for pattern in (_THEY_CALL, _SIGNED_BY, _IS_NICKNAME, _SIGNED_ROLE, _SIGNED_LINE):
             for m in pattern.finditer(text):
-                if (pattern is _SIGNED_ROLE and m.group(2) is not None
+                if (pattern in (_SIGNED_ROLE, _SIGNED_LINE) and m.group(2) is not None
                         and m.group(2).casefold() not in self._roles):
                     continue
                 s, e = m.span(1)
@@ -456,7 +473,7 @@ class DenyByDefault:
                         or any(a < e and s < b for a, b in found)
                         or any(f in STOP_WORDS or f in self._roles or f in self._explained
                                or explained(f) for f in names if len(f) > 1)
-                        or (pattern in (_SIGNED_BY, _SIGNED_ROLE) and all(
+                        or (pattern in (_SIGNED_BY, _SIGNED_ROLE, _SIGNED_LINE) and all(
                             self.vocab.ordinary(f) and not self.vocab.namey(f)
                             for f in names if len(f) > 1))):
                     continue
@@ -972,6 +989,10 @@ class DenyByDefault:
             return True  # "Unknown male NUTMEG (driver)", "Driver BUDGIE (ab12 cde)"
         if word.isupper() and self._caps_after_naming(text, m, folded):
             return True  # "a male known only as SAUCEPAN", "called KETTLE"
+        if (word[:1].isupper() and folded not in self._explained
+                and self._caps_after_naming(text, m, folded)
+                and _KNOWN_AS.search(text, max(0, m.start() - 30), m.start())):
+            return True  # "a male known only as Skip" (issue 11, heldout15 class)
         if folded in self._explained:
             return False
         if word in self._role_titles and _CAP_NEXT.match(text, m.end()):

@@ -75,8 +75,21 @@ _BRACKETED = regex.compile(
     r"(?:[ \t]+\p{Lu}[\p{L}\p{M}'’-]*){0,2})\)")
 #: a full numeric date (day, month, year of two or four digits)
 _FULL_DATE = regex.compile(r"(?<![\d/.\-])\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})(?![\d/.\-])")
+#: a full date written another way, with a four-digit year: "2010-04-04", "19-Feb-1988",
+#: "3 October 2011" (issue 11, heldout15 class)
+_OTHER_FULL_DATE = regex.compile(
+    r"(?<![\d/.\-])(?:(?:19|20)\d{2}-\d{1,2}-\d{1,2}|\d{1,2}[\-/ ](?i:jan|feb|mar|apr|may|jun|"
+    r"jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[\-/ ](?:19|20)\d{2})(?![\d/\-]|\.\d)")
 #: what may stand between a name and the date of birth after it
 _NAME_DATE_GAP = regex.compile(r"(?:[ \t]*[,|(][ \t]*|[ \t]+)\Z")
+#: the same with what a record puts between them: a gloss of the name in brackets, an
+#: age or a school year, a role before the date in one bracket ("Yui Sato (ゆい), 2023-07-19",
+#: "Inga Flett, 40, (11-Mar-1985)", "Lilit (Լիլիթ), Year 6, 2014-04-30", "DONOGHUE, Fergal
+#: (neighbour, 1972-06-06)"; issue 11, heldout15 class)
+_NAME_GLOSS_DATE_GAP = regex.compile(
+    r"(?:[ \t]*\([^()\n]{1,24}\))?"
+    r"(?:[ \t]*,[ \t]*(?:(?i:aged?)[ \t]+)?\d{1,3}|[ \t]*,[ \t]*(?i:year|yr|y)[ \t]*\d{1,2})?"
+    r"(?:[ \t]*,[ \t]*\(?|[ \t]*\([ \t]*(?:\p{Ll}+[ \t]*,[ \t]*)?)[ \t]*\Z")
 _LAST_WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’-]*\Z")
 #: a name in police style just before: an ALL-CAPS surname, then maybe a comma and a forename
 _POLICE_NAME = regex.compile(r"(?<![\p{L}'’-])\p{Lu}{2,}[\p{Lu}'’-]*(?:,?[ \t]+\p{Lu}[\p{L}'’-]*)?\Z")
@@ -322,6 +335,9 @@ class Redactor(NameSpans):
             span = self._name_span(text, start, stop, trim_plain=spacy_only)
             if span is None or self._context.not_a_person(text, *span):
                 continue
+            if (spacy_only and text[span[0]:span[1]].islower()
+                    and text[span[0]:span[1]] in self._particles):
+                continue  # "van" alone after "scrap's" is the vehicle (issue 11, heldout15)
             best = max(group, key=lambda r: (r.score, -self._rank(r)))
             for s, e in self._split_kept(text, span, keep):
                 tokens = self._normaliser.tokens(text[s:e])
@@ -436,10 +452,13 @@ class Redactor(NameSpans):
         kept = keep.tokens()
         taken = [(x.start, x.end) for x in found]
         names = [(x.start, x.end) for x in found if x.entity == person]
-        for m in _FULL_DATE.finditer(text):
+        dates = [(m, False) for m in _FULL_DATE.finditer(text)]
+        dates += [(m, True) for m in _OTHER_FULL_DATE.finditer(text)]
+        for m, _other in dates:
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
-            gap = _NAME_DATE_GAP.search(text, max(0, m.start() - 6), m.start())
+            gap = (_NAME_GLOSS_DATE_GAP.search(text, max(0, m.start() - 48), m.start())
+                   or _NAME_DATE_GAP.search(text, max(0, m.start() - 6), m.start()))
             if gap is None:
                 continue
             w = _LAST_WORD.search(text, max(0, gap.start() - 60), gap.start())
@@ -448,7 +467,10 @@ class Redactor(NameSpans):
             named = any(b == w.end() for _, b in names)
             word = w.group()
             tokens = self._normaliser.tokens(word)
-            if not named and not (word[:1].isupper() and tokens and tokens[0] in kept):
+            # a family member's name in lower case before a date in brackets ("seen oksana
+            # (19-Feb-1988)"): the bracket says it is theirs
+            if not named and not ((word[:1].isupper() or "(" in gap.group())
+                                  and tokens and tokens[0] in kept):
                 continue
             # with only a space between, the name must be written police style
             # ("HEBDEN, Tyler 05-05-2003", "HEBDEN Tyler 05-05-2003"): "Call from Kelly

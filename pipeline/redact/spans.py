@@ -371,6 +371,14 @@ class NameSpans:
                 else:
                     joined.append(s)
             for s in joined:
+                if s.entity == person and _HANDLE_SHAPE.fullmatch(text, s.start, s.end):
+                    # a handle made of a word the family's texts also use as a name
+                    # ("soggy_t", "dribble10"): the word is spread where only a person
+                    # stands (issue 11, heldout15 class)
+                    part = _HANDLE_WORD.match(text, s.start, s.end)
+                    if part is not None and self._ordinary_token(part.group(1).casefold()):
+                        common_nicknames.add(part.group(1).casefold())
+                        singles.add(part.group(1).casefold())
                 if s.entity != person or not s.tokens or s.recognizer == HANDLE:
                     continue
                 phrase = text[s.start:s.end]
@@ -384,10 +392,15 @@ class NameSpans:
                             and last not in STOP_WORDS and not s.unsure
                             and not any(s.start <= a and b <= s.end for a, b in unsure_at)):
                         surnames.add(last)
+                # a word given as a name ("known only as Skip"): a nickname like a quoted one
+                given = (_GIVEN_AS.search(text, max(0, s.start - 30), s.start) is not None
+                         or (_AFTER_NAME_BRACKET.search(text, max(0, s.start - 40), s.start)
+                             is not None and _CLOSE_BRACKET.match(text, s.end) is not None
+                             and len(s.tokens) == 1))
                 for m in _WORD.finditer(text, s.start, s.end):
                     word = m.group()
                     toks = self._normaliser.tokens(word)
-                    quoted = text[m.start() - 1:m.start()] in _QUOTES
+                    quoted = text[m.start() - 1:m.start()] in _QUOTES or given
                     piece = not s.unsure and any(a <= m.start() and m.end() <= b
                                                  for a, b in unsure_at)
                     held = False
@@ -400,6 +413,15 @@ class NameSpans:
                     # "thimble"'), spread into quotes ('met "thimble"'; issue 11, heldout12)
                     lower_quoted = (quoted and word.islower()
                                     and text[m.end():m.end() + 1] in _CLOSING_QUOTES)
+                    if (len(s.tokens) == 1 and toks and len(toks[0]) >= 3 and not piece
+                            and word[:1].isupper() and not word.isupper()
+                            and toks[0] not in kept and toks[0] not in self._not_spread
+                            and toks[0] not in self._word_names and toks[0] not in STOP_WORDS
+                            and not self._frequent_token(toks[0])):
+                        # a short form found alone, a rare word at most ("Tris", "Gio"):
+                        # spread where only a person stands (issue 11, heldout15 class)
+                        singles.add(toks[0])
+                        common_nicknames.add(toks[0])
                     if (not toks or not (self._name_like(word) or lower_quoted)
                             or toks[0] in kept
                             or toks[0] in self._not_spread or len(toks[0]) < 2
@@ -428,6 +450,7 @@ class NameSpans:
                             and (quoted or (len(s.tokens) >= 2 and toks[0] == s.tokens[0])
                                  or toks[0] in self._first_names)):
                         lower.add(toks[0])
+
         if not singles and not fulls:
             return
         for item in items:
@@ -599,7 +622,11 @@ class NameSpans:
             if bare in nicknames and self._person_place(text, start, end):
                 return True
             if (bare in nicknames or bare in common_nicknames or bare in quoted_nicknames) and (
-                    self._person_subject(text, start, end)):
+                    self._person_subject(text, start, end)
+                    or _nickname_slot(text, start, end, lower | singles | surnames)):
+                return True
+            if (bare in nicknames or bare in common_nicknames or bare in quoted_nicknames
+                    or bare in singles) and _possessive_person(text, start, end):
                 return True
             if bare in singles and _NOT_KNOWN.match(text, end) and _lower_sentence_start(
                     text, start):
@@ -668,6 +695,55 @@ class NameSpans:
             if word in _PERSON_BEFORE or word in self._relations or word in self._speech_verbs:
                 return True
         return re.match(r"[\"”’']?[ \t]*\([ \t]*[A-Z]", text[end:end + 6]) is not None
+
+
+#: a naming phrase before a name: "known only as Skip", "aka Tumble"
+_GIVEN_AS = re.compile(
+    r"(?<![\w'’-])(?i:known(?:[ \t]+(?:only|just|simply|locally|mainly))?[ \t]+as|aka|"
+    r"a\.k\.a\.|nicknamed|goes[ \t]+by)[ \t]+[\"'‘“]?$")
+#: a capitalised name, then an opening bracket: "Arkadiusz Mroczek (Grumpy)"
+_AFTER_NAME_BRACKET = re.compile(r"(?<![\w'’-])[A-Z\u00c0-\u024f][\w'’-]+[ \t]*\([ \t]*$")
+#: the word a handle is made of: "soggy" of "soggy_t", "dribble" of "dribble10"
+_HANDLE_WORD = re.compile(r"([a-zA-Z]{4,})(?=[_.\d])")
+_HANDLE_SHAPE = re.compile(r"[a-zA-Z]{4,}[_.\d][\w.]*")
+#: a word alone in brackets ("kashif (squint)"), before "who" ("scared of soggy, who
+#: waits"), and the verb after a nickname that follows a verb of saying ("says skip
+#: stands", "that skip was sitting", "how slouch walks"; issue 11, heldout15 class)
+_ALONE_IN_BRACKETS = re.compile(r"\([ \t]*$")
+_CLOSE_BRACKET = re.compile(r"[ \t]*\)")
+_WHO_AFTER = re.compile(r",?[ \t]+who\b")
+_SAYS_BEFORE = re.compile(r"(?<![\w'’-])(?:says|said|say|that|how|tells|told|cos|because)[ \t]+$")
+_FINITE_AFTER = re.compile(
+    r"[ \t]+[\"“'‘]?(?:was|is|has|had|will|would|can|could|keeps|kept|never|always|still|"
+    r"broke|hit|took|came|went|got|gave|threw|ran|made|sent|left|stole|bit|"
+    r"[a-z]{2,}[^s\W]s|[a-z]{3,}ed)\b")
+_POSSESSIVE_AFTER = re.compile(r"['’]s\b")
+_AND_NAME_AFTER = re.compile(r"[ \t]+(?:and|&)[ \t]+([a-z]+)\b")
+
+
+def _nickname_slot(text: str, start: int, end: int, names: set[str] | frozenset[str]) -> bool:
+    """Whether a word the family's texts give as a nickname stands where only a person
+    does: alone in brackets, before "who", after a verb of saying and before a verb, or
+    in "X and <a name of the family's third parties>" ("sneaky and declan were in")."""
+    if (_ALONE_IN_BRACKETS.search(text, max(0, start - 4), start)
+            and _CLOSE_BRACKET.match(text, end)):
+        return True
+    if _WHO_AFTER.match(text, end):
+        return True
+    if (_SAYS_BEFORE.search(text, max(0, start - 12), start)
+            and _FINITE_AFTER.match(text, end)):
+        return True
+    after = _AND_NAME_AFTER.match(text, end)
+    return after is not None and after.group(1) in names
+
+
+def _possessive_person(text: str, start: int, end: int) -> bool:
+    """A lower-case word with a possessive "'s" and no article or possessive before it
+    ("scrap's van was outside", '"gio's friend"'): a person's name, not a thing's."""
+    if not _POSSESSIVE_AFTER.match(text, end):
+        return False
+    prev = _BEFORE_QUOTE.search(text, max(0, start - 30), start)
+    return prev is None or prev.group(1) not in _WORD_BEFORE
 
 
 #: a whole word for the family-wide pass: "Jordan's" is "Jordan", "O'Neill" and "Ellie-May"

@@ -66,7 +66,7 @@ class UkAddressRecognizer(LeanPatternRecognizer):
             Pattern("house-no", r"\b[Nn]o\.\s?\d{1,4}[A-Za-z]?\b", 0.5),
             # a house number and capitalised words after an address word, whatever the
             # suffix: "lives at 4 Heron Reach", "moved to 12 Maple Ride"
-            Pattern("number-words", rf"(?<=\b(?:at|to|from|address|addr|lives|living|"
+            Pattern("number-words", rf"(?<=\b(?:at|to|from|of|address|addr|lives|living|"
                     rf"resides|residing|moved|outside|near|visited|visiting)[:\s]\s?)"
                     rf"{number}\s+{word}(?:[ \t]+{word}){{1,2}}(?![\w'’-])", 0.5),
             Pattern("house-number", r"(?<=\b(?:at|lives at|living at)\s)number\s\d{1,4}\b", 0.5),
@@ -75,6 +75,10 @@ class UkAddressRecognizer(LeanPatternRecognizer):
             # "caller at no 8 says ... at no 6": a house number after a place word
             Pattern("house-no-at", r"(?<=\b(?i:at|from|to|outside|near|opposite|next to|"
                     r"lives at|living at)[ \t])[Nn]o\.?[ \t]?\d{1,4}[A-Za-z]?\b", 0.5),
+            # in lower case, the words before a postcode ("9 humber tenter, hu9 1rx";
+            # issue 11, heldout15 class)
+            Pattern("lower-number-postcode", rf"\b{number}\s+(?:[a-z][a-z'’-]+[ \t]+){{0,2}}"
+                    rf"[a-z][a-z'’-]{{2,}}(?=,?[ \t]+{postcode})", 0.6),
             Pattern("lower-street", rf"\b{number}\s+(?:[a-z]{{3,}}\s+){{1,2}}"
                     r"(?:street|road|lane|avenue|close|drive|crescent|grove|terrace|gardens)\b",
                     0.5),
@@ -107,7 +111,7 @@ class UkAddressRecognizer(LeanPatternRecognizer):
                  "house-no": r"[Nn]o\.", "house-number": "number", "house-no-at": "[Nn]o",
                  # a house number, then a space
                  **dict.fromkeys(("street", "the-street", "number-words", "number-postcode",
-                                  "lower-street", "lower-street-after"), r"\d[A-Za-z]?\s")}
+                                  "lower-number-postcode", "lower-street", "lower-street-after"), r"\d[A-Za-z]?\s")}
         self.needs = MappingProxyType({k: v for k, v in needs.items() if v})
         super().__init__(
             supported_entity="UK_ADDRESS",
