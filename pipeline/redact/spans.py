@@ -356,6 +356,8 @@ class NameSpans:
         #: case ("cannon not in" after "Dean Cannon" elsewhere; issue 11)
         surnames: set[str] = set()
         fulls: set[tuple[str, str]] = set()
+        #: words found alone that may be a short form of a first name ("Tris", "Gio")
+        short_forms: set[str] = set()
         texts = {i.key: i.text for i in items}
         for key, found in spans.items():
             text = texts[key]
@@ -419,9 +421,9 @@ class NameSpans:
                             and toks[0] not in self._word_names and toks[0] not in STOP_WORDS
                             and not self._frequent_token(toks[0])):
                         # a short form found alone, a rare word at most ("Tris", "Gio"):
-                        # spread where only a person stands (issue 11, heldout15 class)
-                        singles.add(toks[0])
-                        common_nicknames.add(toks[0])
+                        # spread where only a person stands, if it begins the first name
+                        # of someone named in full (below; issue 11, heldout15 class)
+                        short_forms.add(toks[0])
                     if (not toks or not (self._name_like(word) or lower_quoted)
                             or toks[0] in kept
                             or toks[0] in self._not_spread or len(toks[0]) < 2
@@ -451,6 +453,11 @@ class NameSpans:
                                  or toks[0] in self._first_names)):
                         lower.add(toks[0])
 
+        firsts = {first for first, _ in fulls}
+        for form in short_forms:
+            if any(len(f) > len(form) and f.startswith(form) for f in firsts):
+                singles.add(form)
+                common_nicknames.add(form)
         if not singles and not fulls:
             return
         for item in items:
