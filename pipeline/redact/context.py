@@ -46,6 +46,27 @@ def split_at_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+#: a comma and what follows it inside a span
+_LIST_COMMA = regex.compile(r",[ \t]+")
+
+
+def split_listed_names(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The names of a list that one span covers ("Lewis BRIDGE, Rhiannon Dacre-Pugh", as
+    spaCy may tag it): split at a comma when the part before it is two words or more
+    opening with a capitalised word in small letters, and the part after is a word or more.
+    A police-style "SURNAME, Forename" and "MAC GIOLLARNÁTH, Fiachra" stay whole (issue 11,
+    heldout16 class)."""
+    out, pos = [], start
+    for m in _LIST_COMMA.finditer(text, start, end):
+        before = text[pos:m.start()].split()
+        if (len(before) >= 2 and before[0][:1].isupper() and not before[0].isupper()
+                and m.end() < end):
+            out.append((pos, m.start()))
+            pos = m.end()
+    out.append((pos, end))
+    return out
+
+
 class SpanContext:
     """The context rules of a loaded redaction config."""
 

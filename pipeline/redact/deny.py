@@ -175,6 +175,15 @@ _KNOWN_AS = regex.compile(
 _SIGNED_LINE = regex.compile(
     r"(?m:^)[ \t]*((?:\p{L}\.[ \t]*){0,2}\p{Ll}[\p{L}\p{M}'’-]+[ \t]+\p{Ll}[\p{L}\p{M}'’-]+)"
     r",[ \t]*(?:(?i:head|deputy|assistant)[ \t]+of\b|(\p{L}+))")
+#: the names a record lists after "names given:" ("names given: dami, kofi b and ty"; issue
+#: 11, heldout16 class): each item of one or two words and an initial
+_NAMES_GIVEN = regex.compile(
+    r"(?<![\p{L}])(?i:names?(?:[ \t]+(?:given|mentioned|were|are|of[ \t]+(?:the[ \t]+)?others))?"
+    r"|named|nominals?)[ \t]*:[ \t]*"
+    r"((?:\p{L}[\p{L}\p{M}'’-]*(?:[ \t]+\p{L}[\p{L}\p{M}'’-]*)?)"
+    r"(?:(?:[ \t]*,[ \t]*|[ \t]+(?:and|&)[ \t]+)\p{L}[\p{L}\p{M}'’-]*(?:[ \t]+\p{L}[\p{L}\p{M}'’-]*)?)+)"
+    r"(?=[ \t]*(?:[.;\n]|$))")
+_NAMES_ITEM = regex.compile(r"[ \t]*(?:,|\band\b|&)[ \t]*")
 _SLOT_BEFORE = frozenset({"with", "and", "of", "to", "from", "by", "called", "named", "re"})
 #: verbs only a person is the subject of: a rare word before one at the start of a clause is
 #: a name ("crumpet told her", "chalky texted"), as "mould is back" is not (issue 11)
@@ -478,6 +487,20 @@ class DenyByDefault:
                             for f in names if len(f) > 1))):
                     continue
                 found.append((s, e))
+        # the names a record lists after "names given:": every item not explained
+        for m in _NAMES_GIVEN.finditer(text):
+            pos = m.start(1)
+            for part in [*_NAMES_ITEM.split(m.group(1)), ""]:
+                if not part:
+                    continue
+                s = text.index(part, pos, m.end(1))
+                e = s + len(part)
+                pos = e
+                words = [w.casefold() for w in part.split()]
+                if (free(s, e) and not any(a < e and s < b for a, b in found)
+                        and not all(explained(w) or w in STOP_WORDS or w in self._roles
+                                    or w in self._explained for w in words)):
+                    found.append((s, e))
         # handles without an @
         for m in _HANDLE.finditer(text):
             if (free(*m.span()) and not explained(m.group().casefold())
@@ -1263,8 +1286,9 @@ class DenyByDefault:
                 if not (after[:1].isupper() or (lower_name and after.islower())):
                     break
                 fa = after.casefold()
-                if fa in kept or fa in known or fa in self._explained or keep.keeps((fa,)):
-                    break
+                if (fa in kept or fa in known or fa in self._explained or keep.keeps((fa,))
+                        or fa in STOP_WORDS):
+                    break  # not "kofi b and" (issue 11, heldout16 class)
                 end = m2.start(1) + len(after)
                 continue
             if word[:1].isupper() != (not lower_name) and not word[:1].isupper():

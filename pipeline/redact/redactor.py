@@ -32,7 +32,7 @@ from pipeline.errors import RedactionError
 from pipeline.identity import load_diminutives
 from pipeline.models import EntityCount, RedactedText, UnsureSpan
 from pipeline.redact.analyzer import build_analyzer, nlp_batch
-from pipeline.redact.context import SpanContext, split_at_breaks
+from pipeline.redact.context import SpanContext, split_at_breaks, split_listed_names
 from pipeline.redact.deny import DenyByDefault, is_handle
 from pipeline.redact.names import (
     KeepList,
@@ -328,7 +328,10 @@ class Redactor(NameSpans):
                     pieces += [(a, b, r) for a, b in parts
                                if len(parts) == 1 or self._name_like_piece(text[a:b])]
         handles = [(x.start, x.end) for x in out if x.recognizer == HANDLE]
-        for start, stop, group in merge_spans(pieces):
+        # a list of names that overlapping results cover as one ("Lewis BRIDGE, Rhiannon
+        # Dacre-Pugh": spaCy's span, and "BRIDGE, Rhiannon" read police style) is parted
+        for start, stop, group in [(a, b, g) for s, e, g in merge_spans(pieces)
+                                   for a, b in split_listed_names(text, s, e)]:
             if any(a < stop and start < b for a, b in handles):
                 continue
             spacy_only = all(self._name(r) == "SpacyRecognizer" for r in group)

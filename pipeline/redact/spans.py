@@ -724,6 +724,9 @@ _FINITE_AFTER = re.compile(
     r"[ \t]+[\"“'‘]?(?:was|is|has|had|will|would|can|could|keeps|kept|never|always|still|"
     r"broke|hit|took|came|went|got|gave|threw|ran|made|sent|left|stole|bit|"
     r"[a-z]{2,}[^s\W]s|[a-z]{3,}ed)\b")
+_TO_BEFORE = re.compile(r"(?<![\w'’-])(?:to|with|from|by|about|owes|owed|told|tell|ask|asked|"
+                        r"against|scared[ \t]+of|afraid[ \t]+of)[ \t]+$")
+_CLAUSE_END = re.compile(r"[ \t]*(?:[.!?;,]|$)", re.MULTILINE)
 _POSSESSIVE_AFTER = re.compile(r"['’]s\b")
 _AND_NAME_AFTER = re.compile(r"[ \t]+(?:and|&)[ \t]+([a-z]+)\b")
 
@@ -737,6 +740,9 @@ def _nickname_slot(text: str, start: int, end: int, names: set[str] | frozenset[
         return True
     if _WHO_AFTER.match(text, end):
         return True
+    if (_TO_BEFORE.search(text, max(0, start - 12), start)
+            and _CLAUSE_END.match(text, end)):
+        return True  # "owes money to ratchet.", "about sleepy." (issue 11, heldout16 class)
     if (_SAYS_BEFORE.search(text, max(0, start - 12), start)
             and _FINITE_AFTER.match(text, end)):
         return True

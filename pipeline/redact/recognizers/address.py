@@ -88,8 +88,8 @@ class UkAddressRecognizer(LeanPatternRecognizer):
             Pattern("lower-street-after", rf"(?<=(?:\b(?i:at|to|from|address|addr|lives|"
                     rf"living|resides|residing|moved|outside|near|of|opposite)[:\s]|\(|"
                     rf"(?<![\w/])[\-\u2013\u2014:][ \t]|^|\n)\s?)"
-                    rf"{number}\s+(?:[a-z]{{3,}}['’]?\s+){{1,2}}"
-                    rf"(?:{alternation(tuple(w.casefold() for w in rules.bare_street_suffixes))})"
+                    rf"{number}\s+(?:[a-z]{{3,}}['’]?\s+){{1,3}}"
+                    rf"(?:{alternation((*(w.casefold() for w in rules.bare_street_suffixes), 'mount'))})"
                     r"\b", 0.5),
         ]
         if rules.bare_street_suffixes:
