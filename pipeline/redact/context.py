@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import regex
 from presidio_analyzer import RecognizerResult
 
@@ -50,17 +52,21 @@ def split_at_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
 _LIST_COMMA = regex.compile(r",[ \t]+")
 
 
-def split_listed_names(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def split_listed_names(text: str, start: int, end: int,
+                       name_words: Callable[[int, int], int] | None = None
+                       ) -> list[tuple[int, int]]:
     """The names of a list that one span covers ("Lewis BRIDGE, Rhiannon Dacre-Pugh", as
     spaCy may tag it): split at a comma when the part before it is two words or more
     opening with a capitalised word in small letters, and the part after is a word or more.
-    A police-style "SURNAME, Forename" and "MAC GIOLLARNÁTH, Fiachra" stay whole (issue 11,
-    heldout16 class)."""
+    A police-style "SURNAME, Forename" and "MAC GIOLLARNÁTH, Fiachra" stay whole, and so
+    does one after a word that is not part of the name ("Suspect BAUTISTA, Rommel"):
+    `name_words` says how many words of a part are the name (issue 11, heldout16 class)."""
     out, pos = [], start
     for m in _LIST_COMMA.finditer(text, start, end):
         before = text[pos:m.start()].split()
         if (len(before) >= 2 and before[0][:1].isupper() and not before[0].isupper()
-                and m.end() < end):
+                and m.end() < end
+                and (name_words is None or name_words(pos, m.start()) >= 2)):
             out.append((pos, m.start()))
             pos = m.end()
     out.append((pos, end))

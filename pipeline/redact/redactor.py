@@ -330,8 +330,17 @@ class Redactor(NameSpans):
         handles = [(x.start, x.end) for x in out if x.recognizer == HANDLE]
         # a list of names that overlapping results cover as one ("Lewis BRIDGE, Rhiannon
         # Dacre-Pugh": spaCy's span, and "BRIDGE, Rhiannon" read police style) is parted
+        def name_words(a: int, b: int) -> int:
+            """Words of the name in [a, b) when it opens with a given name of the gazetteer
+            ("Lewis BRIDGE"), else 0 ("Keyholder LO", "Suspect BAUTISTA": police style after
+            a role word)."""
+            span = self._name_span(text, a, b, trim_plain=True)
+            words = [] if span is None else text[span[0]:span[1]].split()
+            first = self._normaliser.tokens(words[0]) if words else ()
+            return len(words) if first and first[0] in self._first_names else 0
+
         for start, stop, group in [(a, b, g) for s, e, g in merge_spans(pieces)
-                                   for a, b in split_listed_names(text, s, e)]:
+                                   for a, b in split_listed_names(text, s, e, name_words)]:
             if any(a < stop and start < b for a, b in handles):
                 continue
             spacy_only = all(self._name(r) == "SpacyRecognizer" for r in group)

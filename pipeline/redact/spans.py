@@ -734,7 +734,11 @@ _AND_NAME_AFTER = re.compile(r"[ \t]+(?:and|&)[ \t]+([a-z]+)\b")
 def _nickname_slot(text: str, start: int, end: int, names: set[str] | frozenset[str]) -> bool:
     """Whether a word the family's texts give as a nickname stands where only a person
     does: alone in brackets, before "who", after a verb of saying and before a verb, or
-    in "X and <a name of the family's third parties>" ("sneaky and declan were in")."""
+    in "X and <a name of the family's third parties>" ("sneaky and declan were in"); never
+    after an article or a possessive ("his blanket and pillow")."""
+    prev = _BEFORE_QUOTE.search(text, max(0, start - 30), start)
+    if prev is not None and prev.group(1) in _THING_BEFORE:
+        return False
     if (_ALONE_IN_BRACKETS.search(text, max(0, start - 4), start)
             and _CLOSE_BRACKET.match(text, end)):
         return True
