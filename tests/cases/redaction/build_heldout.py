@@ -1,4 +1,4 @@
-"""Build the held-out redaction evaluation sets from heldout.yaml and heldout2-15.yaml.
+"""Build the held-out redaction evaluation sets from heldout.yaml and heldout2-15.yaml and heldout17.yaml.
 
     .venv/bin/python tests/cases/redaction/build_heldout.py                  # rewrites heldout.jsonl
     .venv/bin/python tests/cases/redaction/build_heldout.py --check          # exit 1 if it would change
@@ -16,14 +16,16 @@
     .venv/bin/python tests/cases/redaction/build_heldout.py --set 13 [--check]  # heldout13.jsonl
     .venv/bin/python tests/cases/redaction/build_heldout.py --set 14 [--check]  # heldout14.jsonl
     .venv/bin/python tests/cases/redaction/build_heldout.py --set 15 [--check]  # heldout15.jsonl
+    .venv/bin/python tests/cases/redaction/build_heldout.py --set 17 [--check]  # heldout17.jsonl
 
-build_heldout2.py to build_heldout15.py are the same as --set 2 to 15.
+build_heldout2.py to build_heldout15.py are the same as --set 2 to 15, and build_heldout17.py
+as --set 17 (heldout16 is written on another branch).
 
 The held-out notes are hand-written only (no Faker), so the output is fully deterministic. Each
 line of a heldout*.jsonl file has the same fields as corpus.jsonl, with source "heldout",
 "heldout2", "heldout3", "heldout4", "heldout5" or
 "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12",
-"heldout13", "heldout14" or "heldout15". The markup and label set are those of
+"heldout13", "heldout14", "heldout15" or "heldout17". The markup and label set are those of
 generate.py (parse_markup, LABELS); corpus.jsonl and the other sets are not touched. Unlike seed.yaml, line breaks inside a
 note are kept (chronologies, e-mail headers, minutes): spacing is normalised within each line
 and blank lines are dropped.
@@ -34,7 +36,7 @@ faith groups and the voluntary sector. GP, health visitor, A&E and CAMHS notes a
 "health" with that style. The fourth set uses only the seven agencies of generate.AGENCIES;
 its keep_names may hold single-word aliases and second spellings (a roster member's aliases).
 The fifth set uses the same seven agencies plus "idva" (IDVA notes), with keep_names as the fourth.
-The sixth set uses the fifth set's agencies and keep_names rules, and so do the seventh to fifteenth.
+The sixth set uses the fifth set's agencies and keep_names rules, and so do the seventh to fifteenth and the seventeenth.
 """
 
 from __future__ import annotations
@@ -114,6 +116,7 @@ SETS: dict[str, HeldoutSet] = {
     "13": _heldout_set("13", AGENCIES_5, strict_keys=True),
     "14": _heldout_set("14", AGENCIES_5, strict_keys=True),
     "15": _heldout_set("15", AGENCIES_5, strict_keys=True),
+    "17": _heldout_set("17", AGENCIES_5, strict_keys=True),
 }
 
 
