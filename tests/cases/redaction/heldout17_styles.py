@@ -40,41 +40,48 @@ h4 = h10.h4
 
 # Person names in this set that are also ordinary English words (used as words elsewhere).
 WORD_NAMES = frozenset({
-    "faith", "hope", "summer", "storm", "bay", "sky",
-    "skip", "lucky", "dozy", "chirpy", "shifty", "nippy", "wonky", "giddy", "grumpy", "sleepy",
-    "jumpy", "soggy", "sneaky", "dodge", "scrap", "bolt", "slouch", "mumble", "squint", "wobble",
-    "fidget", "snooze", "dribble", "tumble", "blink", "hush",
+    "faith", "hope", "summer", "storm", "bay", "sky", "will", "mark", "rose", "grace", "joy",
+    "bill", "river", "dawn", "sunny", "penny", "jack", "patience",
+    "ferret", "pigeon", "hornet", "gecko", "beetle", "stoat", "otter", "badger", "weasel",
+    "puffin", "gannet", "lobster", "haddock", "conker", "nugget", "pudding", "whippet", "sprout",
+    "turnip", "pilchard", "cobweb", "gravel", "domino", "hedgehog", "rocket", "thimble",
 })  # fmt: skip
-# Words a nickname may be made of that are ordinary words ('Skip', 'LUCKY', 'dozy'): most of
-# this set's are not things but verbs and adjectives.
+# Words a nickname may be made of that are ordinary words ('Ferret', 'HADDOCK', 'gravel'): this
+# set's are animals, food and small things.
 ORDINARY_WORDS = frozenset({
-    "skip", "lucky", "dozy", "chirpy", "shifty", "nippy", "wonky", "giddy", "grumpy", "sleepy",
-    "jumpy", "soggy", "sneaky", "dodge", "scrap", "bolt", "slouch", "mumble", "squint", "wobble",
-    "fidget", "snooze", "dribble", "tumble", "blink", "hush",
+    "ferret", "pigeon", "hornet", "gecko", "beetle", "stoat", "otter", "badger", "weasel",
+    "puffin", "gannet", "lobster", "haddock", "conker", "nugget", "pudding", "whippet", "sprout",
+    "turnip", "pilchard", "cobweb", "gravel", "domino", "hedgehog", "rocket", "thimble",
 })  # fmt: skip
 # Agency vocabulary that must stay in the text (searched outside every gold span, any case).
 AGENCY_TERMS = (
     "tenancy", "arrears", "centile", "CAMHS", "s47", "Clare's Law", "MARAC", "IDVA",
     "AssetPlus", "NRM", "MASH", "DASH",
 )  # fmt: skip
-# Places and services that are not people and must stay, searched outside every gold span.
+# Places and services that are not people and must stay, searched outside every gold span
+# (several are also first names or surnames: Stanley, Douglas, Ramsey, Walton, Sutton ...).
 PLACE_TERMS = (
-    "Levenshulme", "Kutaisi", "Armley", "Da Nang", "Walthamstow", "Sparkbrook", "Bulawayo",
-    "Redruth", "Camborne", "Kirkwall", "Stromness", "Manningham Lane", "Forbury Gardens",
-    "Thamesmead", "Hull", "Lochee", "Bury Park", "Luton", "Thetford", "Funchal", "Fenham",
-    "Rochdale", "Mirpur", "Smethwick", "Ealing", "Yerevan", "Kentish Town", "Eccles",
-    "Salford", "Hillfields", "Wood Green", "Norbury", "Dundee",
+    "Farnborough", "Pokhara", "Rybnik", "Katowice", "Chalvey", "Edmonton Green", "Adama",
+    "Harar", "Darnall", "Page Hall", "Sutton", "Croydon", "Cheam", "Highfields", "Belgrave",
+    "Boston", "Plovdiv", "Rotherham", "Knaresborough", "Harrogate", "Bakhchysarai", "Fratton",
+    "Praia", "Harehills", "Kinshasa", "Crumpsall", "Kampala", "Freetown", "Whitechapel",
+    "Billingsgate", "Peckham", "Brixton", "Port of Spain", "San Fernando", "Georgetown",
+    "Leyton", "Douglas", "Peel", "Ramsey", "Port Erin", "Lerwick", "Scalloway", "Strabane",
+    "Derry", "Newry", "Shankill", "Cleator Moor", "Whitehaven", "Workington", "Byker", "Walker",
+    "Stanley", "Kirkby", "Walton", "Alder Hey", "Knowle West", "Hounslow", "Jalalabad",
+    "Hanley", "Duhok", "Aleppo", "Gaziantep", "Hillfields", "Haiphong", "Deptford", "Woolwich",
 )  # fmt: skip
 PERSON_TITLE = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Miss|Dr|PC|DC|DS|DI|Sgt|TA|SW|HV|PO|DN|EHO|nurse|interpreter"
-    r"|Translator|mentor|officer|landlord|Chair|worker|staff|Officer|teacher|uncle|aunt"
-    r"|nene|gran)\.?\s)$",
+    r"(?:\b(?:Mr|Mrs|Ms|Miss|Dr|PC|DC|DS|DI|PS|Sgt|Con|TA|SW|HV|PO|DN|EHO|DSL|IDVA|nurse"
+    r"|interpreter|Translator|mentor|officer|landlord|Chair|worker|staff|Officer|teacher|uncle"
+    r"|aunt|aunty|nan|nana|pastor|Pastor|gran)\.?\s)$",
     re.I,
 )
 ROLE = re.compile(
-    r"(?i)\b(?:DSL|PO|SW|HV|GP|IDVA|YJ|YOT|EHO|EWO|DN|MASH|officer|manager|worker|lead|head of"
-    r"|deputy head|depute head|tutor|teacher|practitioner|receptionist|registrar|nurse"
-    r"|consultant|chair|pastoral|case manager|midwife|coordinator|SpR|head of year)\b"
+    r"(?i)\b(?:DSL|PO|SW|HV|GP|IDVA|YJ|YOT|EHO|EWO|DN|MASH|TA|officer|manager|worker|lead"
+    r"|head of|deputy head|tutor|teacher|practitioner|receptionist|registrar|nurse|consultant"
+    r"|chair|pastoral|case manager|midwife|coordinator|SpR|head of year|adviser|assistant"
+    r"|doctor|designated|paediatrician|psychiatrist|sergeant)\b"
 )
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SHORT_MONTH = re.compile(r"(?i)\d{1,2}-(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{4}")
@@ -141,7 +148,7 @@ def main(argv: list[str]) -> int:
         apart = h4.unjoinable_by_words(groups)
         print(f"  {'same_person groups (one person, several forms)':<60}"
               f"{sum(map(len, groups.values())):>5}")  # fmt: skip
-        print(f"  {'  of which share no full name (Skip / KRAVETS ...)':<60}{len(apart):>5}")
+        print(f"  {'  of which share no full name (Ferret / THAPA-MAGAR ...)':<60}{len(apart):>5}")
         if show:
             for what in apart:
                 print(f"      {what}")
