@@ -269,6 +269,9 @@ def test_generator_is_deterministic_and_committed_output_is_current():
 # - heldout15 (issue 11): written the same way after heldout4 to heldout14, while heldout14
 #   is tuned on, each note typed by hand; the same agencies and heldout14's styles, counted
 #   by heldout15_styles.py with its own word lists; phones only in 07700 900xxx and 01632 960xxx.
+# - heldout17 (issue 11): written the same way after heldout4 to heldout15 (heldout16 is on
+#   another branch), each note typed by hand; the same agencies and heldout14's styles, counted
+#   by heldout17_styles.py with its own word lists; phones only in 07700 900xxx and 01632 960xxx.
 
 
 heldout_build = _load_script("redaction_heldout_build", "build_heldout.py")
@@ -437,6 +440,8 @@ HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="13"))
 HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="14"))
 # heldout15 likewise
 HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="15"))
+# heldout17 likewise
+HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="17"))
 HELDOUT = {hs.name: hs for hs in HELDOUT_SETS}
 each_heldout_set = pytest.mark.parametrize("hs", HELDOUT_SETS, ids=lambda hs: hs.name)
 
@@ -561,6 +566,7 @@ def test_heldout_is_disjoint_from_the_development_corpus():
         ("heldout13", ("heldout", *(f"heldout{i}" for i in range(2, 13)))),
         ("heldout14", ("heldout", *(f"heldout{i}" for i in range(2, 14)))),
         ("heldout15", ("heldout", *(f"heldout{i}" for i in range(2, 15)))),
+        ("heldout17", ("heldout", *(f"heldout{i}" for i in range(2, 16)))),
     ],
 )
 def test_later_heldout_sets_are_disjoint_from_the_other_corpora(name, earlier):
@@ -1534,6 +1540,15 @@ HELDOUT15_STYLE_MINIMA = {
 }
 
 
+heldout17_styles = _load_script("redaction_heldout17_styles", "heldout17_styles.py")
+
+# The least of each style heldout17 must keep: heldout14's minima, with its own agency terms.
+HELDOUT17_STYLE_MINIMA = {
+    **{k: v for k, v in HELDOUT14_STYLE_MINIMA.items() if not k.startswith("agency term")},
+    **{f"agency term outside spans: {term}": 1 for term in heldout17_styles.AGENCY_TERMS},
+}
+
+
 #: the blind sets written by sessions that never read the engine: each set's own style
 #: counter (a script beside it) and the least of each style it must keep
 BLIND_SETS = {
@@ -1548,6 +1563,7 @@ BLIND_SETS = {
     "heldout13": (heldout13_styles, HELDOUT13_STYLE_MINIMA),
     "heldout14": (heldout14_styles, HELDOUT14_STYLE_MINIMA),
     "heldout15": (heldout15_styles, HELDOUT15_STYLE_MINIMA),
+    "heldout17": (heldout17_styles, HELDOUT17_STYLE_MINIMA),
 }
 
 

@@ -1,4 +1,4 @@
-"""Build the held-out redaction evaluation sets from heldout.yaml and heldout2-15.yaml and heldout17.yaml.
+"""Build the held-out redaction evaluation sets from heldout.yaml, heldout2-15.yaml, heldout17.yaml.
 
     .venv/bin/python tests/cases/redaction/build_heldout.py                  # rewrites heldout.jsonl
     .venv/bin/python tests/cases/redaction/build_heldout.py --check          # exit 1 if it would change
@@ -36,7 +36,8 @@ faith groups and the voluntary sector. GP, health visitor, A&E and CAMHS notes a
 "health" with that style. The fourth set uses only the seven agencies of generate.AGENCIES;
 its keep_names may hold single-word aliases and second spellings (a roster member's aliases).
 The fifth set uses the same seven agencies plus "idva" (IDVA notes), with keep_names as the fourth.
-The sixth set uses the fifth set's agencies and keep_names rules, and so do the seventh to fifteenth and the seventeenth.
+The sixth set uses the fifth set's agencies and keep_names rules, and so do the seventh to
+fifteenth and the seventeenth.
 """
 
 from __future__ import annotations

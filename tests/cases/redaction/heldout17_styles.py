@@ -44,14 +44,14 @@ WORD_NAMES = frozenset({
     "bill", "river", "dawn", "sunny", "penny", "jack", "patience",
     "ferret", "pigeon", "hornet", "gecko", "beetle", "stoat", "otter", "badger", "weasel",
     "puffin", "gannet", "lobster", "haddock", "conker", "nugget", "pudding", "whippet", "sprout",
-    "turnip", "pilchard", "cobweb", "gravel", "domino", "hedgehog", "rocket", "thimble",
+    "turnip", "pilchard", "cobweb", "gravel", "domino", "hedgehog", "rocket", "thimble", "walnut",
 })  # fmt: skip
 # Words a nickname may be made of that are ordinary words ('Ferret', 'HADDOCK', 'gravel'): this
 # set's are animals, food and small things.
 ORDINARY_WORDS = frozenset({
     "ferret", "pigeon", "hornet", "gecko", "beetle", "stoat", "otter", "badger", "weasel",
     "puffin", "gannet", "lobster", "haddock", "conker", "nugget", "pudding", "whippet", "sprout",
-    "turnip", "pilchard", "cobweb", "gravel", "domino", "hedgehog", "rocket", "thimble",
+    "turnip", "pilchard", "cobweb", "gravel", "domino", "hedgehog", "rocket", "thimble", "walnut",
 })  # fmt: skip
 # Agency vocabulary that must stay in the text (searched outside every gold span, any case).
 AGENCY_TERMS = (
