@@ -272,6 +272,9 @@ def test_generator_is_deterministic_and_committed_output_is_current():
 # - heldout16 (issue 11): written the same way after heldout4 to heldout15, each note typed by
 #   hand; the same agencies and heldout15's styles (held to heldout14's minima), counted by
 #   heldout16_styles.py with its own word lists; phones only in 07700 900xxx and 01632 960xxx.
+# - heldout17 (issue 11): written the same way after heldout4 to heldout15, without reading
+#   heldout16, each note typed by hand; the same agencies and heldout14's styles, counted
+#   by heldout17_styles.py with its own word lists; phones only in 07700 900xxx and 01632 960xxx.
 
 
 heldout_build = _load_script("redaction_heldout_build", "build_heldout.py")
@@ -442,6 +445,8 @@ HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="14"))
 HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="15"))
 # heldout16 likewise
 HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="16"))
+# heldout17 likewise
+HELDOUT_SETS.append(replace(HELDOUT_SETS[-1], set_key="17"))
 HELDOUT = {hs.name: hs for hs in HELDOUT_SETS}
 each_heldout_set = pytest.mark.parametrize("hs", HELDOUT_SETS, ids=lambda hs: hs.name)
 
@@ -567,6 +572,7 @@ def test_heldout_is_disjoint_from_the_development_corpus():
         ("heldout14", ("heldout", *(f"heldout{i}" for i in range(2, 14)))),
         ("heldout15", ("heldout", *(f"heldout{i}" for i in range(2, 15)))),
         ("heldout16", ("heldout", *(f"heldout{i}" for i in range(2, 16)))),
+        ("heldout17", ("heldout", *(f"heldout{i}" for i in range(2, 17)))),
     ],
 )
 def test_later_heldout_sets_are_disjoint_from_the_other_corpora(name, earlier):
@@ -1548,6 +1554,14 @@ HELDOUT16_STYLE_MINIMA = {
     **{f"agency term outside spans: {term}": 1 for term in heldout16_styles.AGENCY_TERMS},
 }
 
+heldout17_styles = _load_script("redaction_heldout17_styles", "heldout17_styles.py")
+
+# The least of each style heldout17 must keep: heldout14's minima, with its own agency terms.
+HELDOUT17_STYLE_MINIMA = {
+    **{k: v for k, v in HELDOUT14_STYLE_MINIMA.items() if not k.startswith("agency term")},
+    **{f"agency term outside spans: {term}": 1 for term in heldout17_styles.AGENCY_TERMS},
+}
+
 
 #: the blind sets written by sessions that never read the engine: each set's own style
 #: counter (a script beside it) and the least of each style it must keep
@@ -1564,6 +1578,7 @@ BLIND_SETS = {
     "heldout14": (heldout14_styles, HELDOUT14_STYLE_MINIMA),
     "heldout15": (heldout15_styles, HELDOUT15_STYLE_MINIMA),
     "heldout16": (heldout16_styles, HELDOUT16_STYLE_MINIMA),
+    "heldout17": (heldout17_styles, HELDOUT17_STYLE_MINIMA),
 }
 
 

@@ -1,4 +1,4 @@
-"""Build the held-out redaction evaluation sets from heldout.yaml and heldout2-16.yaml.
+"""Build the held-out redaction evaluation sets from heldout.yaml and heldout2-17.yaml.
 
     .venv/bin/python tests/cases/redaction/build_heldout.py                  # rewrites heldout.jsonl
     .venv/bin/python tests/cases/redaction/build_heldout.py --check          # exit 1 if it would change
@@ -17,14 +17,15 @@
     .venv/bin/python tests/cases/redaction/build_heldout.py --set 14 [--check]  # heldout14.jsonl
     .venv/bin/python tests/cases/redaction/build_heldout.py --set 15 [--check]  # heldout15.jsonl
     .venv/bin/python tests/cases/redaction/build_heldout.py --set 16 [--check]  # heldout16.jsonl
+    .venv/bin/python tests/cases/redaction/build_heldout.py --set 17 [--check]  # heldout17.jsonl
 
-build_heldout2.py to build_heldout16.py are the same as --set 2 to 16.
+build_heldout2.py to build_heldout17.py are the same as --set 2 to 17.
 
 The held-out notes are hand-written only (no Faker), so the output is fully deterministic. Each
 line of a heldout*.jsonl file has the same fields as corpus.jsonl, with source "heldout",
 "heldout2", "heldout3", "heldout4", "heldout5" or
 "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12",
-"heldout13", "heldout14", "heldout15" or "heldout16". The markup and label set are those of
+"heldout13", "heldout14", "heldout15", "heldout16" or "heldout17". The markup and label set are those of
 generate.py (parse_markup, LABELS); corpus.jsonl and the other sets are not touched. Unlike seed.yaml, line breaks inside a
 note are kept (chronologies, e-mail headers, minutes): spacing is normalised within each line
 and blank lines are dropped.
@@ -35,7 +36,8 @@ faith groups and the voluntary sector. GP, health visitor, A&E and CAMHS notes a
 "health" with that style. The fourth set uses only the seven agencies of generate.AGENCIES;
 its keep_names may hold single-word aliases and second spellings (a roster member's aliases).
 The fifth set uses the same seven agencies plus "idva" (IDVA notes), with keep_names as the fourth.
-The sixth set uses the fifth set's agencies and keep_names rules, and so do the seventh to sixteenth.
+The sixth set uses the fifth set's agencies and keep_names rules, and so do the seventh to
+seventeenth.
 """
 
 from __future__ import annotations
@@ -116,6 +118,7 @@ SETS: dict[str, HeldoutSet] = {
     "14": _heldout_set("14", AGENCIES_5, strict_keys=True),
     "15": _heldout_set("15", AGENCIES_5, strict_keys=True),
     "16": _heldout_set("16", AGENCIES_5, strict_keys=True),
+    "17": _heldout_set("17", AGENCIES_5, strict_keys=True),
 }
 
 
