@@ -27,7 +27,9 @@ class EarlyServer:
     """Prefect's temporary local server, started as the command begins, so it comes up
     while the rest of casebundle is imported and the workers load their engines (the
     flow would otherwise start it only when called). Not started when PREFECT_API_URL
-    names a server already. `api_url()` waits for it and raises what its start raised.
+    names a server already (one launched by flows/early.py is then stopped). `api_url()`
+    waits for it and raises what its start raised. It runs with the one-shot defaults of
+    flows/early.py.
 
     The server process is launched here the way Prefect 3.8.8's `SubprocessASGIServer`
     launches it (`python -m uvicorn ... prefect.server.api.server:create_app --factory`,
@@ -54,6 +56,13 @@ class EarlyServer:
         self._port = 0
         self._error: BaseException | None = None
         self._thread: Any = None
+        if launched is not None and PREFECT_API_URL.value():
+            # a server named where flows/early.py does not look (prefect.toml, .env):
+            # the run uses it, and the one launched as the command began is not needed
+            from flows.early import stop_process
+
+            stop_process(launched[0])
+            launched = None
         if launched is not None:
             from flows.server import note_server
 
