@@ -126,7 +126,8 @@ def run(
             api = server.api_url()
             if api:  # also for processes started from here (Dask's workers), until the end
                 os.environ["PREFECT_API_URL"] = api
-            with temporary_settings({PREFECT_API_URL: api} if api else {}):
+            with temporary_settings({PREFECT_API_URL: api} if api else {},
+                                    set_defaults=server.run_settings()):
                 summary = flow(meeting_config=str(meeting), inbox=str(inbox), out=str(out),
                                state_dir=str(state))
     except CasebundleError as exc:

@@ -263,6 +263,28 @@ def _fake_server() -> tuple[subprocess.Popen[bytes], int]:
     return subprocess.Popen([sys.executable, "-c", FAKE_SERVER, str(port)]), port
 
 
+def test_a_run_on_the_temporary_server_sends_no_heartbeats_unless_set() -> None:
+    """Flow-run heartbeats serve a long-running server; the run's settings switch them
+    off, and a value the user set (here as Prefect's settings would hold it) wins."""
+    from prefect.settings import (
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        get_current_settings,
+        temporary_settings,
+    )
+
+    server = EarlyServer(_fake_server())
+    try:
+        assert server.api_url()
+        assert get_current_settings().flows.heartbeat_frequency == 180  # Prefect's default
+        with temporary_settings(set_defaults=server.run_settings()):
+            assert get_current_settings().flows.heartbeat_frequency is None
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 60}), \
+                temporary_settings(set_defaults=server.run_settings()):
+            assert get_current_settings().flows.heartbeat_frequency == 60
+    finally:
+        server.stop()
+
+
 def test_a_configured_server_is_used_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
     """PREFECT_API_URL set where flows/early.py does not look (prefect.toml, say): the
     server launched as the command began is stopped, the run gets no settings of ours."""
@@ -274,6 +296,7 @@ def test_a_configured_server_is_used_as_it_is(monkeypatch: pytest.MonkeyPatch) -
             server = EarlyServer((process, port))
             assert process.wait(timeout=10) is not None
             assert server.api_url() is None
+            assert server.run_settings() == {}
             server.stop()
     finally:
         if process.poll() is None:
