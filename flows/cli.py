@@ -113,6 +113,7 @@ def run(
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.prepare import prepare_meeting, server_start_failure
+    from pipeline.rulebook import load_rules
 
     flow = prepare_meeting
     if dask:
@@ -123,10 +124,14 @@ def run(
     api_before = os.environ.get("PREFECT_API_URL")
     try:
         with run_progress(err, enabled=not verbose):
+            # while the server starts: the rules loaded and checked (a bad rule fails here,
+            # before Prefect records a run), and kept for the flow, whose load is this one
+            load_rules(meeting)
             api = server.api_url()
             if api:  # also for processes started from here (Dask's workers), until the end
                 os.environ["PREFECT_API_URL"] = api
-            with temporary_settings({PREFECT_API_URL: api} if api else {}):
+            with temporary_settings({PREFECT_API_URL: api} if api else {},
+                                    set_defaults=server.run_settings()):
                 summary = flow(meeting_config=str(meeting), inbox=str(inbox), out=str(out),
                                state_dir=str(state))
     except CasebundleError as exc:

@@ -16,6 +16,11 @@ prefect.server.api.server:create_app --factory`, the UI off, this process's envi
 (the server reads Prefect's profile and settings files itself, as this process would),
 and the run's token (flows/server.py), so that a run killed before it recorded the
 server's pid can still be cleaned up after.
+
+A server launched for one run also gets the one-shot defaults (`ONE_SHOT_SERVER`): it
+serves that run and stops with it, so what Prefect's server does for the runs of later
+days is switched off, each only where the user has not set it (issue 15). A server named
+by PREFECT_API_URL is never launched here, so it gets none of them.
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ import os
 import socket
 import subprocess
 import sys
+import tomllib
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +75,71 @@ def server_command(port: int, app_dir: Path) -> list[str]:
             str(port), "--log-level", "error", "--lifespan", "on"]
 
 
+#: Prefect 3.8.8's settings that a server serving one run and stopping with it does not
+#: need, in groups that are applied together or not at all. Each setting is named by every
+#: environment variable Prefect reads it from (the first is the current name): a value the
+#: user gave under any of them, in the environment or the active Prefect profile, wins,
+#: and its whole group is left as the user has it.
+ONE_SHOT_SERVER: tuple[tuple[tuple[tuple[str, ...], str], ...], ...] = (
+    # Block types: a run uses none, and a long-running server registers them as it starts.
+    # The memo goes too: with it on, Prefect still imports every installed collection
+    # (prefect-dask, so Dask) to hash their blocks (1.5 s of a 2-core machine, issue 15),
+    # and with registration off it would record that hash as if the blocks had been
+    # registered, so a later server on this PREFECT_HOME would not register them.
+    ((("PREFECT_SERVER_REGISTER_BLOCKS_ON_START", "PREFECT_API_BLOCKS_REGISTER_ON_START"),
+      "false"),
+     (("PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION",
+       "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION"), "false")),
+    # Automations (reactive and proactive triggers, and their actions): none is defined
+    # on a server that lives for one run.
+    ((("PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED", "PREFECT_API_SERVICES_TRIGGERS_ENABLED"),
+      "false"),),
+    # Events kept in the database for the UI's event feed, and streamed to its
+    # subscribers: nobody reads them. Task runs, which reach the server as events, are
+    # still recorded (the task-run recorder is a service of its own and stays on).
+    ((("PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED",
+       "PREFECT_API_SERVICES_EVENT_PERSISTER_ENABLED"), "false"),),
+    ((("PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED", "PREFECT_API_EVENTS_STREAM_OUT_ENABLED"),
+      "false"),),
+)
+
+
+def profile_settings() -> dict[str, str]:
+    """The active Prefect profile's settings, read from its file without importing Prefect
+    (Prefect 3.8.8: the file PREFECT_PROFILES_PATH, default <PREFECT_HOME>/profiles.toml;
+    the profile PREFECT_PROFILE names, else the file's `active` one)."""
+    path = os.environ.get("PREFECT_PROFILES_PATH") or str(
+        Path(os.environ.get("PREFECT_HOME") or "~/.prefect") / "profiles.toml")
+    try:
+        data = tomllib.loads(Path(path).expanduser().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    name = os.environ.get("PREFECT_PROFILE") or data.get("active")
+    profiles = data.get("profiles")
+    profile = profiles.get(name) if isinstance(profiles, dict) else None
+    if not isinstance(profile, dict):
+        return {}
+    return {str(k).upper(): str(v) for k, v in profile.items()}
+
+
+def one_shot_defaults(env: Mapping[str, str] | None = None,
+                      profile: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The one-shot settings the user has not set (in `env`, default this process's
+    environment, or `profile`, default the active Prefect profile's settings)."""
+    given: Mapping[str, str] = os.environ if env is None else env
+    profiled = profile_settings() if profile is None else profile
+    out: dict[str, str] = {}
+    for group in ONE_SHOT_SERVER:
+        if not any(name in given or name in profiled for names, _ in group for name in names):
+            out.update((names[0], value) for names, value in group)
+    return out
+
+
 def server_environment() -> dict[str, str]:
-    return {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-            "PREFECT__SERVER_FINAL": "1"}
+    """The environment of a temporary server launched for one run: this process's, the
+    one-shot defaults the user has not set, the UI off."""
+    return {**os.environ, **one_shot_defaults(), "PREFECT_UI_ENABLED": "0",
+            "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
 
 
 def free_port() -> int:
@@ -81,13 +150,14 @@ def free_port() -> int:
 
 def wants_early_server(argv: list[str]) -> bool:
     """Whether argv is a `run` that will start Prefect's temporary server: not asking for
-    help, no server configured in the environment, not a run on a Dask scheduler that is
-    already running elsewhere (it still needs a server: only PREFECT_API_URL says not)."""
+    help, no server configured in the environment or the active Prefect profile (a run
+    on a Dask scheduler that is already running elsewhere still needs a server: only
+    PREFECT_API_URL says not). `EarlyServer` checks again with all of Prefect's settings."""
     if len(argv) < 2 or argv[1] != "run":
         return False
     if any(a in ("--help", "-h") for a in argv[2:]):
         return False
-    return not os.environ.get("PREFECT_API_URL")
+    return not (os.environ.get("PREFECT_API_URL") or profile_settings().get("PREFECT_API_URL"))
 
 
 def launch_for(argv: list[str]) -> None:
@@ -124,12 +194,8 @@ def take() -> tuple[Any, int] | None:
     return launched
 
 
-def _stop_untaken() -> None:
-    launched = take()
-    if launched is None:
-        return
-    forget_record()
-    process = launched[0]
+def stop_process(process: Any) -> None:
+    """Stop a launched server process (a `subprocess.Popen`), killing it after 5 s."""
     if process.poll() is None:
         process.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -137,3 +203,11 @@ def _stop_untaken() -> None:
             return
         process.kill()
         process.wait()
+
+
+def _stop_untaken() -> None:
+    launched = take()
+    if launched is None:
+        return
+    forget_record()
+    stop_process(launched[0])

@@ -27,7 +27,9 @@ class EarlyServer:
     """Prefect's temporary local server, started as the command begins, so it comes up
     while the rest of casebundle is imported and the workers load their engines (the
     flow would otherwise start it only when called). Not started when PREFECT_API_URL
-    names a server already. `api_url()` waits for it and raises what its start raised.
+    names a server already (one launched by flows/early.py is then stopped). `api_url()`
+    waits for it and raises what its start raised. It runs with the one-shot defaults of
+    flows/early.py, and `run_settings()` are the run's.
 
     The server process is launched here the way Prefect 3.8.8's `SubprocessASGIServer`
     launches it (`python -m uvicorn ... prefect.server.api.server:create_app --factory`,
@@ -54,6 +56,13 @@ class EarlyServer:
         self._port = 0
         self._error: BaseException | None = None
         self._thread: Any = None
+        if launched is not None and PREFECT_API_URL.value():
+            # a server named where flows/early.py does not look (prefect.toml, .env):
+            # the run uses it, and the one launched as the command began is not needed
+            from flows.early import stop_process
+
+            stop_process(launched[0])
+            launched = None
         if launched is not None:
             from flows.server import note_server
 
@@ -114,6 +123,20 @@ class EarlyServer:
 
     def _url(self) -> str:
         return f"http://127.0.0.1:{self._port}/api"
+
+    def run_settings(self) -> dict[Any, Any]:
+        """Prefect settings for a run on this server, as `temporary_settings(set_defaults=)`
+        takes them (a value the user set anywhere Prefect reads settings wins), or none
+        when PREFECT_API_URL named the server: no flow-run heartbeats. Prefect 3.8.8 sends
+        one as the flow starts and every 180 s after from a thread, for a long-running
+        server to tell a crashed run, and joins that thread as the flow ends, which waits
+        for the thread's next one-second look at its stop flag (issue 15); this server
+        ends with the run."""
+        if self._thread is None:
+            return {}
+        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
+
+        return {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
 
     def api_url(self) -> str | None:
         """The server's API URL (None when PREFECT_API_URL was set)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +16,7 @@ from pipeline.labels import Labels, load_labels
 from pipeline.meeting import MeetingConfig, load_meeting
 from pipeline.policy import NeedToKnow, PolicyRules, load_need_to_know, load_policy
 from pipeline.redact import DEFAULT_RULES, RedactionSettings, load_settings
+from pipeline.rules_file import RULES_DIR
 
 if TYPE_CHECKING:
     from pipeline.redact import Redactor
@@ -46,13 +49,56 @@ class Rules:
         return load_redactor(self.redaction_rules)
 
 
+#: rules loaded in this process, by what they were loaded from (`_sources`)
+_LOADED: dict[bytes, Rules] = {}
+_LOADED_MAX = 8
+
+
+def _sources(meeting_path: Path, rules_dir: Path | None) -> bytes:
+    """A digest of everything `load_rules` reads: the meeting config's path and bytes,
+    every file of the rules folders, and the CASEBUNDLE_ environment (the audit settings
+    read the state folder, the audit database and its key from it)."""
+    h = hashlib.sha256()
+    h.update(str(meeting_path.resolve()).encode())
+    h.update(meeting_path.read_bytes())
+    for folder in dict.fromkeys(f for f in (RULES_DIR, rules_dir) if f is not None):
+        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+            h.update(b"\0" + str(path.resolve()).encode() + b"\0")
+            h.update(path.read_bytes())
+    for name, value in sorted(os.environ.items()):
+        if name.startswith("CASEBUNDLE_"):
+            h.update(f"\0{name}={value}".encode())
+    return h.digest()
+
+
 def load_rules(meeting_path: Path, rules_dir: Path | None = None) -> Rules:
     """Load and validate config and rules; raise ConfigError before touching submissions.
 
     Checking the redaction rules also checks that the configured spaCy model is
     installed, so a missing model stops the run here (fail closed) instead of downloading
     at run time; the engine itself is loaded where it is used (`Rules.redactor`).
+
+    Rules already loaded in this process from the same files and environment are not
+    loaded again: `casebundle run` loads them while Prefect's server starts, and the
+    flow's own load is then that one (0.6 CPU-seconds, 1-2 s on a busy 2-core machine,
+    issue 15). `Rules` is frozen, so the one object can be shared.
     """
+    try:
+        key: bytes | None = _sources(meeting_path, rules_dir)
+    except OSError:  # a file missing or unreadable: loading says which, in its words
+        key = None
+    found = _LOADED.get(key) if key is not None else None
+    if found is not None:
+        return found
+    rules = _load_rules(meeting_path, rules_dir)
+    if key is not None:
+        if len(_LOADED) >= _LOADED_MAX:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = rules
+    return rules
+
+
+def _load_rules(meeting_path: Path, rules_dir: Path | None) -> Rules:
     def at(name: str) -> Path | None:
         return rules_dir / name if rules_dir else None
 
