@@ -37,7 +37,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from pipeline.safe_files import secure_mkdir, write_bytes
+from pipeline.safe_files import replace_bytes, secure_mkdir, write_bytes
 
 CACHE_DIR = "cache"
 SECRET_FILE = "secret"
@@ -131,13 +131,27 @@ class WorkCache:
         return value
 
     def put(self, kind: str, content: bytes, value: Any) -> None:
-        """Store `value` for `content`, encrypted, owner-only."""
+        """Store `value` for `content`, encrypted, owner-only. The entry is written beside
+        its place and renamed into it: a reader (another worker, a run killed half-way)
+        finds the old entry or the new one, never a torn one."""
         path, key = self._derive(kind, content)
         nonce = os.urandom(12)
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         secure_mkdir(path.parent)
-        write_bytes(path, nonce + AESGCM(key).encrypt(nonce, data, kind.encode()))
+        replace_bytes(path, nonce + AESGCM(key).encrypt(nonce, data, kind.encode()))
         self._used.add(path.name)
+
+    def touch(self, kind: str, content: bytes) -> bool:
+        """Mark the entry for `content` as used by this run without reading it (work
+        taken from elsewhere, such as a published output, keeps its entry as a fallback);
+        False when there is none."""
+        path, _ = self._derive(kind, content)
+        try:
+            os.utime(path)
+        except OSError:
+            return False
+        self._used.add(path.name)
+        return True
 
     def prune(self, older_than_s: float = 0.0) -> int:
         """Delete entries the latest run did not use (and not written in the last
