@@ -4,8 +4,10 @@ A run keys each piece of work by a digest of everything it was computed from: a 
 bytes and received time (reading and validating it), a family's texts and keep-list
 (redacting them), a bundle's view model (writing its files). A re-run after one new file
 arrives redoes only the work whose inputs changed: the new file, the families it
-touches, the views that changed; everything else comes from here, and the outputs are
-byte-identical to a cold run's (tests/flows/test_incremental.py).
+touches, the views that changed; everything else comes from here (an unchanged view from
+the published outputs themselves when they are still what the last run recorded here:
+pipeline/render/published.py), and the outputs are byte-identical to a cold run's
+(tests/flows/test_incremental.py, tests/flows/test_rerun_outputs.py).
 
 What the cache holds is personal data (rows as read, a family's escrow of pseudonyms), so
 every entry is encrypted (AES-GCM) under a key derived from the state folder's secret
