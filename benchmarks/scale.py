@@ -9,8 +9,10 @@ again); wall time, items/s, peak memory (the largest process, and the whole proc
 sampled every 0.2 s: the flow, its worker processes and Prefect's server) and the share
 of each stage: start-up (process start, Prefect's server, rules), read, decide (identity
 and policy), redact, write, audit, other. At 10,000 items also the daily re-run: one
-new 50-row agency file, run on the warm state, and a cold run of the same inputs from the
-same state without the cache, whose outputs must be identical. With `--five-families`,
+new 50-row agency file, run on the warm state into the warm run's output folder (as a
+daily re-run replaces the outputs it published, whose unchanged views it keeps), and a
+cold run of the same inputs from the same state without the cache into a fresh folder,
+whose outputs must be identical. With `--five-families`,
 50,000 items in five families (10,000 per family). And the naive script
 (benchmarks/naive_script.py: pandas + vanilla Presidio per row + one xlsx per family) on
 the 2,000-item meeting, in the same session.
@@ -213,8 +215,9 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copytree(state, before)
             shutil.rmtree(before / "cache")
             add_file(gen, "police", 50)
+            # into the folder the warm run published, as the next day's run would
             rerun = run_casebundle(f"{label} + one 50-row file, warm", gen,
-                                   work / f"{tag}-out-rerun", state, home,
+                                   work / f"{tag}-out-warm", state, home,
                                    work / f"{tag}-rerun.log")
             recold = run_casebundle(f"{label} + one 50-row file, cold", gen,
                                     work / f"{tag}-out-recold", before, home,
@@ -223,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             print(line(rerun), rerun.work, flush=True)
             print(line(recold), flush=True)
             meeting = "jag-2026-12"
-            diff = differences(work / f"{tag}-out-rerun" / meeting,
+            diff = differences(work / f"{tag}-out-warm" / meeting,
                                work / f"{tag}-out-recold" / meeting)
             notes.append(f"re-run after one 50-row file: {rerun.wall:.1f} s = "
                          f"{100 * rerun.wall / cold.wall:.1f}% of the cold run's "

@@ -180,7 +180,8 @@ def _work_line(summary: dict) -> str:
     where = f"redaction in {procs} processes" if procs else "nothing redacted again"
     return (f"Work: {where}; "
             f"{outputs.get('views_rendered', 0)} views written, "
-            f"{outputs.get('views_reused', 0)} reused from the last run; "
+            f"{outputs.get('views_reused', 0)} reused from the last run "
+            f"({outputs.get('views_kept', 0)} kept from its published files); "
             f"files read: {reused('read')}; families decided: {reused('decide')}; "
             f"families redacted: {reused('redact')}.")
 

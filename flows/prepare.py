@@ -319,8 +319,11 @@ def _prepare(run: MeetingRun, rules: Rules, inbox: str, out: str, state_dir: str
         logger.info("rows in %d = ledger rows %d", inputs.rows_in, len(run.ledger))
         # each family's files are written by write-families tasks (flows/batches.py)
         writer = FamilyWriterTasks(run.run_id, plan, cache, write_batch_task.submit,
-                                   state_dir)
+                                   state_dir, published=Path(out) / meeting_id)
         summary = _publish(run, rules, out, state_dir, writer)
+        if not writer.record(run):  # the outputs are in place: what they are, for reuse
+            logger.warning("could not note the published views in the work cache; the "
+                           "next run renders them again")
         logger.info("outputs: %s", writer.counts())
         lap()
         seconds.update(summary.pop("seconds", {}))

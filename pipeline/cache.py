@@ -4,8 +4,10 @@ A run keys each piece of work by a digest of everything it was computed from: a 
 bytes and received time (reading and validating it), a family's texts and keep-list
 (redacting them), a bundle's view model (writing its files). A re-run after one new file
 arrives redoes only the work whose inputs changed: the new file, the families it
-touches, the views that changed; everything else comes from here, and the outputs are
-byte-identical to a cold run's (tests/flows/test_incremental.py).
+touches, the views that changed; everything else comes from here (an unchanged view from
+the published outputs themselves when they are still what the last run recorded here:
+pipeline/render/published.py), and the outputs are byte-identical to a cold run's
+(tests/flows/test_incremental.py, tests/flows/test_rerun_outputs.py).
 
 What the cache holds is personal data (rows as read, a family's escrow of pseudonyms), so
 every entry is encrypted (AES-GCM) under a key derived from the state folder's secret
@@ -37,7 +39,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from pipeline.safe_files import secure_mkdir, write_bytes
+from pipeline.safe_files import replace_bytes, secure_mkdir, write_bytes
 
 CACHE_DIR = "cache"
 SECRET_FILE = "secret"
@@ -131,13 +133,27 @@ class WorkCache:
         return value
 
     def put(self, kind: str, content: bytes, value: Any) -> None:
-        """Store `value` for `content`, encrypted, owner-only."""
+        """Store `value` for `content`, encrypted, owner-only. The entry is written beside
+        its place and renamed into it: a reader (another worker, a run killed half-way)
+        finds the old entry or the new one, never a torn one."""
         path, key = self._derive(kind, content)
         nonce = os.urandom(12)
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         secure_mkdir(path.parent)
-        write_bytes(path, nonce + AESGCM(key).encrypt(nonce, data, kind.encode()))
+        replace_bytes(path, nonce + AESGCM(key).encrypt(nonce, data, kind.encode()))
         self._used.add(path.name)
+
+    def touch(self, kind: str, content: bytes) -> bool:
+        """Mark the entry for `content` as used by this run without reading it (work
+        taken from elsewhere, such as a published output, keeps its entry as a fallback);
+        False when there is none."""
+        path, _ = self._derive(kind, content)
+        try:
+            os.utime(path)
+        except OSError:
+            return False
+        self._used.add(path.name)
+        return True
 
     def prune(self, older_than_s: float = 0.0) -> int:
         """Delete entries the latest run did not use (and not written in the last

@@ -65,6 +65,24 @@ def write_bytes(path: Path, data: bytes) -> Path:
     return path
 
 
+def replace_bytes(path: Path, data: bytes) -> Path:
+    """Write bytes to an owner-only file that takes `path`'s place in one rename: a reader
+    sees the old file or the new one, never half of one, and a file already at `path`
+    (perhaps a hard link to a published output) is replaced, never written into."""
+    secure_mkdir(path.parent)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), FILE_MODE)  # whatever the umask
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
 def write_text(path: Path, text: str) -> Path:
     """Write UTF-8 text to a new owner-only file."""
     return write_bytes(path, text.encode("utf-8"))

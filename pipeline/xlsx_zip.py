@@ -3,7 +3,7 @@ that must change decompressed, edited and compressed again.
 
 A workbook is a zip of XML members. Pinning its times to the run start, dropping a defined
 name from xl/workbook.xml, or moving a reused workbook's document dates to this run's start
-(pipeline/render/families.py `restamp_xlsx`) touches one small member; every other member's
+(pipeline/render/published.py `restamp_xlsx`) touches one small member; every other member's
 compressed bytes are copied as they are, with only the time and date fields of its local
 header and central directory entry rewritten. An edited member is compressed as Python's
 zipfile compresses (zlib's default level, raw deflate), so the result is the bytes a fresh

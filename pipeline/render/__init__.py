@@ -20,13 +20,13 @@ from pipeline.render.audit_report import (
 from pipeline.render.families import (
     FamiliesWritten,
     WriteSettings,
-    restamp_xlsx,
     slice_run,
     write_families,
     write_family,
     write_settings,
 )
 from pipeline.render.html_out import agenda_html
+from pipeline.render.published import Published, PublishedView, Reuse, restamp_xlsx
 from pipeline.render.xlsx_out import Column, Sheet, add_table, agenda_xlsx, to_bytes
 from pipeline.run import MeetingRun
 from pipeline.safe_files import secure_mkdir, write_bytes, write_text
@@ -34,6 +34,9 @@ from pipeline.safe_files import secure_mkdir, write_bytes, write_text
 __all__ = [
     "Column",
     "FamiliesWritten",
+    "Published",
+    "PublishedView",
+    "Reuse",
     "Sheet",
     "WriteSettings",
     "add_table",

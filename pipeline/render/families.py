@@ -4,9 +4,11 @@ Each family's chair's bundle and recipient views are written by `write_family`; 
 run is cut into slices of whole families (`slice_run`), so a worker process receives only
 those families' records, writes their files into the output folder and answers with the
 paths and who received each item. A view whose model is unchanged since a previous run
-is not rendered again: its json, xlsx and html come from the work cache (pipeline/cache.py)
-and only the workbook's timestamps are moved to this run's start (`restamp_xlsx`), so the
-files are the bytes a fresh render would give.
+is not rendered again: its files are kept from the previous run's published outputs
+(pipeline/render/published.py: json and html hard-linked, each file checked against the
+sha256 that run recorded) or else taken from the work cache (pipeline/cache.py), and only
+the workbook's timestamps are moved to this run's start (`restamp_xlsx`), so the files are
+the bytes a fresh render would give.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
-from pipeline import xlsx_zip
 from pipeline.cache import WorkCache, digest
 from pipeline.labels import Labels, load_labels
 from pipeline.merge import FamilyBundle, family_views
@@ -27,28 +28,11 @@ from pipeline.models import REDACTED_FIELDS, text_key
 from pipeline.policy import NeedToKnow, PolicyRules, load_need_to_know
 from pipeline.render.html_out import bundle_html
 from pipeline.render.json_out import render_json
+from pipeline.render.published import PublishedView, Reuse, restamp_xlsx
 from pipeline.render.xlsx_out import bundle_xlsx
 from pipeline.run import MeetingRun
-from pipeline.safe_files import write_bytes
-from pipeline.spreadsheet import forget_measures, pinned, zip_time
-
-_CORE = "docProps/core.xml"
-
-
-def restamp_xlsx(data: bytes, old: datetime, new: datetime) -> bytes:
-    """A workbook written for a run started at `old`, as written for one started at `new`
-    (pipeline/render/xlsx_out.py pins zip times and document dates to the run start).
-
-    Only docProps/core.xml, which holds the dates, is decompressed and compressed again;
-    every other member's compressed bytes are copied as they are, with the new zip time
-    (pipeline/xlsx_zip.py)."""
-    was, now = pinned(old), pinned(new)
-    if was == now:
-        return data
-    old_text = was.isoformat().encode() + b"Z"
-    new_text = now.isoformat().encode() + b"Z"
-    return xlsx_zip.rewrite(data, zip_time(now),
-                            {_CORE: lambda core: core.replace(old_text, new_text)})
+from pipeline.safe_files import replace_bytes
+from pipeline.spreadsheet import forget_measures
 
 
 @dataclass(frozen=True)
@@ -101,8 +85,7 @@ def view_key(bundle: FamilyBundle, settings: WriteSettings) -> bytes:
 
 
 def _render(bundle: FamilyBundle, run: MeetingRun, settings: WriteSettings,
-            cache: WorkCache | None) -> Rendered:
-    key = view_key(bundle, settings) if cache is not None else b""
+            cache: WorkCache | None, key: bytes) -> Rendered:
     if cache is not None:
         found = cache.get("view", key)
         if isinstance(found, Rendered):
@@ -118,28 +101,42 @@ def _render(bundle: FamilyBundle, run: MeetingRun, settings: WriteSettings,
     return out
 
 
-def _write_bundle(bundle: FamilyBundle, folder: Path, run: MeetingRun,
-                  settings: WriteSettings, cache: WorkCache | None = None) -> list[Path]:
-    ref = bundle.family_ref
-    files = _render(bundle, run, settings, cache)
-    return [
-        write_bytes(folder / f"{ref}.json", files.json),
-        write_bytes(folder / f"{ref}.xlsx", files.xlsx),
-        write_bytes(folder / f"{ref}.html", files.html),
-    ]
+def _write_bundle(bundle: FamilyBundle, dest: Path, sub: str, run: MeetingRun,
+                  settings: WriteSettings, cache: WorkCache | None = None,
+                  reuse: Reuse | None = None) -> list[Path]:
+    """A view's three files, at `dest/sub/<family_ref>.*`: kept from the published outputs
+    (`reuse`), else from the work cache (`cache`), else rendered."""
+    stem = f"{sub}/{bundle.family_ref}"
+    key = view_key(bundle, settings) if cache is not None or reuse is not None else b""
+    if reuse is not None:
+        kept = reuse.keep(stem, key, dest, run.started_at)
+        if kept is not None:
+            if cache is not None:
+                cache.touch("view", key)  # kept as the fallback should the outputs go
+            return kept
+    files = _render(bundle, run, settings, cache, key)
+    if reuse is not None:
+        reuse.record(stem, key, (files.json, files.xlsx, files.html))
+    # each file replaces in one rename: no half-written file, and never written into a
+    # file that might be a link to a published one
+    return [replace_bytes(dest / f"{stem}.json", files.json),
+            replace_bytes(dest / f"{stem}.xlsx", files.xlsx),
+            replace_bytes(dest / f"{stem}.html", files.html)]
 
 
 def write_family(run: MeetingRun, family_ref: str, dest: Path, settings: WriteSettings,
-                 cache: WorkCache | None = None
+                 cache: WorkCache | None = None, reuse: Reuse | None = None
                  ) -> tuple[list[Path], dict[str, tuple[str, ...]]]:
     """Write one family's chair's bundle and recipient views into `dest`; return the paths
-    and, by item_id, who received each item (chair, then agencies). With `cache`, a view
-    rendered before (same model) is reused, restamped for this run."""
+    and, by item_id, who received each item (chair, then agencies). With `reuse`, a view
+    whose model is what the previous run published is kept from the published outputs;
+    with `cache`, a view rendered before (same model) is taken from the work cache; either
+    way restamped for this run."""
     views = family_views(run, family_ref, settings.need_to_know, settings.outcomes)
-    written = _write_bundle(views.chair, dest / "bundles", run, settings, cache)
+    written = _write_bundle(views.chair, dest, "bundles", run, settings, cache, reuse)
     for view in views.recipients:
-        written += _write_bundle(view, dest / "recipients" / (view.recipient or ""), run,
-                                 settings, cache)
+        written += _write_bundle(view, dest, f"recipients/{view.recipient or ''}", run,
+                                 settings, cache, reuse)
     forget_measures()  # this family's texts: the next family does not share them
     return written, views.received()
 
@@ -165,7 +162,8 @@ def slice_run(run: MeetingRun, refs: Sequence[str]) -> MeetingRun:
 
 @dataclass
 class FamiliesWritten:
-    """What writing some families produced (no personal data: paths, ids, counts)."""
+    """What writing some families produced (no personal data: paths, ids, counts, and
+    digests and hashes of the views for the next run's reuse)."""
 
     pid: int
     paths: list[str] = field(default_factory=list)
@@ -173,22 +171,34 @@ class FamiliesWritten:
     received: dict[str, tuple[str, ...]] = field(default_factory=dict)
     reused: int = 0
     rendered: int = 0
+    #: of `reused`, views kept from the published outputs (not read from the cache)
+    kept: int = 0
+    #: what was written, by view (pipeline/render/published.py); empty without `reuse`
+    views: dict[str, PublishedView] = field(default_factory=dict)
 
 
 def write_families(run: MeetingRun, refs: Sequence[str], dest: str, settings: WriteSettings,
-                   cache_dir: str | None = None, version: str = "") -> FamiliesWritten:
+                   cache_dir: str | None = None, version: str = "",
+                   reuse: Reuse | None = None) -> FamiliesWritten:
     """Write the outputs of families `refs` into `dest`; what a worker process runs.
 
-    With `cache_dir` (the state folder) a view already rendered by an earlier run with the
-    same code, rules and model (`version`) is taken from the work cache.
+    With `reuse`, a view the previous run published with the same model is kept from its
+    published files. With `cache_dir` (the state folder) a view already rendered by an
+    earlier run with the same code, rules and model (`version`) is taken from the work
+    cache.
     """
     cache = WorkCache(Path(cache_dir), version) if cache_dir else None
     done = FamiliesWritten(pid=os.getpid())
     for ref in refs:
-        paths, received = write_family(run, ref, Path(dest), settings, cache)
+        paths, received = write_family(run, ref, Path(dest), settings, cache, reuse)
         done.paths += [str(p) for p in paths]
         done.received.update(received)
     if cache is not None:
         counts = cache.counts().get("view", {})
         done.reused, done.rendered = counts.get("hits", 0), counts.get("misses", 0)
+    if reuse is not None:
+        done.kept, done.views = reuse.kept, reuse.written
+        done.reused += reuse.kept
+        if cache is None:
+            done.rendered = len(reuse.written) - reuse.kept
     return done

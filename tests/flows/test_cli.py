@@ -339,11 +339,13 @@ def test_work_line_reads_as_words() -> None:
     from flows.cli import _work_line
 
     line = _work_line({"redaction_processes": 2,
-                       "outputs": {"views_rendered": 3, "views_reused": 29, "processes": 2},
+                       "outputs": {"views_rendered": 3, "views_reused": 29,
+                                   "views_kept": 21, "processes": 2},
                        "work_cache": {"read": {"hits": 7, "misses": 1},
                                       "decide": {"hits": 2, "misses": 2},
                                       "redact": {"hits": 3, "misses": 1}}})
     assert line == ("Work: redaction in 2 processes; 3 views written, 29 reused from the last "
-                    "run; files read: 7 of 8 reused; families decided: 2 of 4 reused; "
+                    "run (21 kept from its published files); files read: 7 of 8 reused; "
+                    "families decided: 2 of 4 reused; "
                     "families redacted: 3 of 4 reused.")
     assert "{" not in _work_line({"outputs": {}, "work_cache": {}})

@@ -121,8 +121,10 @@ def _batched(run: MeetingRun, rules: Any, inputs: Any, state_dir: Path, out: Pat
         check_ledger(inputs.rows_in, run.ledger)
         writer = batches.FamilyWriterTasks(run.run_id, plan, work,
                                            submitter(batches.write_batch),
-                                           str(state_dir))
+                                           str(state_dir),
+                                           published=out / rules.meeting.meeting.id)
         summary = publish(run, rules, out, writer)
+        writer.record(run)
     finally:
         plan.remove()
     write_queue(run, state_dir)
